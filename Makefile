@@ -1,0 +1,40 @@
+# Two commands for a fresh clone (Python 3.11+ only): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_HOME := $(CURDIR)/.demo
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test ui bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	DATA_PLATFORM_HOME=$(DEMO_HOME) $(BIN)/data-platform demo --home $(DEMO_HOME)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+ui: $(STAMP)
+	@test -d $(DEMO_HOME)/dagster_home || { echo "run 'make demo' first"; exit 1; }
+	DAGSTER_HOME=$(DEMO_HOME)/dagster_home DATA_PLATFORM_HOME=$(DEMO_HOME) \
+		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_ingest
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_langid
+
+lint: $(STAMP)
+	$(BIN)/ruff check data_platform data_platform_tests
+	$(BIN)/ruff format --check data_platform data_platform_tests
+
+clean:
+	rm -rf $(VENV) .demo .bench .pytest_cache

@@ -1,0 +1,1 @@
+"""Annotation: machine labels (language first) with confidence and labeler provenance."""

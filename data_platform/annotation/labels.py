@@ -1,0 +1,106 @@
+"""The annotated tier: label columns with confidence and provenance, starting with language.
+
+Labels live in one list column of structs, one entry per task (language now; tone, intent,
+emotion and topic from the annotation work later), each with its value, confidence, labeler
+name and version, and whether a human confirmed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from data_platform.annotation.language import LanguageIdentifier
+from data_platform.sources.schema import QUARANTINE_SCHEMA
+
+LABEL = pl.Struct(
+    {
+        "task": pl.String,
+        "value": pl.String,
+        "confidence": pl.Float64,
+        "labeler": pl.String,
+        "labeler_version": pl.String,
+        "human_confirmed": pl.Boolean,
+    }
+)
+ANNOTATED_COLUMNS = {
+    "lang_declared": pl.String(),
+    "lang_confidence": pl.Float64(),
+    "labels": pl.List(LABEL),
+}
+ANNOTATED_DESCRIPTIONS = {
+    "lang": "Language identified from the cleaned text (ISO 639-1; und when too short)",
+    "lang_declared": "Language the source or record declared, if any",
+    "lang_confidence": "Probability of the identified language",
+    "labels": "Labels: task, value, confidence, labeler, labeler_version, human_confirmed",
+}
+
+
+@dataclass(frozen=True)
+class LanguagePolicy:
+    """When an identified language contradicts the source's declared languages strongly enough
+    (long text, confident model), the record is quarantined as ``unexpected_language``."""
+
+    min_confidence: float = 0.95
+    min_chars: int = 40
+
+
+def content_text() -> pl.Expr:
+    """Text to label: the text itself, or all turns joined for conversations."""
+    return pl.coalesce(
+        pl.col("text"),
+        pl.col("turns").list.eval(pl.element().struct.field("text")).list.join("\n"),
+    )
+
+
+def annotate(
+    cleaned: pl.DataFrame,
+    identifier: LanguageIdentifier,
+    declared_languages: tuple[str, ...],
+    policy: LanguagePolicy,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return (annotated records, quarantined records) for one chunk of a cleaned batch."""
+    detected = identifier.identify(cleaned.select(content_text())["text"].to_list())
+    frame = cleaned.rename({"lang": "lang_declared"}).with_columns(
+        lang=detected["lang"], lang_confidence=detected["lang_confidence"]
+    )
+    frame = frame.with_columns(
+        labels=pl.concat_list(
+            pl.struct(
+                task=pl.lit("language"),
+                value=pl.col("lang"),
+                confidence=pl.col("lang_confidence"),
+                labeler=pl.lit(identifier.name),
+                labeler_version=pl.lit(identifier.version),
+                human_confirmed=pl.lit(False),
+            )
+        ).cast(pl.List(LABEL))
+    )
+    unexpected = (
+        pl.lit(bool(declared_languages))
+        & ~pl.col("lang").is_in(list(declared_languages) or [""])
+        & (pl.col("lang_confidence") >= policy.min_confidence)
+        & (pl.col("text_chars") >= policy.min_chars)
+    )
+    quarantined = (
+        frame.filter(unexpected)
+        .select(
+            "record_id",
+            tier=pl.lit("annotated"),
+            reason=pl.lit("unexpected_language"),
+            detail=pl.format(
+                "identified {} (p={}) but the source declares {}",
+                "lang",
+                pl.col("lang_confidence").round(3),
+                pl.lit(",".join(declared_languages)),
+            ),
+            field=pl.lit("lang"),
+            batch_id="batch_id",
+            source_id="source_id",
+            origin_file="origin_file",
+            origin_line="origin_line",
+        )
+        .select(list(QUARANTINE_SCHEMA))
+    )
+    return frame.filter(~unexpected), quarantined

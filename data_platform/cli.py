@@ -1,0 +1,112 @@
+"""The ``data-platform`` command: the same domain code as the assets, from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from data_platform import settings
+
+
+def _summary(home: Path, version: str) -> str:
+    from data_platform.lake.catalog import connect_catalog
+    from data_platform.lake.releases import read_manifest
+    from data_platform.lake.store import TIERS, Lake
+
+    lake = Lake(home / "lake")
+    lines = ["", "records per tier (batches):"]
+    for tier in TIERS:
+        batches = lake.partitions(tier)
+        count = sum(lake.stats(tier, b)["records_out"] for b in batches)
+        lines.append(f"  {tier:<10} {count:>7,}  ({len(batches)} batches)")
+    manifest = read_manifest(lake, version)
+    lines.append(f"  {'released':<10} {manifest['record_count']:>7,}  (release {version})")
+    with connect_catalog(lake) as connection:
+        rows = connection.execute(
+            "select tier, reason, count(*) from quarantine group by all order by tier, count(*) desc"
+        ).fetchall()
+    lines.append("quarantined by tier and reason:")
+    lines += [f"  {tier:<10} {reason:<20} {n:>6,}" for tier, reason, n in rows]
+    if manifest["excluded_batches"]:
+        lines.append("batches held back by a failed gate:")
+        lines += [f"  {b}: {why}" for b, why in sorted(manifest["excluded_batches"].items())]
+    blocked = [b for b in lake.partitions("raw") if not lake.gate_passed("raw", b)]
+    lines += [f"  {b}: raw gate failed, not promoted" for b in blocked]
+    lines.append(
+        f"release {version}: {manifest['record_count']:,} records, content sha256 {manifest['content_sha256']}"
+    )
+    return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from data_platform.demo.runner import run_demo
+
+    home = Path(args.home).resolve()
+    outcome = run_demo(home)
+    print(_summary(home, outcome["release"]))
+    print(
+        "\nOpen the UI on this instance:\n"
+        "  make ui            (then browse http://127.0.0.1:3000)\n"
+        f"It uses DAGSTER_HOME={home / 'dagster_home'} and DATA_PLATFORM_HOME={home}."
+    )
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from data_platform.definitions import defs
+    from data_platform.lake.releases import next_version
+    from data_platform.lake.store import Lake
+
+    version = args.version or next_version(Lake(settings.lake_root()))
+    instance = dg.DagsterInstance.get()
+    if not instance.has_dynamic_partition("releases", version):
+        instance.add_dynamic_partitions("releases", [version])
+    result = defs.resolve_job_def("release_job").execute_in_process(
+        instance=instance, partition_key=version, raise_on_error=False
+    )
+    print(f"release {version}: {'done' if result.success else 'FAILED (see the run in the UI)'}")
+    return 0 if result.success else 1
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from data_platform.errors import RegistryError
+    from data_platform.sources.registry import load_registry
+
+    try:
+        registry = load_registry(args.registry or settings.registry_path())
+    except RegistryError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for source in registry.sources.values():
+        print(f"ok       {source.id}: {source.licence}, {source.kind}, {source.format}, {source.drop_folder}")
+    for error in registry.errors:
+        print(f"REJECTED {error}", file=sys.stderr)
+    return 1 if registry.errors else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="data-platform", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="generate the demo drops and run the whole graph")
+    demo.add_argument("--home", default=os.environ.get(settings.HOME_ENV, ".demo"), help="demo home folder")
+    demo.set_defaults(run=cmd_demo)
+    release = commands.add_parser("release", help="cut a release from every gated annotated batch")
+    release.add_argument("--version", help="version to cut (default: the next vN)")
+    release.set_defaults(run=cmd_release)
+    sources = commands.add_parser("sources", help="validate the source registry")
+    sources.add_argument("registry", nargs="?", help="registry YAML (default: $DATA_PLATFORM_REGISTRY)")
+    sources.set_defaults(run=cmd_sources)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Curation: normalisation, filtering and deduplication as functions on Polars frames."""

@@ -1,0 +1,162 @@
+"""The cleaned tier's rules: normalise, drop empty and too-short records, remove exact duplicates.
+
+Every record that is dropped comes back in the quarantine frame with a stable reason code:
+
+- ``empty_text``: nothing left after normalisation;
+- ``too_short``: fewer characters than the source's ``min_chars``;
+- ``too_few_turns``: a conversation with fewer non-empty turns than ``min_turns``;
+- ``exact_duplicate``: same normalised content as a record kept earlier (this batch, or a batch
+  with a lower sequence number); ``detail`` names the kept record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from data_platform.curation.hashing import sha256_column
+from data_platform.curation.normalize import clean_text, looks_like_mojibake
+from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA
+
+SEEN_SCHEMA = {"norm_sha256": pl.String, "record_id": pl.String, "batch_id": pl.String}
+CLEANED_COLUMNS = {
+    "text_chars": pl.Int64(),
+    "norm_sha256": pl.String(),
+    "mojibake_fixed": pl.Boolean(),
+}
+CLEANED_DESCRIPTIONS = {
+    "text": "Text after mojibake repair, NFC and whitespace normalisation",
+    "turns": "Turns with normalised text; empty turns removed",
+    "text_chars": "Characters of normalised content (all turns for conversations)",
+    "norm_sha256": "sha256 of the normalised content: the exact-duplicate key",
+    "mojibake_fixed": "True when ftfy repaired mis-decoded text in this record",
+}
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    min_chars: int = 5
+    min_turns: int = 2
+    unicode_form: str = "NFC"
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    kept: pl.DataFrame
+    quarantined: pl.DataFrame
+    keys: pl.DataFrame
+
+
+def normalise_records(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    """Normalise text and turns; add the dedup key and length columns."""
+    turn_rows = (
+        raw.select("record_id", "turns")
+        .filter(pl.col("turns").is_not_null())
+        .with_row_index("_row")
+        .explode("turns")
+        .unnest("turns")
+        .with_columns(
+            _fixed=looks_like_mojibake(pl.col("text")).fill_null(False),
+            text=clean_text(pl.col("text"), unicode_form=rules.unicode_form),
+        )
+        .filter(pl.col("text").str.len_chars() > 0)
+        .group_by("_row", "record_id", maintain_order=True)
+        .agg(
+            turns=pl.struct("speaker", "text"),
+            _turn_fixed=pl.col("_fixed").any(),
+            _turn_chars=pl.col("text").str.len_chars().sum(),
+            _turn_content=pl.format("{}\x1f{}", "speaker", "text").str.join("\x1e"),
+        )
+        .drop("_row")
+    )
+    normalised = (
+        raw.with_columns(
+            mojibake_fixed=looks_like_mojibake(pl.col("text")).fill_null(False),
+            text=clean_text(pl.col("text"), unicode_form=rules.unicode_form),
+        )
+        .drop("turns")
+        .join(turn_rows, on="record_id", how="left", maintain_order="left")
+        .with_columns(
+            mojibake_fixed=pl.col("mojibake_fixed") | pl.col("_turn_fixed").fill_null(False),
+            text_chars=pl.coalesce(pl.col("text").str.len_chars(), "_turn_chars", 0).cast(pl.Int64),
+            _content=pl.coalesce("text", "_turn_content"),
+            _turn_count=pl.col("turns").list.len().fill_null(0),
+        )
+    )
+    return normalised.with_columns(norm_sha256=sha256_column(normalised["_content"].fill_null("")))
+
+
+def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> CleanResult:
+    """Clean one chunk of a batch. ``seen`` holds the dedup keys (unique) of everything before
+    this chunk: earlier batches by sequence number, then earlier chunks of this batch."""
+    frame = normalise_records(raw, rules)
+    is_conversation = pl.col("kind") == "conversation"
+    frame = frame.join(
+        seen.select("norm_sha256", _dup_of="record_id", _dup_batch="batch_id"),
+        on="norm_sha256",
+        how="left",
+        maintain_order="left",
+    ).with_columns(_first_in_chunk=pl.col("norm_sha256").is_first_distinct())
+    first_id = frame.group_by("norm_sha256").agg(_first_id=pl.col("record_id").first())
+    frame = frame.join(first_id, on="norm_sha256", how="left", maintain_order="left")
+    reason = (
+        pl.when(pl.col("text_chars") == 0)
+        .then(pl.lit("empty_text"))
+        .when(is_conversation & (pl.col("_turn_count") < rules.min_turns))
+        .then(pl.lit("too_few_turns"))
+        .when(~is_conversation & (pl.col("text_chars") < rules.min_chars))
+        .then(pl.lit("too_short"))
+        .when(pl.col("_dup_of").is_not_null() | ~pl.col("_first_in_chunk"))
+        .then(pl.lit("exact_duplicate"))
+    )
+    detail = (
+        pl.when(pl.col("_reason") == "too_short")
+        .then(pl.format("{} characters, fewer than {}", "text_chars", pl.lit(rules.min_chars)))
+        .when(pl.col("_reason") == "too_few_turns")
+        .then(pl.format("{} non-empty turns, fewer than {}", "_turn_count", pl.lit(rules.min_turns)))
+        .when(pl.col("_reason") == "exact_duplicate")
+        .then(
+            pl.format(
+                "same normalised content as kept record {} (batch {})",
+                pl.coalesce("_dup_of", "_first_id"),
+                pl.coalesce("_dup_batch", "batch_id"),
+            )
+        )
+        .otherwise(pl.lit("no content left after normalisation"))
+    )
+    frame = frame.with_columns(_reason=reason)
+    quarantined = frame.filter(pl.col("_reason").is_not_null()).select(
+        "record_id",
+        tier=pl.lit("cleaned"),
+        reason="_reason",
+        detail=detail,
+        field=pl.when(is_conversation).then(pl.lit("turns")).otherwise(pl.lit("text")),
+        batch_id="batch_id",
+        source_id="source_id",
+        origin_file="origin_file",
+        origin_line="origin_line",
+    )
+    kept = frame.filter(pl.col("_reason").is_null()).select(*RAW_SCHEMA, *CLEANED_COLUMNS)
+    keys = (
+        frame.filter(pl.col("_reason").is_null() | (pl.col("_reason") == "exact_duplicate"))
+        .unique("norm_sha256", keep="first", maintain_order=True)
+        .select(list(SEEN_SCHEMA))
+    )
+    return CleanResult(
+        kept=kept,
+        quarantined=quarantined.select(list(QUARANTINE_SCHEMA)),
+        keys=keys,
+    )
+
+
+def extend_seen(seen: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    """Add keys not already present; the earliest holder of a key stays its owner."""
+    return pl.concat([seen, keys.join(seen, on="norm_sha256", how="anti")])
+
+
+def dedup_keys(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    """The keys a batch contributes to the cross-batch index: every distinct content that passes
+    the non-duplicate rules, with its first record. A pure function of the raw batch, so the
+    index does not depend on which batches happened to be cleaned first."""
+    return clean_batch(raw, rules, pl.DataFrame(schema=SEEN_SCHEMA)).keys

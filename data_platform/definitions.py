@@ -1,0 +1,22 @@
+"""The Dagster entry point: collects the definitions of every area and binds the resources."""
+
+import dagster as dg
+
+from data_platform.defs.annotated.assets import annotated_gate, annotated_records
+from data_platform.defs.cleaned.assets import cleaned_gate, cleaned_records
+from data_platform.defs.ingest.assets import source_registry
+from data_platform.defs.ingest.sensors import drop_sensor, freshness_schedule
+from data_platform.defs.jobs import ingest_job, registry_job, release_job
+from data_platform.defs.raw.assets import raw_gate, raw_records
+from data_platform.defs.released.assets import release_gate, released_dataset
+from data_platform.defs.released.sensors import release_sensor
+from data_platform.defs.resources import default_resources
+
+defs = dg.Definitions(
+    assets=[source_registry, raw_records, cleaned_records, annotated_records, released_dataset],
+    asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],
+    jobs=[ingest_job, release_job, registry_job],
+    sensors=[drop_sensor, release_sensor],
+    schedules=[freshness_schedule],
+    resources=default_resources(),
+)

@@ -1,0 +1,1 @@
+"""Dagster wiring, one package per tier or area; domain logic lives outside ``defs``."""

@@ -1,0 +1,58 @@
+"""The cleaned tier asset: normalised, filtered, exact-deduplicated across batches."""
+
+import dagster as dg
+
+from data_platform.curation.cleaning import CLEANED_COLUMNS, CLEANED_DESCRIPTIONS, CleaningRules
+from data_platform.curation.tier import clean_partition
+from data_platform.defs.gates import build_gate_check
+from data_platform.defs.metadata import OWNERS, column_lineage, partition_metadata, table_schema
+from data_platform.defs.partitions import batch_partitions
+from data_platform.defs.raw.assets import raw_records
+from data_platform.defs.resources import LakeResource, RegistryResource
+from data_platform.sources.schema import RAW_DESCRIPTIONS, RAW_SCHEMA
+
+CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS}
+
+
+@dg.asset(
+    partitions_def=batch_partitions,
+    deps=[raw_records],
+    group_name="cleaned",
+    kinds={"parquet", "polars", "duckdb"},
+    owners=OWNERS,
+    tags={"tier": "cleaned"},
+    code_version="cleaned-1",
+    # The exact-dedup index spans batches: one writer at a time.
+    pool="dedup_index",
+    metadata={
+        "dagster/column_schema": table_schema(CLEANED_SCHEMA, {**RAW_DESCRIPTIONS, **CLEANED_DESCRIPTIONS}),
+        "dagster/column_lineage": column_lineage(
+            raw_records.key,
+            {
+                "text": ["text"],
+                "turns": ["turns"],
+                "text_chars": ["text", "turns"],
+                "norm_sha256": ["text", "turns"],
+                "mojibake_fixed": ["text", "turns"],
+            },
+        ),
+    },
+)
+def cleaned_records(
+    context: dg.AssetExecutionContext, lake: LakeResource, registry: RegistryResource
+) -> dg.MaterializeResult:
+    """Records of one batch after mojibake repair, NFC and whitespace normalisation, with empty,
+    too-short and exact-duplicate records removed. Duplicates are judged against this batch and
+    every batch with a lower sequence number; each removal is quarantined with its reason and,
+    for duplicates, the id of the record that was kept.
+    """
+    sources = registry.load()
+
+    def rules_for(source_id: str) -> CleaningRules:
+        return CleaningRules(min_chars=sources.get(source_id).min_chars)
+
+    info = clean_partition(lake.lake(), context.partition_key, rules_for)
+    return dg.MaterializeResult(metadata=partition_metadata(info))
+
+
+cleaned_gate = build_gate_check("cleaned", cleaned_records)

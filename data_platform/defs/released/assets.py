@@ -1,0 +1,145 @@
+"""The released tier: one immutable dataset version per partition of ``releases``."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import great_expectations.expectations as gxe
+import pandas as pd
+import polars as pl
+import pyarrow.parquet as pq
+
+from data_platform import settings
+from data_platform.annotation.labels import ANNOTATED_DESCRIPTIONS
+from data_platform.curation.cleaning import CLEANED_DESCRIPTIONS
+from data_platform.defs.annotated.assets import ANNOTATED_SCHEMA, annotated_records
+from data_platform.defs.metadata import OWNERS, column_lineage, table_schema
+from data_platform.defs.partitions import release_partitions
+from data_platform.defs.resources import LakeResource
+from data_platform.lake.catalog import refresh_catalog
+from data_platform.lake.releases import RELEASE_COLUMNS, cut_release, read_manifest
+from data_platform.quality.gx_runner import SuiteSpec, run_suites
+from data_platform.quality.suites import SHA256_HEX
+from data_platform.sources.schema import KINDS, RAW_DESCRIPTIONS
+
+RELEASE_SCHEMA = {
+    **{c: ANNOTATED_SCHEMA[c] for c in RELEASE_COLUMNS if c in ANNOTATED_SCHEMA},
+    "record_sha256": pl.String(),
+}
+
+
+@dg.asset(
+    partitions_def=release_partitions,
+    deps=[dg.AssetDep(annotated_records, partition_mapping=dg.AllPartitionMapping())],
+    group_name="released",
+    kinds={"parquet", "duckdb"},
+    owners=OWNERS,
+    tags={"tier": "released"},
+    code_version="released-1",
+    pool="lake_catalog",
+    metadata={
+        "dagster/column_schema": table_schema(
+            RELEASE_SCHEMA,
+            {
+                **RAW_DESCRIPTIONS,
+                **CLEANED_DESCRIPTIONS,
+                **ANNOTATED_DESCRIPTIONS,
+                "record_sha256": "sha256 of record id, normalised content and labels",
+            },
+        ),
+        "dagster/column_lineage": column_lineage(
+            annotated_records.key, {c: [c] for c in RELEASE_COLUMNS if c != "record_sha256"}
+        ),
+    },
+)
+def released_dataset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+    """A frozen dataset version: every annotated record from batches whose annotated gate passed,
+    sorted by record id, with a manifest (parent version, code version, counts per source,
+    language and kind, licences, included and excluded batches, content hash) and a DuckDB view
+    ``release_<version>`` in the lake catalog. Versions are immutable: re-running one is a no-op.
+    """
+    store = lake.lake()
+    release = cut_release(
+        store,
+        context.partition_key,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        code_version=settings.code_version(),
+    )
+    catalog = refresh_catalog(store)
+    manifest = release.manifest
+    if not release.created_now:
+        context.log.info(f"release {release.version} already exists; it is immutable and was not rebuilt")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": manifest["record_count"],
+            "dagster/uri": dg.MetadataValue.path(str(release.path)),
+            "version": release.version,
+            "parent_version": manifest["parent_version"] or "",
+            "content_sha256": manifest["content_sha256"] or "",
+            "manifest": dg.MetadataValue.json(manifest),
+            "excluded_batches": dg.MetadataValue.json(manifest["excluded_batches"]),
+            "duckdb_catalog": dg.MetadataValue.path(str(catalog)),
+            "duckdb_view": f"release_{release.version}",
+        }
+    )
+
+
+@dg.asset_check(
+    asset=released_dataset,
+    blocking=True,
+    description="GX suites on the release files: unique ids, hashes, value sets, and "
+    "records in (included annotated partitions) = released + superseded.",
+)
+def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
+    store = lake.lake()
+    version = context.partition_key
+    manifest = read_manifest(store, version)
+    files = sorted((store.root / "releases" / version).glob("records-*.parquet"))
+    released = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+    records_in = sum(
+        pq.ParquetFile(p).metadata.num_rows
+        for batch in manifest["batches"]
+        for p in store.record_files("annotated", batch["batch_id"])
+    )
+    result = run_suites(
+        [
+            SuiteSpec(
+                name="released_rows",
+                expectations=[
+                    gxe.ExpectColumnValuesToNotBeNull(column="record_id"),
+                    gxe.ExpectColumnValuesToBeUnique(column="record_id"),
+                    gxe.ExpectColumnValuesToMatchRegex(column="record_sha256", regex=SHA256_HEX),
+                    gxe.ExpectColumnValuesToNotBeNull(column="licence"),
+                    gxe.ExpectColumnValuesToNotBeNull(column="consent"),
+                    gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=list(KINDS)),
+                ],
+                frames=[
+                    pl.read_parquet(
+                        files, columns=["record_id", "record_sha256", "licence", "consent", "kind"]
+                    ).to_pandas()
+                ],
+                index_columns=("record_id",),
+            ),
+            SuiteSpec(
+                name="released_conservation",
+                expectations=[
+                    gxe.ExpectColumnPairValuesToBeEqual(column_A="records_in", column_B="records_accounted")
+                ],
+                frames=[
+                    pd.DataFrame(
+                        {
+                            "records_in": [records_in],
+                            "records_accounted": [released + manifest["superseded_records"]],
+                        }
+                    )
+                ],
+            ),
+        ]
+    )
+    return dg.AssetCheckResult(
+        passed=result.passed,
+        metadata={
+            "failed_expectations": dg.MetadataValue.json([o.as_dict() for o in result.failed]),
+            "records_in": records_in,
+            "released": released,
+        },
+    )

@@ -1,0 +1,27 @@
+"""Exception types. Messages name the file, line (or source id) and field at fault."""
+
+from __future__ import annotations
+
+
+class DataPlatformError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class RegistryError(DataPlatformError):
+    """The source registry file cannot be used at all (unreadable, not YAML, wrong shape)."""
+
+
+class SourceSpecError(DataPlatformError):
+    """One source entry of the registry is invalid; other sources stay usable."""
+
+    def __init__(self, registry: str, source_id: str, field: str, problem: str) -> None:
+        self.registry, self.source_id, self.field, self.problem = registry, source_id, field, problem
+        super().__init__(f"{registry}: source {source_id!r}, field {field!r}: {problem}")
+
+
+class GateNotPassedError(DataPlatformError):
+    """A tier was asked to build from an upstream partition whose quality gate did not pass."""
+
+
+class ReleaseExistsError(DataPlatformError):
+    """A release version is immutable and already exists with other content."""

@@ -1,0 +1,1 @@
+"""Storage: lake paths, atomic partition writes, gate verdicts, batch ledger, DuckDB catalog."""

@@ -1,0 +1,214 @@
+"""Releases: immutable dataset versions built from every annotated batch that passed its gate.
+
+A release folder holds the records sorted by id in Parquet parts and a ``manifest.json``:
+version, parent version, creation time, code version, counts per source, language and kind,
+licences and consent bases, the batches included (and those left out, with why), and a content
+hash over the sorted per-record hashes, so anyone can recompute it from the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from data_platform.curation.hashing import sha256_column
+from data_platform.errors import ReleaseExistsError
+from data_platform.lake.atomic import canonical_json, staged_folder
+from data_platform.lake.store import PARQUET_OPTIONS, Lake
+
+VERSION_PATTERN = re.compile(r"^v(\d+)$")
+RELEASE_COLUMNS = [
+    "record_id",
+    "source_id",
+    "batch_id",
+    "kind",
+    "text",
+    "turns",
+    "lang",
+    "lang_confidence",
+    "labels",
+    "licence",
+    "consent",
+    "origin_file",
+    "origin_line",
+    "content_sha256",
+    "norm_sha256",
+    "record_sha256",
+]
+PART_ROWS = 250_000
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+    created_now: bool
+
+
+def release_root(lake: Lake) -> Path:
+    return lake.root / "releases"
+
+
+def list_releases(lake: Lake) -> list[str]:
+    root = release_root(lake)
+    if not root.exists():
+        return []
+    found = [
+        p.name for p in root.iterdir() if VERSION_PATTERN.match(p.name) and (p / "manifest.json").exists()
+    ]
+    return sorted(found, key=lambda v: int(VERSION_PATTERN.match(v).group(1)))  # type: ignore[union-attr]
+
+
+def next_version(lake: Lake) -> str:
+    released = list_releases(lake)
+    last = int(VERSION_PATTERN.match(released[-1]).group(1)) if released else 0  # type: ignore[union-attr]
+    return f"v{last + 1}"
+
+
+def read_manifest(lake: Lake, version: str) -> dict[str, Any]:
+    return json.loads((release_root(lake) / version / "manifest.json").read_text(encoding="utf-8"))
+
+
+def record_hashes(frame: pl.DataFrame) -> pl.Series:
+    """Per-record hash over id, normalised content and labels: what a consumer trains on."""
+    payload = pl.concat_str(
+        pl.col("record_id"),
+        pl.col("norm_sha256"),
+        pl.col("labels").list.eval(pl.element().struct.json_encode()).list.join("\x1e"),
+        separator="\x1f",
+    )
+    return sha256_column(frame.select(payload.alias("payload"))["payload"]).alias("record_sha256")
+
+
+def content_hash(sorted_record_hashes: pl.Series) -> str:
+    digest = hashlib.sha256()
+    for value in sorted_record_hashes.to_list():
+        digest.update(value.encode("ascii"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def cut_release(lake: Lake, version: str, *, created_at: str, code_version: str) -> Release:
+    """Build release ``version``, or return it unchanged if it already exists (releases are
+    immutable). Raise ReleaseExistsError if the folder exists without a manifest."""
+    if not VERSION_PATTERN.match(version):
+        raise ValueError(f"release version {version!r} must look like v1, v2, ...")
+    folder = release_root(lake) / version
+    if (folder / "manifest.json").exists():
+        return Release(version, folder, read_manifest(lake, version), created_now=False)
+    if folder.exists():
+        raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
+    included, excluded = _gated_batches(lake)
+    records, superseded = _release_records(lake, included)
+    parents = [v for v in list_releases(lake) if _number(v) < _number(version)]
+    manifest = _manifest(
+        lake,
+        version,
+        parents[-1] if parents else None,
+        created_at,
+        code_version,
+        records,
+        included,
+        excluded,
+        superseded,
+    )
+    with staged_folder(folder) as staging:
+        for part, start in enumerate(range(0, max(records.height, 1), PART_ROWS)):
+            records.slice(start, PART_ROWS).write_parquet(
+                staging / f"records-{part:05d}.parquet", **PARQUET_OPTIONS
+            )
+        (staging / "manifest.json").write_text(canonical_json(manifest), encoding="utf-8")
+    return Release(version, folder, manifest, created_now=True)
+
+
+def _number(version: str) -> int:
+    return int(VERSION_PATTERN.match(version).group(1))  # type: ignore[union-attr]
+
+
+def _gated_batches(lake: Lake) -> tuple[list[str], dict[str, str]]:
+    included, excluded = [], {}
+    for batch_id in lake.partitions("annotated"):
+        verdict = lake.gate_verdict("annotated", batch_id)
+        if verdict is None:
+            excluded[batch_id] = "no gate verdict for the current annotated data"
+        elif not verdict.get("passed"):
+            excluded[batch_id] = "annotated gate failed: " + ", ".join(verdict.get("failed_expectations", []))
+        else:
+            included.append(batch_id)
+    return included, excluded
+
+
+def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]:
+    """Union of the batches; a record id delivered again in a later batch supersedes the
+    earlier copy (sources re-deliver corrected records under the same key)."""
+    if not batches:
+        empty = pl.DataFrame(schema={c: pl.String for c in RELEASE_COLUMNS})
+        return empty, 0
+    sequences = lake.batch_sequences()
+    frame = pl.concat(
+        [lake.scan_records("annotated", b).with_columns(_seq=pl.lit(sequences[b])) for b in batches],
+        how="diagonal_relaxed",
+    ).collect()
+    latest = frame.sort(["record_id", "_seq"], descending=[False, True]).unique(
+        "record_id", keep="first", maintain_order=True
+    )
+    latest = latest.with_columns(record_sha256=record_hashes(latest))
+    return latest.select(RELEASE_COLUMNS), frame.height - latest.height
+
+
+def _counts(records: pl.DataFrame, column: str) -> dict[str, int]:
+    if records.height == 0:
+        return {}
+    counted = records.group_by(column).len().sort(column)
+    return {str(k): int(n) for k, n in counted.iter_rows()}
+
+
+def _manifest(
+    lake: Lake,
+    version: str,
+    parent: str | None,
+    created_at: str,
+    code_version: str,
+    records: pl.DataFrame,
+    included: list[str],
+    excluded: dict[str, str],
+    superseded: int,
+) -> dict[str, Any]:
+    sequences = lake.batch_sequences()
+    return {
+        "version": version,
+        "parent_version": parent,
+        "created_at": created_at,
+        "code_version": code_version,
+        "record_count": records.height,
+        "superseded_records": superseded,
+        "counts": {
+            "by_source": _counts(records, "source_id"),
+            "by_lang": _counts(records, "lang"),
+            "by_kind": _counts(records, "kind"),
+            "by_consent": _counts(records, "consent"),
+        },
+        "licences": _counts(records, "licence"),
+        "batches": [
+            {
+                "batch_id": b,
+                "seq": sequences[b],
+                "annotated_digest": lake.stats("annotated", b)["digest"],
+                "records": lake.stats("annotated", b)["records_out"],
+            }
+            for b in included
+        ],
+        "excluded_batches": excluded,
+        "content_sha256": content_hash(records["record_sha256"].sort()) if records.height else None,
+        "content_hash_method": (
+            "sha256 over the sorted record_sha256 values, each followed by a newline; "
+            "record_sha256 = sha256(record_id US norm_sha256 US labels as JSON joined by RS)"
+        ),
+    }

@@ -1,0 +1,1 @@
+"""Quality gates: Great Expectations suites per tier and the runner that judges partitions."""

@@ -1,0 +1,142 @@
+"""The Great Expectations suites of each tier and how a stored partition is judged by them.
+
+Three suites per tier:
+
+- ``<tier>_rows``: schema, non-null fields, value sets and ranges, run on each part file;
+- ``<tier>_ids``: record ids unique and non-null across the whole partition (ids only);
+- ``<tier>_conservation``: records in = records out + quarantined, and the quarantine rate
+  under the source's ceiling (a batch that loses most of its records points at a broken
+  upstream and must not be promoted silently).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import great_expectations.expectations as gxe
+import pandas as pd
+import polars as pl
+import pyarrow.parquet as pq
+from great_expectations.expectations import Expectation
+
+from data_platform.annotation.labels import ANNOTATED_COLUMNS
+from data_platform.curation.cleaning import CLEANED_COLUMNS
+from data_platform.lake.store import Lake
+from data_platform.quality.gx_runner import GateResult, SuiteSpec, run_suites
+from data_platform.sources.registry import Source
+from data_platform.sources.schema import KINDS, RAW_SCHEMA
+
+SHA256_HEX = r"^[0-9a-f]{64}$"
+UPSTREAM = {"cleaned": "raw", "annotated": "cleaned"}
+
+
+def tier_columns(tier: str) -> list[str]:
+    columns = list(RAW_SCHEMA)
+    if tier in ("cleaned", "annotated"):
+        columns += list(CLEANED_COLUMNS)
+    if tier == "annotated":
+        columns += list(ANNOTATED_COLUMNS)
+    return columns
+
+
+def row_expectations(tier: str, source: Source, batch_id: str) -> list[Expectation]:
+    expectations: list[Expectation] = [
+        gxe.ExpectTableColumnsToMatchSet(column_set=tier_columns(tier), exact_match=True),
+        gxe.ExpectColumnValuesToNotBeNull(column="record_id"),
+        gxe.ExpectColumnValuesToBeInSet(column="source_id", value_set=[source.id]),
+        gxe.ExpectColumnValuesToBeInSet(column="batch_id", value_set=[batch_id]),
+        gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=list(KINDS)),
+        gxe.ExpectColumnValuesToMatchRegex(column="content_sha256", regex=SHA256_HEX),
+        gxe.ExpectColumnValuesToBeInSet(column="licence", value_set=[source.licence]),
+        gxe.ExpectColumnValuesToNotBeNull(column="consent"),
+        gxe.ExpectColumnValuesToBeBetween(column="origin_line", min_value=1),
+    ]
+    declared_lang_column = "lang" if tier in ("raw", "cleaned") else "lang_declared"
+    if source.languages:
+        # The declared language is the source's data contract: a record outside it means the
+        # upstream changed what it sends, and a person should look before it is promoted.
+        expectations.append(
+            gxe.ExpectColumnValuesToBeInSet(column=declared_lang_column, value_set=list(source.languages))
+        )
+    if tier in ("cleaned", "annotated"):
+        expectations += [
+            gxe.ExpectColumnValuesToMatchRegex(column="norm_sha256", regex=SHA256_HEX),
+            gxe.ExpectColumnValuesToBeBetween(column="text_chars", min_value=max(source.min_chars, 1)),
+            gxe.ExpectColumnValuesToNotBeNull(column="mojibake_fixed"),
+        ]
+    if tier == "annotated":
+        expectations += [
+            gxe.ExpectColumnValuesToNotBeNull(column="lang"),
+            gxe.ExpectColumnValuesToBeBetween(column="lang_confidence", min_value=0.0, max_value=1.0),
+            gxe.ExpectColumnValuesToNotBeNull(column="labels"),
+        ]
+    return expectations
+
+
+def id_expectations() -> list[Expectation]:
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="record_id"),
+        gxe.ExpectColumnValuesToBeUnique(column="record_id"),
+    ]
+
+
+def conservation_expectations(max_quarantine_rate: float) -> list[Expectation]:
+    return [
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="records_in", column_B="records_accounted"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="quarantine_rate", min_value=0.0, max_value=max_quarantine_rate
+        ),
+    ]
+
+
+def conservation_frame(lake: Lake, tier: str, batch_id: str) -> pd.DataFrame:
+    """Counts measured from the stored files, not taken from the writer's word."""
+    out = _parquet_rows(lake, tier, batch_id, "records-*.parquet")
+    quarantined = _parquet_rows(lake, tier, batch_id, "quarantine-*.parquet")
+    if tier in UPSTREAM:
+        records_in = _parquet_rows(lake, UPSTREAM[tier], batch_id, "records-*.parquet")
+    else:
+        records_in = int(lake.stats(tier, batch_id)["records_in"])
+    rate = quarantined / records_in if records_in else 0.0
+    return pd.DataFrame(
+        {
+            "records_in": [records_in],
+            "records_accounted": [out + quarantined],
+            "quarantine_rate": [rate],
+        }
+    )
+
+
+def _parquet_rows(lake: Lake, tier: str, batch_id: str, pattern: str) -> int:
+    folder = lake.partition_dir(tier, batch_id)
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in sorted(folder.glob(pattern)))
+
+
+def _part_frames(lake: Lake, tier: str, batch_id: str) -> Iterator[pd.DataFrame]:
+    for path in lake.record_files(tier, batch_id):
+        yield pl.read_parquet(path).to_pandas()
+
+
+def judge_partition(lake: Lake, tier: str, batch_id: str, source: Source) -> GateResult:
+    ids = lake.scan_records(tier, batch_id).select("record_id").collect().to_pandas()
+    return run_suites(
+        [
+            SuiteSpec(
+                name=f"{tier}_rows",
+                expectations=row_expectations(tier, source, batch_id),
+                frames=_part_frames(lake, tier, batch_id),
+                index_columns=("record_id",),
+            ),
+            SuiteSpec(
+                name=f"{tier}_ids",
+                expectations=id_expectations(),
+                frames=[ids],
+                index_columns=("record_id",),
+            ),
+            SuiteSpec(
+                name=f"{tier}_conservation",
+                expectations=conservation_expectations(source.max_quarantine_rate),
+                frames=[conservation_frame(lake, tier, batch_id)],
+            ),
+        ]
+    )

@@ -1,0 +1,198 @@
+"""The source registry: a YAML file describing every source the platform ingests.
+
+Each entry is validated on its own: a bad entry is reported with the file, source id and field
+and left out, while the other sources stay usable (one typo must not stop every ingestion).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from license_expression import ExpressionError, get_spdx_licensing
+
+from data_platform.errors import RegistryError, SourceSpecError
+from data_platform.sources.schema import KINDS
+
+FORMATS = ("jsonl", "jsonl.gz", "csv", "parquet")
+CADENCE_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+SOURCE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}$")
+COMPLETION_RULES = ("marker", "stable")
+_LICENSING = get_spdx_licensing()
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Where the canonical fields are found in a source's input records."""
+
+    id: str | None = None
+    text: str = "text"
+    turns: str = "turns"
+    speaker: str = "speaker"
+    turn_text: str = "text"
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    owner: str
+    licence: str
+    consent: str
+    domain: str
+    languages: tuple[str, ...]
+    kind: str
+    format: str
+    drop_folder: Path
+    refresh_cadence_seconds: int
+    fields: FieldMap = field(default_factory=FieldMap)
+    completion: str = "stable"
+    settle_seconds: int = 30
+    min_chars: int = 5
+    max_record_bytes: int = 1_000_000
+    max_quarantine_rate: float = 0.5
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Registry:
+    path: Path
+    sources: dict[str, Source]
+    errors: tuple[SourceSpecError, ...]
+
+    def get(self, source_id: str) -> Source:
+        if source_id not in self.sources:
+            rejected = [e for e in self.errors if e.source_id == source_id]
+            why = f": rejected ({rejected[0]})" if rejected else ""
+            raise KeyError(f"{self.path}: no usable source {source_id!r}{why}")
+        return self.sources[source_id]
+
+
+def normalise_licence(expression: str) -> str:
+    """Parse an SPDX expression; unknown ids raise ValueError, ``LicenseRef-*`` ids are allowed.
+
+    SPDX reserves ``LicenseRef-`` for licences outside its list, so a source under a bespoke
+    agreement can still be registered, explicitly.
+    """
+    try:
+        parsed = _LICENSING.parse(expression, validate=False, strict=True)
+    except ExpressionError as exc:
+        raise ValueError(f"not a valid SPDX licence expression: {expression!r} ({exc})") from exc
+    if parsed is None:
+        raise ValueError("empty licence expression")
+    unknown = [key for key in _LICENSING.unknown_license_keys(parsed) if not key.startswith("LicenseRef-")]
+    if unknown:
+        raise ValueError(f"unknown SPDX licence id(s) {', '.join(unknown)} in {expression!r}")
+    return str(parsed)
+
+
+def parse_cadence(value: str) -> int:
+    match = re.fullmatch(r"(\d+)\s*([mhdw])", str(value).strip())
+    if not match:
+        raise ValueError(f"refresh cadence {value!r} must look like 30m, 6h, 1d or 2w")
+    return int(match.group(1)) * CADENCE_UNITS[match.group(2)]
+
+
+def load_registry(path: Path | str) -> Registry:
+    """Read and validate the registry; raise RegistryError only if nothing can be read."""
+    path = Path(path).resolve()
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read the source registry ({exc})") from exc
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{path}: not valid YAML ({exc})") from exc
+    entries = (document or {}).get("sources") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise RegistryError(f"{path}: expected a top-level 'sources:' list")
+    sources: dict[str, Source] = {}
+    errors: list[SourceSpecError] = []
+    for position, entry in enumerate(entries, start=1):
+        try:
+            source = _parse_source(path, position, entry)
+            if source.id in sources:
+                raise SourceSpecError(str(path), source.id, "id", "duplicate source id")
+            sources[source.id] = source
+        except SourceSpecError as exc:
+            errors.append(exc)
+    return Registry(path=path, sources=sources, errors=tuple(errors))
+
+
+def _parse_source(path: Path, position: int, entry: Any) -> Source:
+    label = str(entry.get("id", f"#{position}")) if isinstance(entry, Mapping) else f"#{position}"
+
+    def fail(field_name: str, problem: str) -> SourceSpecError:
+        return SourceSpecError(str(path), label, field_name, problem)
+
+    if not isinstance(entry, Mapping):
+        raise fail("-", "each source must be a mapping")
+
+    def required(name: str) -> Any:
+        value = entry.get(name)
+        if value in (None, ""):
+            raise fail(name, "is required")
+        return value
+
+    source_id = str(required("id"))
+    if not SOURCE_ID_PATTERN.match(source_id):
+        raise fail("id", "must match [a-z][a-z0-9_-]* (it becomes part of partition keys)")
+    try:
+        licence = normalise_licence(str(required("licence")))
+    except ValueError as exc:
+        raise fail("licence", str(exc)) from exc
+    kind = str(required("kind"))
+    if kind not in KINDS:
+        raise fail("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+    fmt = str(required("format"))
+    if fmt not in FORMATS:
+        raise fail("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+    languages = entry.get("languages") or []
+    if not isinstance(languages, list) or not all(
+        isinstance(lang, str) and LANG_PATTERN.match(lang) for lang in languages
+    ):
+        raise fail("languages", "must be a list of ISO 639 codes such as [en, de]")
+    try:
+        cadence = parse_cadence(required("refresh_cadence"))
+    except ValueError as exc:
+        raise fail("refresh_cadence", str(exc)) from exc
+    completion = str(entry.get("completion", "stable"))
+    if completion not in COMPLETION_RULES:
+        raise fail("completion", f"{completion!r} is not one of {', '.join(COMPLETION_RULES)}")
+    fields = entry.get("fields") or {}
+    if not isinstance(fields, Mapping) or not set(fields) <= set(FieldMap.__dataclass_fields__):
+        raise fail("fields", f"may only map {', '.join(FieldMap.__dataclass_fields__)}")
+    drop_folder = Path(str(required("drop_folder")))
+    if not drop_folder.is_absolute():
+        drop_folder = path.parent / drop_folder
+    numbers = {}
+    for name, low, high in (
+        ("settle_seconds", 0, 86400),
+        ("min_chars", 0, 1_000_000),
+        ("max_record_bytes", 1, 1 << 31),
+        ("max_quarantine_rate", 0.0, 1.0),
+    ):
+        value = entry.get(name, Source.__dataclass_fields__[name].default)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+            raise fail(name, f"must be a number between {low} and {high}")
+        numbers[name] = value
+    return Source(
+        id=source_id,
+        owner=str(required("owner")),
+        licence=licence,
+        consent=str(required("consent")),
+        domain=str(required("domain")),
+        languages=tuple(languages),
+        kind=kind,
+        format=fmt,
+        drop_folder=drop_folder.resolve(),
+        refresh_cadence_seconds=cadence,
+        fields=FieldMap(**{k: (None if v is None else str(v)) for k, v in fields.items()}),
+        completion=completion,
+        description=str(entry.get("description", "")),
+        **numbers,
+    )

@@ -1,0 +1,61 @@
+"""The canonical record schema of the raw tier and the quarantine schema shared by all tiers."""
+
+from __future__ import annotations
+
+import polars as pl
+
+TURN = pl.Struct({"speaker": pl.String, "text": pl.String})
+
+RAW_SCHEMA: dict[str, pl.DataType] = {
+    "record_id": pl.String(),
+    "source_id": pl.String(),
+    "batch_id": pl.String(),
+    "kind": pl.String(),
+    "text": pl.String(),
+    "turns": pl.List(TURN),
+    "lang": pl.String(),
+    "licence": pl.String(),
+    "consent": pl.String(),
+    "origin_file": pl.String(),
+    "origin_line": pl.Int64(),
+    "origin_byte": pl.Int64(),
+    "content_sha256": pl.String(),
+    "ingested_at": pl.Datetime("us", "UTC"),
+    "meta": pl.String(),
+}
+
+RAW_DESCRIPTIONS: dict[str, str] = {
+    "record_id": "Stable id: sha256 of source id and the record's key within the source (32 hex)",
+    "source_id": "Registry id of the source the record came from",
+    "batch_id": "Partition key of the drop: <source_id>:<file name>",
+    "kind": "text or conversation",
+    "text": "Record text (text records); null for conversations",
+    "turns": "Ordered speaker/text turns (conversations); null for text records",
+    "lang": "Language declared by the source or the record (ISO 639-1), if any",
+    "licence": "SPDX licence expression of the source",
+    "consent": "Consent basis of the source",
+    "origin_file": "Drop file the record was read from",
+    "origin_line": "1-based line (jsonl) or data row (csv, parquet) in the drop file",
+    "origin_byte": "Byte offset of the line in the decompressed file (jsonl only)",
+    "content_sha256": "sha256 of the record content as delivered (text or canonical turns JSON)",
+    "ingested_at": "When the drop landed (file modification time, UTC), so reruns are identical",
+    "meta": "Every other field of the input record, as sorted JSON",
+}
+
+QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
+    "record_id": pl.String(),
+    "tier": pl.String(),
+    "reason": pl.String(),
+    "detail": pl.String(),
+    "field": pl.String(),
+    "batch_id": pl.String(),
+    "source_id": pl.String(),
+    "origin_file": pl.String(),
+    "origin_line": pl.Int64(),
+}
+
+KINDS = ("text", "conversation")
+
+
+def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)

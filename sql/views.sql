@@ -1,0 +1,22 @@
+-- DuckDB catalog views over the lake. Rebuilt by `data-platform catalog` and after each release.
+-- {lake} is replaced by the lake root as a quoted SQL string literal. Folders named .tmp-* are
+-- unfinished writes and are never visible.
+
+-- name: tier_records
+-- The records of one tier across all batches ({tier} is raw, cleaned or annotated).
+create or replace view {tier}_records as
+select * exclude (filename)
+from read_parquet({lake} || '/{tier}/*/records-*.parquet', union_by_name = true, filename = true)
+where filename not like '%/.tmp-%';
+
+-- name: quarantine
+-- Every record that left any tier, with its reason code, detail, file, line and field.
+create or replace view quarantine as
+select * exclude (filename)
+from read_parquet({lake} || '/*/*/quarantine-*.parquet', union_by_name = true, filename = true)
+where filename not like '%/.tmp-%';
+
+-- name: release
+-- One view per release version, and release_latest for the newest.
+create or replace view release_{version} as
+select * from read_parquet({lake} || '/releases/{version}/records-*.parquet');
