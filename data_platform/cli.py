@@ -35,7 +35,8 @@ def _summary(home: Path, version: str) -> str:
     blocked = [b for b in lake.partitions("raw") if not lake.gate_passed("raw", b)]
     lines += [f"  {b}: raw gate failed, not promoted" for b in blocked]
     lines.append(
-        f"release {version}: {manifest['record_count']:,} records, content sha256 {manifest['content_sha256']}"
+        f"release {version}: {manifest['record_count']:,} records, "
+        f"content sha256 {manifest['content_sha256']}"
     )
     return "\n".join(lines)
 
@@ -45,7 +46,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     home = Path(args.home).resolve()
     outcome = run_demo(home)
-    print(_summary(home, outcome["release"]))
+    print(_summary(home, outcome.release))
     print(
         "\nOpen the UI on this instance:\n"
         "  make ui            (then browse http://127.0.0.1:3000)\n"

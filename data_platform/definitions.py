@@ -12,11 +12,17 @@ from data_platform.defs.released.assets import release_gate, released_dataset
 from data_platform.defs.released.sensors import release_sensor
 from data_platform.defs.resources import default_resources
 
-defs = dg.Definitions(
-    assets=[source_registry, raw_records, cleaned_records, annotated_records, released_dataset],
-    asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],
-    jobs=[ingest_job, release_job, registry_job],
-    sensors=[drop_sensor, release_sensor],
-    schedules=[freshness_schedule],
-    resources=default_resources(),
-)
+
+def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:
+    """All definitions, bound to ``resources`` (default: the lake and registry from the env)."""
+    return dg.Definitions(
+        assets=[source_registry, raw_records, cleaned_records, annotated_records, released_dataset],
+        asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],
+        jobs=[ingest_job, release_job, registry_job],
+        sensors=[drop_sensor, release_sensor],
+        schedules=[freshness_schedule],
+        resources=resources or default_resources(),
+    )
+
+
+defs = build_definitions()

@@ -1,5 +1,7 @@
 """Resources: where the lake is and which source registry to use."""
 
+from pathlib import Path
+
 import dagster as dg
 from pydantic import Field
 
@@ -31,8 +33,10 @@ class RegistryResource(dg.ConfigurableResource):
         return load_registry(self.path)
 
 
+def resources_for(lake_root: Path, registry: Path) -> dict[str, dg.ConfigurableResource]:
+    return {"lake": LakeResource(root=str(lake_root)), "registry": RegistryResource(path=str(registry))}
+
+
 def default_resources() -> dict[str, dg.ConfigurableResource]:
-    return {
-        "lake": LakeResource(root=str(settings.lake_root())),
-        "registry": RegistryResource(path=str(settings.registry_path())),
-    }
+    """Resources from DATA_PLATFORM_HOME / DATA_PLATFORM_REGISTRY (see data_platform.settings)."""
+    return resources_for(settings.lake_root(), settings.registry_path())

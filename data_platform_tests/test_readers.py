@@ -1,0 +1,177 @@
+import gzip
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from data_platform.sources.readers import Drop, ReadStats, read_drop
+from data_platform.sources.registry import FieldMap, Source
+
+LANDED = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def read_all(source: Source, path: Path, chunk_rows: int = 50_000) -> tuple[pl.DataFrame, pl.DataFrame, ReadStats]:
+    stats = ReadStats()
+    drop = Drop(source=source, path=path, batch_id=f"{source.id}:{path.name}", ingested_at=LANDED)
+    chunks = list(read_drop(drop, stats, chunk_rows=chunk_rows))
+    records = pl.concat([c.records for c in chunks])
+    rejects = pl.concat([c.rejects for c in chunks])
+    assert stats.records_in == records.height + rejects.height, "records in = accepted + quarantined"
+    return records, rejects, stats
+
+
+def jsonl(path: Path, lines: list[str | dict]) -> Path:
+    body = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_faulty_lines_are_quarantined_with_line_and_field_and_the_rest_kept(tmp_path, source_factory) -> None:
+    path = jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"id": "1", "text": "first"},
+            "",
+            {"id": "2", "text": 5},
+            '{"id": "3", "text": "cut',
+            {"id": "4"},
+            "[1, 2]",
+            {"id": "5", "text": "last", "topic": "x"},
+        ],
+    )
+    records, rejects, stats = read_all(source_factory(), path)
+    assert records["text"].to_list() == ["first", "last"]
+    assert records["origin_line"].to_list() == [1, 7]
+    assert records["meta"].to_list() == [None, '{"topic": "x"}']
+    got = {(r["origin_line"], r["reason"], r["field"]) for r in rejects.to_dicts()}
+    assert got == {
+        (3, "wrong_type", "text"),
+        (4, "invalid_json", None),
+        (5, "missing_field", "text"),
+        (6, "not_an_object", None),
+    }
+    assert all(str(path) in d and "line" in d for d in rejects["detail"])
+    assert stats.blank_lines == 1
+
+
+def test_records_carry_provenance_and_stable_ids(tmp_path, source_factory) -> None:
+    path = jsonl(tmp_path / "a.jsonl", [{"id": "k1", "text": "héllo"}])
+    records, _, _ = read_all(source_factory(), path)
+    row = records.row(0, named=True)
+    assert row["origin_file"] == str(path) and row["origin_byte"] == 0
+    assert row["licence"] == "CC-BY-4.0" and row["consent"] == "public-dataset"
+    assert row["lang"] == "en" and row["ingested_at"] == LANDED
+    again, _, _ = read_all(source_factory(), jsonl(tmp_path / "b.jsonl", [{"id": "k1", "text": "other"}]))
+    assert again["record_id"][0] == row["record_id"], "the id depends on source and key only"
+    assert len(row["record_id"]) == 32 and len(row["content_sha256"]) == 64
+
+
+def test_invalid_utf8_line_is_quarantined(tmp_path, source_factory) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"id": "1", "text": "ok"}\n{"id": "2", "text": "bad \xff\xfe"}\n{"id": "3", "text": "ok too"}\n')
+    records, rejects, _ = read_all(source_factory(), path)
+    assert records["record_id"].len() == 2
+    assert rejects.select("origin_line", "reason").row(0) == (2, "invalid_utf8")
+
+
+def test_truncated_gzip_keeps_everything_before_the_cut(tmp_path, source_factory) -> None:
+    rows = [{"id": str(i), "text": f"record number {i} " * 5} for i in range(2000)]
+    data = gzip.compress(("\n".join(json.dumps(r) for r in rows) + "\n").encode())
+    path = tmp_path / "a.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    records, rejects, _ = read_all(source_factory(format="jsonl.gz"), path, chunk_rows=300)
+    assert 0 < records.height < 2000
+    assert records["origin_line"].to_list() == list(range(1, records.height + 1))
+    [reject] = rejects.to_dicts()
+    assert reject["reason"] == "truncated_file"
+
+
+def test_single_line_over_the_size_limit_is_quarantined_without_loading_neighbours(
+    tmp_path, source_factory
+) -> None:
+    big = json.dumps({"id": "big", "text": "x" * 5_000_000})
+    path = jsonl(tmp_path / "a.jsonl", [{"id": "1", "text": "before"}, big, {"id": "2", "text": "after"}])
+    records, rejects, _ = read_all(source_factory(max_record_bytes=1_000_000), path)
+    assert records["text"].to_list() == ["before", "after"]
+    assert rejects.select("origin_line", "reason").row(0) == (2, "record_too_large")
+    records, rejects, _ = read_all(source_factory(max_record_bytes=10_000_000), path)
+    assert records.height == 3 and rejects.height == 0
+
+
+def test_empty_file_gives_a_quarantine_row(tmp_path, source_factory) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"")
+    records, rejects, _ = read_all(source_factory(), path)
+    assert records.height == 0
+    assert rejects["reason"].to_list() == ["empty_file"]
+
+
+def test_repeated_key_within_a_drop_keeps_the_first_across_chunks(tmp_path, source_factory) -> None:
+    lines = [{"id": str(i % 7), "text": f"t{i}"} for i in range(20)]
+    records, rejects, _ = read_all(source_factory(), jsonl(tmp_path / "a.jsonl", lines), chunk_rows=3)
+    assert records["text"].to_list() == [f"t{i}" for i in range(7)]
+    assert set(rejects["reason"]) == {"duplicate_key"} and rejects.height == 13
+
+
+def test_chunking_does_not_change_the_result(tmp_path, source_factory) -> None:
+    lines = [{"id": str(i), "text": f"text {i}"} for i in range(1000)] + ["{broken"]
+    path = jsonl(tmp_path / "a.jsonl", lines)
+    small = read_all(source_factory(), path, chunk_rows=7)
+    large = read_all(source_factory(), path)
+    assert small[0].equals(large[0]) and small[1].equals(large[1])
+
+
+def test_csv_with_embedded_newlines_and_ragged_rows(tmp_path, source_factory) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(
+        'id,text,lang\n1,"line one\nline two",en\n2,plain,en\n3,too,many,columns\n4,"say ""hi""",de\n',
+        encoding="utf-8",
+    )
+    source = source_factory(format="csv", fields=FieldMap(id="id", lang="lang"), languages=("en", "de"))
+    records, rejects, _ = read_all(source, path)
+    assert records["text"].to_list() == ["line one\nline two", "plain", 'say "hi"']
+    assert records["origin_line"].to_list() == [2, 4, 6]
+    assert records["lang"].to_list() == ["en", "en", "de"]
+    assert rejects.select("origin_line", "reason").rows() == [(5, "malformed_row")]
+
+
+def test_parquet_drop_with_wrong_types(tmp_path, source_factory) -> None:
+    path = tmp_path / "a.parquet"
+    pl.DataFrame({"id": ["1", "2"], "text": ["fine", None], "score": [0.5, 0.7]}).write_parquet(path)
+    records, rejects, _ = read_all(source_factory(format="parquet"), path)
+    assert records["text"].to_list() == ["fine"]
+    assert records["meta"].to_list() == ['{"score": 0.5}']
+    assert rejects.select("origin_line", "reason", "field").rows() == [(2, "missing_field", "text")]
+
+
+def test_corrupt_parquet_is_quarantined_not_raised(tmp_path, source_factory) -> None:
+    path = tmp_path / "a.parquet"
+    path.write_bytes(b"PAR1 this is not parquet")
+    records, rejects, _ = read_all(source_factory(format="parquet"), path)
+    assert records.height == 0 and rejects["reason"].to_list() == ["corrupt_file"]
+
+
+@pytest.mark.parametrize(
+    ("turns", "reason", "field"),
+    [
+        (None, "missing_field", "turns"),
+        ("not json", "wrong_type", "turns"),
+        ([{"speaker": "user"}], "missing_field", "text"),
+        ([{"speaker": "user", "text": 3}], "wrong_type", "text"),
+        (["hello"], "wrong_type", "turns[0]"),
+    ],
+)
+def test_conversation_turns_are_validated(tmp_path, source_factory, turns, reason, field) -> None:
+    path = jsonl(tmp_path / "a.jsonl", [{"id": "c1", "turns": turns}])
+    _, rejects, _ = read_all(source_factory(kind="conversation"), path)
+    assert rejects.select("reason", "field").row(0) == (reason, field)
+
+
+def test_conversations_keep_turn_order_and_hash_the_turns(tmp_path, source_factory) -> None:
+    turns = [{"speaker": "user", "text": "hi"}, {"speaker": "agent", "text": "hello"}]
+    path = jsonl(tmp_path / "a.jsonl", [{"id": "c1", "turns": turns, "domain": "x"}])
+    records, _, _ = read_all(source_factory(kind="conversation"), path)
+    assert records["turns"].to_list() == [turns]
+    assert records["text"].to_list() == [None]
