@@ -12,7 +12,9 @@ from data_platform.sources.registry import FieldMap, Source
 LANDED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def read_all(source: Source, path: Path, chunk_rows: int = 50_000) -> tuple[pl.DataFrame, pl.DataFrame, ReadStats]:
+def read_all(
+    source: Source, path: Path, chunk_rows: int = 50_000
+) -> tuple[pl.DataFrame, pl.DataFrame, ReadStats]:
     stats = ReadStats()
     drop = Drop(source=source, path=path, batch_id=f"{source.id}:{path.name}", ingested_at=LANDED)
     chunks = list(read_drop(drop, stats, chunk_rows=chunk_rows))
@@ -70,7 +72,9 @@ def test_records_carry_provenance_and_stable_ids(tmp_path, source_factory) -> No
 
 def test_invalid_utf8_line_is_quarantined(tmp_path, source_factory) -> None:
     path = tmp_path / "a.jsonl"
-    path.write_bytes(b'{"id": "1", "text": "ok"}\n{"id": "2", "text": "bad \xff\xfe"}\n{"id": "3", "text": "ok too"}\n')
+    path.write_bytes(
+        b'{"id": "1", "text": "ok"}\n{"id": "2", "text": "bad \xff\xfe"}\n{"id": "3", "text": "ok too"}\n'
+    )
     records, rejects, _ = read_all(source_factory(), path)
     assert records["record_id"].len() == 2
     assert rejects.select("origin_line", "reason").row(0) == (2, "invalid_utf8")

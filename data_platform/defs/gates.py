@@ -34,12 +34,14 @@ def build_gate_check(tier: str, asset: dg.AssetsDefinition) -> dg.AssetChecksDef
         return dg.AssetCheckResult(
             passed=result.passed,
             severity=dg.AssetCheckSeverity.ERROR,
-            description=(
+            description=f"batch {batch_id}: "
+            + (
                 "all expectations met"
                 if result.passed
-                else "failed: " + "; ".join(f"{o.label} ({o.unexpected_count} unexpected)" for o in failed)
+                else "failed " + "; ".join(f"{o.label} ({o.unexpected_count} unexpected)" for o in failed)
             ),
             metadata={
+                "batch_id": batch_id,
                 "evaluated_expectations": len(result.outcomes),
                 "failed_expectations": dg.MetadataValue.json([o.as_dict() for o in failed]),
                 "all_expectations": dg.MetadataValue.json(

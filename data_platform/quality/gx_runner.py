@@ -98,12 +98,14 @@ def run_suites(specs: list[SuiteSpec]) -> GateResult:
         for frame in spec.frames:
             result = validation.run(batch_parameters={"dataframe": frame}, result_format=result_format)
             for position, item in enumerate(result.results):
-                _merge(merged, position, spec.name, item)
+                _merge(merged, position, spec.name, item, with_index=bool(spec.index_columns))
         outcomes.extend(merged[k] for k in sorted(merged))
     return GateResult(passed=all(o.success for o in outcomes), outcomes=outcomes)
 
 
-def _merge(merged: dict[int, ExpectationOutcome], position: int, suite: str, item: Any) -> None:
+def _merge(
+    merged: dict[int, ExpectationOutcome], position: int, suite: str, item: Any, *, with_index: bool
+) -> None:
     config = item.expectation_config
     outcome = merged.setdefault(
         position,
@@ -115,7 +117,10 @@ def _merge(merged: dict[int, ExpectationOutcome], position: int, suite: str, ite
     outcome.unexpected_count += int(details.get("unexpected_count") or 0)
     if "observed_value" in details:
         outcome.observed = _plain(details["observed_value"])
-    examples = details.get("partial_unexpected_index_list") or details.get("partial_unexpected_list") or []
+    # Example rows: the named index columns of each failing row where the suite has them,
+    # otherwise the failing values themselves.
+    key = "partial_unexpected_index_list" if with_index else "partial_unexpected_list"
+    examples = details.get(key) or []
     room = MAX_EXAMPLES - len(outcome.examples)
     outcome.examples.extend(_plain(e) for e in examples[: max(room, 0)])
     info = item.exception_info or {}

@@ -28,6 +28,7 @@ from data_platform.sources.schema import KINDS, RAW_SCHEMA
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
 UPSTREAM = {"cleaned": "raw", "annotated": "cleaned"}
+CONSERVATION_COLUMNS = ("records_in", "records_accounted", "quarantine_rate")
 
 
 def tier_columns(tier: str) -> list[str]:
@@ -137,6 +138,7 @@ def judge_partition(lake: Lake, tier: str, batch_id: str, source: Source) -> Gat
                 name=f"{tier}_conservation",
                 expectations=conservation_expectations(source.max_quarantine_rate),
                 frames=[conservation_frame(lake, tier, batch_id)],
+                index_columns=CONSERVATION_COLUMNS,
             ),
         ]
     )

@@ -15,10 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-UD_PATH = (
-    Path(__file__).resolve().parents[3]
-    / "shared/data/ud_multilingual_sentences/ud_sentences.jsonl.gz"
-)
+UD_PATH = Path(__file__).resolve().parents[3] / "shared/data/ud_multilingual_sentences/ud_sentences.jsonl.gz"
 
 
 def load_sentences(path: Path) -> tuple[list[str], list[str]]:

@@ -1,0 +1,109 @@
+from datetime import UTC, datetime
+
+import polars as pl
+
+from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, dedup_keys, extend_seen
+from data_platform.curation.normalize import clean_text
+from data_platform.sources.schema import RAW_SCHEMA
+
+
+def raw_row(batch: str, i: int, text: str | None) -> dict:
+    return {
+        "record_id": f"{batch}-{i}",
+        "source_id": "s",
+        "batch_id": batch,
+        "kind": "text",
+        "text": text,
+        "turns": None,
+        "lang": "en",
+        "licence": "MIT",
+        "consent": "c",
+        "origin_file": "f",
+        "origin_line": i + 1,
+        "origin_byte": 0,
+        "content_sha256": "0" * 64,
+        "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "meta": None,
+    }
+
+
+def raw_frame(texts: list[str | None], batch: str = "b1", turns: list | None = None) -> pl.DataFrame:
+    rows = [raw_row(batch, i, text) for i, text in enumerate(texts)]
+    for i, conversation in enumerate(turns or []):
+        conversation_row = {"record_id": f"{batch}-c{i}", "kind": "conversation", "turns": conversation}
+        rows.append({**raw_row(batch, len(rows), None), **conversation_row})
+    return pl.DataFrame(rows, schema=RAW_SCHEMA)
+
+
+def cleaned_texts(texts: list[str]) -> list[str]:
+    return pl.DataFrame({"t": texts}).select(clean_text(pl.col("t")))["t"].to_list()
+
+
+def test_whitespace_unicode_and_mojibake_are_normalised() -> None:
+    assert cleaned_texts(
+        [
+            "  two  spaces\tand tab \r\n\r\n\r\n\r\nnext\u200b ",
+            "e\u0301te\u0301",
+            "Caf\u00c3\u00a9 cr\u00c3\u00a8me",
+            "It\u2019s “quoted”",
+            "non\u00a0breaking",
+        ]
+    ) == ["two spaces and tab\n\nnext", "été", "Café crème", "It’s “quoted”", "non breaking"]
+
+
+def test_reasons_for_every_removed_record() -> None:
+    raw = raw_frame(
+        ["hello world", "hello   world ", " \t ", "hey", "Caf\u00c3\u00a9 time"],
+        turns=[[{"speaker": "u", "text": "only one"}, {"speaker": "a", "text": "  "}]],
+    )
+    result = clean_batch(raw, CleaningRules(min_chars=5), pl.DataFrame(schema=SEEN_SCHEMA))
+    reasons = dict(zip(result.quarantined["record_id"], result.quarantined["reason"], strict=True))
+    assert reasons == {
+        "b1-1": "exact_duplicate",
+        "b1-2": "empty_text",
+        "b1-3": "too_short",
+        "b1-c0": "too_few_turns",
+    }
+    assert "b1-0" in result.quarantined.filter(pl.col("reason") == "exact_duplicate")["detail"][0]
+    kept = result.kept.select("record_id", "text", "mojibake_fixed").rows()
+    assert kept == [("b1-0", "hello world", False), ("b1-4", "Café time", True)]
+    assert raw.height == result.kept.height + result.quarantined.height
+
+
+def test_conversation_turns_are_normalised_and_empty_turns_dropped() -> None:
+    raw = raw_frame(
+        [],
+        turns=[
+            [
+                {"speaker": "u", "text": " hi  there "},
+                {"speaker": "a", "text": ""},
+                {"speaker": "a", "text": "yes"},
+            ]
+        ],
+    )
+    result = clean_batch(raw, CleaningRules(), pl.DataFrame(schema=SEEN_SCHEMA))
+    assert result.kept["turns"].to_list() == [
+        [{"speaker": "u", "text": "hi there"}, {"speaker": "a", "text": "yes"}]
+    ]
+    assert result.kept["text_chars"].to_list() == [11]
+
+
+def test_cross_batch_dedup_depends_only_on_earlier_batches() -> None:
+    rules = CleaningRules()
+    first = raw_frame(["shared text", "only in one"], batch="b1")
+    second = raw_frame(["shared  text", "only in two"], batch="b2")
+    seen = extend_seen(pl.DataFrame(schema=SEEN_SCHEMA), dedup_keys(first, rules))
+    result = clean_batch(second, rules, seen)
+    assert result.quarantined.select("record_id", "reason").rows() == [("b2-0", "exact_duplicate")]
+    assert "b1-0" in result.quarantined["detail"][0]
+    # Batch 1 is judged without batch 2, whichever was cleaned first.
+    alone = clean_batch(first, rules, pl.DataFrame(schema=SEEN_SCHEMA))
+    assert alone.kept.height == 2
+
+
+def test_index_owner_is_the_earliest_holder() -> None:
+    rules = CleaningRules()
+    seen = pl.DataFrame(schema=SEEN_SCHEMA)
+    for batch in ("b1", "b2", "b3"):
+        seen = extend_seen(seen, dedup_keys(raw_frame(["same thing"], batch=batch), rules))
+    assert seen["record_id"].to_list() == ["b1-0"]

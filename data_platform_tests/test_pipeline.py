@@ -1,0 +1,128 @@
+"""End to end on the demo drops, through real Dagster runs on a persistent SQLite instance."""
+
+import hashlib
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from data_platform.defs.resources import resources_for
+from data_platform.definitions import build_definitions
+from data_platform.demo.runner import DemoOutcome, run_demo
+from data_platform.lake.releases import content_hash, cut_release, read_manifest, record_hashes
+from data_platform.lake.store import TIERS
+
+pytestmark = pytest.mark.slow
+BLOCKED = "clinc_intents:clinc-2026-01-08.jsonl"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoOutcome:
+    return run_demo(tmp_path_factory.mktemp("demo") / "home", say=lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def instance(demo: DemoOutcome):
+    with dg.DagsterInstance.from_config(str(demo.lake.root.parent / "dagster_home")) as instance:
+        yield instance
+
+
+def test_every_batch_conserves_records_through_every_tier(demo: DemoOutcome) -> None:
+    lake = demo.lake
+    for batch_id in lake.partitions("raw"):
+        raw = lake.stats("raw", batch_id)
+        assert raw["records_in"] == raw["records_out"] + raw["quarantined"]
+        upstream_out = raw["records_out"]
+        for tier in TIERS[1:]:
+            if not lake.has_partition(tier, batch_id):
+                assert batch_id == BLOCKED
+                break
+            stats = lake.stats(tier, batch_id)
+            assert upstream_out == stats["records_out"] + stats["quarantined"], (tier, batch_id)
+            upstream_out = stats["records_out"]
+
+
+def test_release_reconciles_with_raw_minus_quarantine(demo: DemoOutcome) -> None:
+    lake = demo.lake
+    manifest = read_manifest(lake, demo.release)
+    promoted = [b["batch_id"] for b in manifest["batches"]]
+    assert sorted(promoted) == sorted(b for b in lake.partitions("raw") if b != BLOCKED)
+    raw_in = sum(lake.stats("raw", b)["records_in"] for b in promoted)
+    quarantined = sum(lake.stats(t, b)["quarantined"] for t in TIERS for b in promoted)
+    assert manifest["record_count"] == raw_in - quarantined - manifest["superseded_records"]
+    released = pl.read_parquet(lake.root / "releases" / demo.release / "records-*.parquet")
+    assert released.height == manifest["record_count"]
+    assert released["record_id"].is_unique().all()
+    assert sum(manifest["counts"]["by_source"].values()) == released.height
+
+
+def test_manifest_content_hash_is_reproducible_from_the_files(demo: DemoOutcome) -> None:
+    lake = demo.lake
+    manifest = read_manifest(lake, demo.release)
+    released = pl.read_parquet(lake.root / "releases" / demo.release / "records-*.parquet")
+    assert record_hashes(released).equals(released["record_sha256"])
+    digest = hashlib.sha256("".join(f"{h}\n" for h in sorted(released["record_sha256"])).encode())
+    assert digest.hexdigest() == manifest["content_sha256"] == content_hash(released["record_sha256"].sort())
+    again = cut_release(lake, "v900", created_at="2030-01-01T00:00:00+00:00", code_version="test")
+    assert again.manifest["content_sha256"] == manifest["content_sha256"]
+    assert again.manifest["parent_version"] == demo.release
+
+
+def test_a_release_version_is_immutable(demo: DemoOutcome) -> None:
+    folder = demo.lake.root / "releases" / demo.release
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    again = cut_release(demo.lake, demo.release, created_at="2031-01-01T00:00:00+00:00", code_version="x")
+    assert not again.created_now
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_failed_gate_stops_the_batch_and_says_which_expectation(demo: DemoOutcome, instance) -> None:
+    assert demo.batches[BLOCKED] is False
+    assert demo.lake.has_partition("raw", BLOCKED)
+    assert not demo.lake.has_partition("cleaned", BLOCKED)
+    key = dg.AssetCheckKey(dg.AssetKey("raw_records"), "raw_gate")
+    records = instance.event_log_storage.get_asset_check_execution_history(key, limit=50)
+    [evaluation] = [
+        r.event.dagster_event.event_specific_data
+        for r in records
+        if r.event and r.event.dagster_event.event_specific_data.metadata["batch_id"].value == BLOCKED
+    ]
+    assert evaluation.passed is False
+    [failed] = evaluation.metadata["failed_expectations"].data
+    assert failed["suite"] == "raw_conservation" and failed["column"] == "quarantine_rate"
+    assert failed["unexpected_count"] == 1
+    [example] = failed["examples"]
+    assert example["records_in"] == 200 and example["quarantine_rate"] == pytest.approx(0.8)
+    assert "quarantine_rate" in evaluation.description
+
+
+def test_a_later_run_refuses_to_build_on_a_failed_gate(demo: DemoOutcome, instance) -> None:
+    registry = demo.lake.root.parent / "sources.yaml"
+    defs = build_definitions(resources_for(demo.lake.root, registry))
+    result = dg.materialize(
+        [defs.get_assets_def("cleaned_records")],
+        instance=instance,
+        partition_key=BLOCKED,
+        resources=defs.resources,
+        raise_on_error=False,
+    )
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    assert "failed its quality gate" in str(failure.event_specific_data.error)
+    assert not demo.lake.has_partition("cleaned", BLOCKED)
+
+
+def partition_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_rerunning_a_partition_gives_byte_identical_outputs(demo: DemoOutcome, instance) -> None:
+    batch = "sgd_dialogues:sgd-2026-01-06.jsonl.gz"
+    before = {t: partition_bytes(demo.lake.partition_dir(t, batch)) for t in TIERS}
+    registry = demo.lake.root.parent / "sources.yaml"
+    defs = build_definitions(resources_for(demo.lake.root, registry))
+    result = defs.resolve_job_def("ingest_job").execute_in_process(instance=instance, partition_key=batch)
+    assert result.success
+    after = {t: partition_bytes(demo.lake.partition_dir(t, batch)) for t in TIERS}
+    assert after == before
