@@ -46,7 +46,10 @@ def test_faulty_lines_are_quarantined_with_line_and_field_and_the_rest_kept(tmp_
     records, rejects, stats = read_all(source_factory(), path)
     assert records["text"].to_list() == ["first", "last"]
     assert records["origin_line"].to_list() == [1, 7]
-    assert records["meta"].to_list() == [None, '{"topic": "x"}']
+    assert records["meta"].to_list() == [
+        '{"id": "1", "text": "first"}',
+        '{"id": "5", "text": "last", "topic": "x"}',
+    ]
     got = {(r["origin_line"], r["reason"], r["field"]) for r in rejects.to_dicts()}
     assert got == {
         (3, "wrong_type", "text"),
@@ -146,7 +149,7 @@ def test_parquet_drop_with_wrong_types(tmp_path, source_factory) -> None:
     pl.DataFrame({"id": ["1", "2"], "text": ["fine", None], "score": [0.5, 0.7]}).write_parquet(path)
     records, rejects, _ = read_all(source_factory(format="parquet"), path)
     assert records["text"].to_list() == ["fine"]
-    assert records["meta"].to_list() == ['{"score": 0.5}']
+    assert records["meta"].to_list() == ['{"id": "1", "score": 0.5, "text": "fine"}']
     assert rejects.select("origin_line", "reason", "field").rows() == [(2, "missing_field", "text")]
 
 
@@ -179,3 +182,23 @@ def test_conversations_keep_turn_order_and_hash_the_turns(tmp_path, source_facto
     records, _, _ = read_all(source_factory(kind="conversation"), path)
     assert records["turns"].to_list() == [turns]
     assert records["text"].to_list() == [None]
+
+
+@pytest.mark.parametrize("kind", ["text", "conversation"])
+def test_column_wise_and_line_by_line_paths_give_the_same_records(tmp_path, source_factory, kind) -> None:
+    def row(i: int) -> dict:
+        if kind == "text":
+            return {"id": i, "text": f"text number {i} é", "extra": {"k": i}}
+        return {
+            "id": f"c{i}",
+            "turns": [{"speaker": "user", "text": f"hi {i}"}, {"speaker": "bot", "text": "ok"}],
+        }
+
+    clean = jsonl(tmp_path / "clean.jsonl", [row(i) for i in range(50)])
+    mixed = jsonl(tmp_path / "mixed.jsonl", [row(i) for i in range(50)] + ["{not json"])
+    source = source_factory(kind=kind)
+    fast, _, _ = read_all(source, clean)
+    slow, rejects, _ = read_all(source, mixed)
+    assert rejects["reason"].to_list() == ["invalid_json"]
+    columns = ["record_id", "text", "turns", "lang", "origin_line", "origin_byte", "content_sha256", "meta"]
+    assert fast.select(columns).equals(slow.select(columns))

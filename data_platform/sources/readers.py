@@ -4,6 +4,12 @@ A drop is read in bounded chunks; each chunk yields accepted records and rejecte
 line never stops the drop: it becomes a quarantine row naming the file, line and field, and the
 lines before and after it are kept. Faults that end a file early (truncated gzip) are recorded the
 same way, after everything read up to that point.
+
+JSON lines take a column-wise fast path: a block of lines is parsed by Arrow's JSON reader with
+the mapped fields' types fixed, and checked with whole-column tests. A block that fails any test
+is read again line by line, which finds and names each fault. Both paths produce the same
+columns, and ids and hashes are computed column-wise for both, so the result never depends on
+which path a line took.
 """
 
 from __future__ import annotations
@@ -22,12 +28,32 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
-from data_platform.sources.registry import Source
-from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA
+from data_platform.curation.hashing import sha256_column
+from data_platform.sources.registry import FieldMap, Source
+from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA, TURN
 
 DEFAULT_CHUNK_ROWS = 50_000
+FAST_BLOCK_LINES = 10_000
+MAPPED_SCHEMA: dict[str, pl.DataType] = {
+    "key": pl.String(),
+    "text": pl.String(),
+    "turns": pl.List(TURN),
+    "lang": pl.String(),
+    "origin_line": pl.Int64(),
+    "origin_byte": pl.Int64(),
+    "meta": pl.String(),
+}
+REJECT_SCHEMA: dict[str, pl.DataType] = {
+    "record_id": pl.String(),
+    "reason": pl.String(),
+    "detail": pl.String(),
+    "field": pl.String(),
+    "origin_line": pl.Int64(),
+}
 
 
 @dataclass(frozen=True)
@@ -66,7 +92,26 @@ class RowRejected(Exception):
 
 
 def record_id_for(source_id: str, key: str) -> str:
+    """sha256 of source id and key, 32 hex digits. ``record_ids`` is the column-wise twin."""
     return hashlib.sha256(f"{source_id}\x1f{key}".encode()).hexdigest()[:32]
+
+
+def record_ids(source_id: str, keys: pl.Series) -> pl.Series:
+    prefixed = pl.select(pl.lit(f"{source_id}\x1f") + keys).to_series()
+    return sha256_column(prefixed).str.slice(0, 32)
+
+
+def turns_digest_input() -> pl.Expr:
+    """Canonical text of a conversation for hashing: speaker US text, turns joined by RS."""
+    return (
+        pl.col("turns")
+        .list.eval(
+            pl.concat_str(
+                pl.element().struct.field("speaker"), pl.element().struct.field("text"), separator="\x1f"
+            )
+        )
+        .list.join("\x1e")
+    )
 
 
 class _ChunkBuilder:
@@ -76,31 +121,36 @@ class _ChunkBuilder:
         self.drop, self.stats, self.fields = drop, stats, drop.source.fields
         self.file_name = drop.path.name
         self._seen_keys = np.empty(0, dtype=np.uint64)
+        self._arrow_schema = _arrow_schema(drop.source)
         self._reset()
 
     def _reset(self) -> None:
-        self.columns: dict[str, list[Any]] = {
-            name: [] for name in ("record_id", "text", "turns", "lang", "line", "byte", "sha", "meta")
-        }
+        self.rows: list[dict[str, Any]] = []
+        self.blocks: list[pl.DataFrame] = []
         self.rejects: list[dict[str, Any]] = []
+        self.pending = 0
 
     def __len__(self) -> int:
-        return len(self.columns["record_id"]) + len(self.rejects)
+        return self.pending
 
-    def add(self, row: Any, line: int, byte: int | None) -> None:
-        """Map one input row; ``row`` may be a callable that decodes it (and may reject it)."""
+    # Line by line -----------------------------------------------------------------------
+    def add(self, row: Any, line: int, byte: int | None, meta: str | None = None) -> None:
+        """Map one input row; ``row`` may be a callable that decodes it (and may reject it).
+        ``meta`` is the record as delivered (the JSON line); by default the row as JSON."""
         self.stats.records_in += 1
+        self.pending += 1
         try:
-            self._add_mapped(row() if callable(row) else row, line, byte)
+            decoded = row() if callable(row) else row
+            self.rows.append(self._mapped(decoded, line, byte, meta))
+            self.stats.accepted += 1
         except RowRejected as rejected:
             self.reject(rejected.reason, rejected.field_name, rejected.detail, line)
 
     def reject(self, reason: str, field_name: str | None, detail: str, line: int | None) -> None:
         self.stats.rejected += 1
-        key = f"{self.file_name}:{line}:{reason}"
         self.rejects.append(
             {
-                "record_id": record_id_for(self.drop.source.id, key),
+                "record_id": record_id_for(self.drop.source.id, f"{self.file_name}:{line}:{reason}"),
                 "reason": reason,
                 "detail": f"{self.drop.path}: line {line}: {detail}",
                 "field": field_name,
@@ -111,86 +161,102 @@ class _ChunkBuilder:
     def reject_file(self, reason: str, detail: str, line: int | None) -> None:
         """A fault of the file itself (empty, truncated) counts as one input unit."""
         self.stats.records_in += 1
+        self.pending += 1
         self.reject(reason, None, detail, line)
 
-    def _add_mapped(self, row: Any, line: int, byte: int | None) -> None:
+    def _mapped(self, row: Any, line: int, byte: int | None, meta: str | None) -> dict[str, Any]:
         if not isinstance(row, dict):
             raise RowRejected("not_an_object", None, f"expected an object, got {type(row).__name__}")
         fields = self.fields
         key = f"{self.file_name}:{line}"
         if fields.id is not None:
             key = str(_scalar(row, fields.id, required=True, types=(str, int)))
-        lang = _scalar(row, fields.lang, required=False, types=(str,)) if fields.lang else None
-        used = {fields.id, fields.lang}
+        text = turns = None
         if self.drop.source.kind == "text":
             text = _scalar(row, fields.text, required=True, types=(str,))
-            turns, digest_input, used = None, text, used | {fields.text}
         else:
             turns = _turns(row.get(fields.turns), fields.turns, fields.speaker, fields.turn_text)
-            text, used = None, used | {fields.turns}
-            digest_input = json.dumps(
-                [[t["speaker"], t["text"]] for t in turns], ensure_ascii=False, separators=(",", ":")
-            )
-        meta = {k: v for k, v in row.items() if k not in used}
-        columns = self.columns
-        columns["record_id"].append(record_id_for(self.drop.source.id, key))
-        columns["text"].append(text)
-        columns["turns"].append(turns)
-        columns["lang"].append(lang)
-        columns["line"].append(line)
-        columns["byte"].append(byte)
-        columns["sha"].append(hashlib.sha256(digest_input.encode("utf-8")).hexdigest())
-        columns["meta"].append(
-            json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str) if meta else None
-        )
-        self.stats.accepted += 1
+        return {
+            "key": key,
+            "text": text,
+            "turns": turns,
+            "lang": _scalar(row, fields.lang, required=False, types=(str,)) if fields.lang else None,
+            "origin_line": line,
+            "origin_byte": byte,
+            "meta": meta
+            if meta is not None
+            else json.dumps(row, sort_keys=True, ensure_ascii=False, default=str),
+        }
 
-    def flush(self) -> Chunk:
-        records = self._records_frame()
-        rejects = pl.DataFrame(
-            self.rejects,
-            schema={
-                "record_id": pl.String,
-                "reason": pl.String,
-                "detail": pl.String,
-                "field": pl.String,
-                "origin_line": pl.Int64,
-            },
+    # Column-wise ------------------------------------------------------------------------
+    def add_json_block(self, lines: list[bytes], numbers: list[int], offsets: list[int]) -> None:
+        """Parse a block of non-blank JSON lines at once; fall back to line by line if needed."""
+        frame = self._parse_block(lines, numbers, offsets)
+        if frame is None:
+            for raw, number, offset in zip(lines, numbers, offsets, strict=True):
+                self.add(lambda raw=raw: _decode_json_line(raw), number, offset, _delivered(raw))
+            return
+        self.blocks.append(frame)
+        self.pending += frame.height
+        self.stats.records_in += frame.height
+        self.stats.accepted += frame.height
+
+    def _parse_block(self, lines: list[bytes], numbers: list[int], offsets: list[int]) -> pl.DataFrame | None:
+        payload = b"".join(line if line.endswith(b"\n") else line + b"\n" for line in lines)
+        options = pa_json.ParseOptions(explicit_schema=self._arrow_schema, unexpected_field_behavior="infer")
+        read = pa_json.ReadOptions(use_threads=True, block_size=max(1 << 20, max(map(len, lines)) + 1))
+        try:
+            # Arrow does not reject invalid UTF-8 inside strings; the line-by-line path names it.
+            payload.decode("utf-8")
+            table = pa_json.read_json(io.BytesIO(payload), parse_options=options, read_options=read)
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            return None
+        if table.num_rows != len(lines) or not _block_is_clean(table, self.drop.source):
+            return None
+        fields = self.fields
+        mapped = [
+            name for name in (fields.id, fields.text, fields.turns, fields.lang) if name in table.column_names
+        ]
+        frame = pl.from_arrow(table.select(mapped))
+        assert isinstance(frame, pl.DataFrame)
+        key = (
+            pl.col(fields.id).cast(pl.String)
+            if fields.id is not None
+            else pl.format("{}:{}", pl.lit(self.file_name), pl.col("origin_line"))
         )
+        meta = pl.Series(lines, dtype=pl.Binary).cast(pl.String).str.strip_chars_end()
+        return frame.with_columns(
+            origin_line=pl.Series(numbers, dtype=pl.Int64),
+            origin_byte=pl.Series(offsets, dtype=pl.Int64),
+            meta=meta,
+        ).select(
+            key=key,
+            text=pl.col(fields.text) if self.drop.source.kind == "text" else pl.lit(None, pl.String),
+            turns=pl.col(fields.turns).cast(pl.List(TURN))
+            if self.drop.source.kind == "conversation"
+            else pl.lit(None, pl.List(TURN)),
+            lang=pl.col(fields.lang) if fields.lang else pl.lit(None, pl.String),
+            origin_line="origin_line",
+            origin_byte="origin_byte",
+            meta="meta",
+        )
+
+    # Output -----------------------------------------------------------------------------
+    def flush(self) -> Chunk:
+        mapped = pl.concat([pl.DataFrame(self.rows, schema=MAPPED_SCHEMA), *self.blocks]).sort("origin_line")
+        records = self._records_frame(mapped)
+        rejects = pl.DataFrame(self.rejects, schema=REJECT_SCHEMA)
         records, rejects = self._reject_repeated_keys(records, rejects)
         self._reset()
-        return Chunk(records=records, rejects=_quarantine_frame(rejects, self.drop))
+        return Chunk(records=records, rejects=_quarantine_frame(rejects.sort("origin_line"), self.drop))
 
-    def _records_frame(self) -> pl.DataFrame:
-        c, drop = self.columns, self.drop
-        source = drop.source
+    def _records_frame(self, mapped: pl.DataFrame) -> pl.DataFrame:
+        drop, source = self.drop, self.drop.source
         default_lang = source.languages[0] if len(source.languages) == 1 else None
-        frame = pl.DataFrame(
-            {
-                "record_id": c["record_id"],
-                "text": c["text"],
-                "turns": c["turns"],
-                "lang": c["lang"],
-                "origin_line": c["line"],
-                "origin_byte": c["byte"],
-                "content_sha256": c["sha"],
-                "meta": c["meta"],
-            },
-            schema={
-                k: RAW_SCHEMA[k]
-                for k in (
-                    "record_id",
-                    "text",
-                    "turns",
-                    "lang",
-                    "origin_line",
-                    "origin_byte",
-                    "content_sha256",
-                    "meta",
-                )
-            },
-        )
-        return frame.with_columns(
+        digest_input = mapped.select(pl.coalesce(pl.col("text"), turns_digest_input()))
+        return mapped.with_columns(
+            record_id=record_ids(source.id, mapped["key"]),
+            content_sha256=sha256_column(digest_input.to_series()),
             source_id=pl.lit(source.id),
             batch_id=pl.lit(drop.batch_id),
             kind=pl.lit(source.kind),
@@ -217,9 +283,9 @@ class _ChunkBuilder:
         _, first = np.unique(prefixes, return_index=True)
         repeated = np.ones(len(prefixes), dtype=bool)
         repeated[first] = False
-        position = np.searchsorted(self._seen_keys, prefixes)
-        position[position == len(self._seen_keys)] = 0
         if len(self._seen_keys):
+            position = np.searchsorted(self._seen_keys, prefixes)
+            position[position == len(self._seen_keys)] = 0
             repeated |= self._seen_keys[position] == prefixes
         self._seen_keys = np.union1d(self._seen_keys, prefixes)
         if not repeated.any():
@@ -228,7 +294,6 @@ class _ChunkBuilder:
         dupes = records.filter(mask)
         self.stats.accepted -= dupes.height
         self.stats.rejected += dupes.height
-        id_field = self.fields.id
         extra = dupes.select(
             "record_id",
             reason=pl.lit("duplicate_key"),
@@ -237,10 +302,52 @@ class _ChunkBuilder:
                 pl.lit(str(self.drop.path)),
                 pl.col("origin_line"),
             ),
-            field=pl.lit(id_field),
+            field=pl.lit(self.fields.id),
             origin_line="origin_line",
         )
         return records.filter(~mask), pl.concat([rejects, extra])
+
+
+def _arrow_schema(source: Source) -> pa.Schema:
+    """Types Arrow must find for the mapped fields; anything else fails the block."""
+    fields: FieldMap = source.fields
+    columns = []
+    if fields.id is not None:
+        columns.append((fields.id, None))
+    if source.kind == "text":
+        columns.append((fields.text, pa.string()))
+    else:
+        turn = pa.struct([(fields.speaker, pa.string()), (fields.turn_text, pa.string())])
+        columns.append((fields.turns, pa.list_(turn)))
+    if fields.lang:
+        columns.append((fields.lang, pa.string()))
+    # The id's type is inferred: both strings and integers are valid keys.
+    return pa.schema([(name, kind) for name, kind in columns if kind is not None])
+
+
+def _block_is_clean(table: pa.Table, source: Source) -> bool:
+    """Every test a line-by-line read would apply, as whole-column checks."""
+    fields = source.fields
+    names = set(table.column_names)
+    if fields.id is not None:
+        if fields.id not in names or table[fields.id].null_count:
+            return False
+        if not (pa.types.is_int64(table[fields.id].type) or pa.types.is_string(table[fields.id].type)):
+            return False
+    if source.kind == "text":
+        return fields.text in names and table[fields.text].null_count == 0
+    turns = table[fields.turns]
+    if turns.null_count or fields.turns not in names:
+        return False
+    items = pa.chunked_array([chunk.flatten() for chunk in turns.chunks], type=turns.type.value_type)
+    if items.null_count:
+        return False
+    children = [
+        pa.chunked_array([c.field(name) for c in items.chunks]) for name in (fields.speaker, fields.turn_text)
+    ]
+    return list(turns.type.value_type.names) == [fields.speaker, fields.turn_text] and not any(
+        child.null_count for child in children
+    )
 
 
 def _quarantine_frame(rejects: pl.DataFrame, drop: Drop) -> pl.DataFrame:
@@ -303,7 +410,7 @@ def read_drop(drop: Drop, stats: ReadStats, *, chunk_rows: int = DEFAULT_CHUNK_R
         "jsonl.gz": _json_lines,
         "csv": _csv_rows,
         "parquet": _parquet_rows,
-    }[drop.source.format](drop, builder)
+    }[drop.source.format](drop, builder, chunk_rows)
     for _ in rows:
         if len(builder) >= chunk_rows:
             yield builder.flush()
@@ -320,40 +427,65 @@ def _open_binary(drop: Drop) -> BinaryIO:
     return handle
 
 
-def _json_lines(drop: Drop, builder: _ChunkBuilder) -> Iterator[None]:
+def _json_lines(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
+    """Collect non-blank lines into blocks for the column-wise parser; yield after each block."""
     limit = drop.source.max_record_bytes
-    line_no, offset = 0, 0
+    block_size = max(1, min(FAST_BLOCK_LINES, chunk_rows))
+    lines: list[bytes] = []
+    numbers: list[int] = []
+    offsets: list[int] = []
+    line_no = offset = 0
+
+    def hand_over() -> None:
+        builder.add_json_block(lines[:], numbers[:], offsets[:])
+        lines.clear(), numbers.clear(), offsets.clear()
+
     with _open_binary(drop) as handle:
         while True:
             try:
                 raw = handle.readline(limit + 1)
                 if not raw:
-                    return
+                    break
                 line_no += 1
                 start, oversize = offset, len(raw) > limit and not raw.endswith(b"\n")
                 offset += len(raw)
-                while oversize and not raw.endswith(b"\n"):
+                while oversize and raw and not raw.endswith(b"\n"):
                     raw = handle.readline(limit + 1)
                     offset += len(raw)
-                    if not raw:
-                        break
             except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+                if lines:
+                    hand_over()
                 builder.reject_file(
                     "truncated_file",
                     f"file ends early or is corrupt after {line_no} lines: {exc}",
                     line_no + 1,
                 )
-                return
+                break
             finally:
                 builder.stats.bytes_read = offset
             if oversize:
                 builder.stats.records_in += 1
+                builder.pending += 1
                 builder.reject("record_too_large", None, f"line exceeds {limit} bytes", line_no)
             elif raw.strip():
-                builder.add(lambda raw=raw: _decode_json_line(raw), line_no, start)
+                lines.append(raw)
+                numbers.append(line_no)
+                offsets.append(start)
+                if len(lines) >= block_size:
+                    hand_over()
+                    yield
             else:
                 builder.stats.blank_lines += 1
-            yield
+    if lines:
+        hand_over()
+    yield
+
+
+def _delivered(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8").rstrip()
+    except UnicodeDecodeError:
+        return None
 
 
 def _decode_json_line(raw: bytes) -> Any:
@@ -365,7 +497,7 @@ def _decode_json_line(raw: bytes) -> Any:
         raise RowRejected("invalid_json", None, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
 
 
-def _csv_rows(drop: Drop, builder: _ChunkBuilder) -> Iterator[None]:
+def _csv_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
     csv.field_size_limit(drop.source.max_record_bytes)
     with drop.path.open("rb") as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
@@ -379,6 +511,7 @@ def _csv_rows(drop: Drop, builder: _ChunkBuilder) -> Iterator[None]:
                 return
             except csv.Error as exc:
                 builder.stats.records_in += 1
+                builder.pending += 1
                 builder.reject("malformed_row", None, f"CSV error: {exc}", line)
                 yield
                 continue
@@ -389,11 +522,9 @@ def _csv_rows(drop: Drop, builder: _ChunkBuilder) -> Iterator[None]:
                 builder.stats.blank_lines += 1
             elif len(values) != len(header):
                 builder.stats.records_in += 1
+                builder.pending += 1
                 builder.reject(
-                    "malformed_row",
-                    None,
-                    f"{len(values)} columns where the header has {len(header)}",
-                    line,
+                    "malformed_row", None, f"{len(values)} columns where the header has {len(header)}", line
                 )
             else:
                 builder.add(dict(zip(header, values, strict=True)), line, None)
@@ -401,14 +532,14 @@ def _csv_rows(drop: Drop, builder: _ChunkBuilder) -> Iterator[None]:
             yield
 
 
-def _parquet_rows(drop: Drop, builder: _ChunkBuilder) -> Iterator[None]:
+def _parquet_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
     try:
         parquet = pq.ParquetFile(drop.path)
     except Exception as exc:  # pyarrow raises several types for unreadable files
         builder.reject_file("corrupt_file", f"not a readable Parquet file: {exc}", None)
         return
     row = 0
-    for batch in parquet.iter_batches(batch_size=DEFAULT_CHUNK_ROWS):
+    for batch in parquet.iter_batches(batch_size=chunk_rows):
         for item in batch.to_pylist():
             row += 1
             builder.add(item, row, None)

@@ -39,7 +39,7 @@ RAW_DESCRIPTIONS: dict[str, str] = {
     "origin_byte": "Byte offset of the line in the decompressed file (jsonl only)",
     "content_sha256": "sha256 of the record content as delivered (text or canonical turns JSON)",
     "ingested_at": "When the drop landed (file modification time, UTC), so reruns are identical",
-    "meta": "Every other field of the input record, as sorted JSON",
+    "meta": "The input record as delivered: the JSON line itself, or the csv/parquet row as JSON",
 }
 
 QUARANTINE_SCHEMA: dict[str, pl.DataType] = {

@@ -1,0 +1,112 @@
+"""The drop sensor against a real (temporary, SQLite-backed) Dagster instance."""
+
+import json
+import os
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import yaml
+
+from data_platform.defs.ingest.sensors import drop_sensor
+from data_platform.defs.resources import resources_for
+from data_platform.definitions import build_definitions
+
+
+def write_registry(home: Path, **changes: object) -> Path:
+    entry = {
+        "id": "chat",
+        "owner": "tests",
+        "licence": "MIT",
+        "consent": "contract",
+        "domain": "support",
+        "languages": ["en"],
+        "kind": "text",
+        "format": "jsonl",
+        "drop_folder": "drops/chat",
+        "refresh_cadence": "1d",
+        "settle_seconds": 60,
+        **changes,
+    }
+    bad = {**entry, "id": "mystery", "licence": "No-Such-Licence", "drop_folder": "drops/mystery"}
+    path = home / "sources.yaml"
+    path.write_text(yaml.safe_dump({"sources": [entry, bad]}), encoding="utf-8")
+    (home / "drops/chat").mkdir(parents=True, exist_ok=True)
+    (home / "drops/mystery").mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def land(path: Path, age_seconds: float) -> None:
+    path.write_text(json.dumps({"text": "hello there"}) + "\n", encoding="utf-8")
+    stamp = time.time() - age_seconds
+    os.utime(path, (stamp, stamp))
+
+
+def tick(home: Path, registry: Path, instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult:
+    defs = build_definitions(resources_for(home / "lake", registry))
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, definitions=defs, resources=defs.resources
+    )
+    return drop_sensor(context)
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as instance:
+        yield instance
+
+
+def test_new_complete_drops_become_partitions_and_runs_once(tmp_path: Path, instance) -> None:
+    registry = write_registry(tmp_path)
+    land(tmp_path / "drops/chat/a.jsonl", age_seconds=3600)
+    land(tmp_path / "drops/chat/b.jsonl", age_seconds=3600)
+    land(tmp_path / "drops/mystery/x.jsonl", age_seconds=3600)
+    result = tick(tmp_path, registry, instance, None)
+    keys = ["chat:a.jsonl", "chat:b.jsonl"]
+    assert [r.partition_key for r in result.run_requests] == keys
+    assert [r.run_key for r in result.run_requests] == keys
+    [add] = result.dynamic_partitions_requests
+    assert list(add.partition_keys) == keys
+    again = tick(tmp_path, registry, instance, result.cursor)
+    assert again.run_requests == [] and again.skip_reason.skip_message == "no new complete drops"
+
+
+def test_restarted_sensor_without_cursor_skips_registered_partitions(tmp_path: Path, instance) -> None:
+    registry = write_registry(tmp_path)
+    land(tmp_path / "drops/chat/a.jsonl", age_seconds=3600)
+    first = tick(tmp_path, registry, instance, None)
+    instance.add_dynamic_partitions("batches", [r.partition_key for r in first.run_requests])
+    land(tmp_path / "drops/chat/c.jsonl", age_seconds=3600)
+    restarted = tick(tmp_path, registry, instance, None)
+    assert [r.partition_key for r in restarted.run_requests] == ["chat:c.jsonl"]
+
+
+def test_file_still_being_written_is_not_picked_up(tmp_path: Path, instance) -> None:
+    registry = write_registry(tmp_path)
+    land(tmp_path / "drops/chat/fresh.jsonl", age_seconds=1)
+    land(tmp_path / "drops/chat/.hidden.jsonl", age_seconds=3600)
+    land(tmp_path / "drops/chat/upload.jsonl.part", age_seconds=3600)
+    result = tick(tmp_path, registry, instance, None)
+    assert result.run_requests == []
+    os.utime(tmp_path / "drops/chat/fresh.jsonl", (time.time() - 120, time.time() - 120))
+    assert [r.partition_key for r in tick(tmp_path, registry, instance, None).run_requests] == [
+        "chat:fresh.jsonl"
+    ]
+
+
+def test_marker_rule_waits_for_the_done_file(tmp_path: Path, instance) -> None:
+    registry = write_registry(tmp_path, completion="marker")
+    land(tmp_path / "drops/chat/a.jsonl", age_seconds=3600)
+    assert tick(tmp_path, registry, instance, None).run_requests == []
+    (tmp_path / "drops/chat/a.jsonl.done").touch()
+    assert [r.partition_key for r in tick(tmp_path, registry, instance, None).run_requests] == [
+        "chat:a.jsonl"
+    ]
+
+
+def test_unreadable_registry_skips_the_tick_instead_of_crashing(tmp_path: Path, instance) -> None:
+    registry = tmp_path / "sources.yaml"
+    registry.write_text("sources: [", encoding="utf-8")
+    result = tick(tmp_path, registry, instance, None)
+    assert result.run_requests == [] and "not valid YAML" in result.skip_reason.skip_message
