@@ -38,6 +38,14 @@ def make_source(tmp_path: Path, **changes: object) -> Source:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    """The demo run once per session: real Dagster runs on a persistent SQLite instance."""
+    from data_platform.demo.runner import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("demo") / "home", say=lambda _: None)
+
+
 @pytest.fixture
 def source_factory(tmp_path: Path):
     return lambda **changes: make_source(tmp_path, **changes)

@@ -9,17 +9,12 @@ import pytest
 
 from data_platform.defs.resources import resources_for
 from data_platform.definitions import build_definitions
-from data_platform.demo.runner import DemoOutcome, run_demo
+from data_platform.demo.runner import DemoOutcome
 from data_platform.lake.releases import content_hash, cut_release, read_manifest, record_hashes
 from data_platform.lake.store import TIERS
 
 pytestmark = pytest.mark.slow
 BLOCKED = "clinc_intents:clinc-2026-01-08.jsonl"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoOutcome:
-    return run_demo(tmp_path_factory.mktemp("demo") / "home", say=lambda _: None)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.expectations import Expectation
 
 MAX_EXAMPLES = 5
-logging.getLogger("great_expectations").setLevel(logging.WARNING)
+for _name in ("great_expectations", "great_expectations.data_context.types.base"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
