@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 import yaml
 
+from data_platform.definitions import build_definitions
 from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.resources import resources_for
-from data_platform.definitions import build_definitions
 from data_platform.lake.store import Lake
 
 pytestmark = pytest.mark.slow
@@ -42,7 +42,7 @@ def lines(rows: list[dict]) -> bytes:
 
 
 def good(drop: str, count: int = 40) -> list[dict]:
-    return [{"id": f"g{i}", "text": f"an ordinary support message number {i} in {drop}"} for i in range(count)]
+    return [{"id": f"g{i}", "text": f"an ordinary support message {i} in {drop}"} for i in range(count)]
 
 
 def land_bad_drops(home: Path) -> None:

@@ -7,8 +7,8 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from data_platform.defs.resources import resources_for
 from data_platform.definitions import build_definitions
+from data_platform.defs.resources import resources_for
 from data_platform.demo.runner import DemoOutcome
 from data_platform.lake.releases import content_hash, cut_release, read_manifest, record_hashes
 from data_platform.lake.store import TIERS

@@ -9,9 +9,9 @@ import dagster as dg
 import pytest
 import yaml
 
+from data_platform.definitions import build_definitions
 from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.resources import resources_for
-from data_platform.definitions import build_definitions
 
 
 def write_registry(home: Path, **changes: object) -> Path:
