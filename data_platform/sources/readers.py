@@ -158,6 +158,11 @@ class _ChunkBuilder:
             }
         )
 
+    def reject_oversize(self, line: int, limit: int) -> None:
+        self.stats.records_in += 1
+        self.pending += 1
+        self.reject("record_too_large", None, f"line exceeds {limit} bytes", line)
+
     def reject_file(self, reason: str, detail: str, line: int | None) -> None:
         """A fault of the file itself (empty, truncated) counts as one input unit."""
         self.stats.records_in += 1
@@ -287,7 +292,9 @@ class _ChunkBuilder:
             position = np.searchsorted(self._seen_keys, prefixes)
             position[position == len(self._seen_keys)] = 0
             repeated |= self._seen_keys[position] == prefixes
-        self._seen_keys = np.union1d(self._seen_keys, prefixes)
+        # Merge the new keys into the sorted array; a stable sort of integers is a radix sort,
+        # linear in the keys seen so far.
+        self._seen_keys = np.sort(np.concatenate([self._seen_keys, prefixes[~repeated]]), kind="stable")
         if not repeated.any():
             return records, rejects
         mask = pl.Series(repeated)
@@ -427,58 +434,97 @@ def _open_binary(drop: Drop) -> BinaryIO:
     return handle
 
 
+READ_BYTES = 8 << 20
+
+
+@dataclass
+class _LineCursor:
+    """Where the line splitter is in the decompressed stream."""
+
+    line_no: int = 0
+    offset: int = 0
+
+
 def _json_lines(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
-    """Collect non-blank lines into blocks for the column-wise parser; yield after each block."""
+    """Split the stream into lines a buffer at a time and hand blocks of non-blank lines to the
+    column-wise parser. A line longer than ``max_record_bytes`` is skipped as it streams by,
+    never held in memory whole."""
     limit = drop.source.max_record_bytes
     block_size = max(1, min(FAST_BLOCK_LINES, chunk_rows))
-    lines: list[bytes] = []
-    numbers: list[int] = []
-    offsets: list[int] = []
-    line_no = offset = 0
+    cursor = _LineCursor()
+    pending: list[tuple[bytes, int, int]] = []
+    carry, skipping = b"", False
 
-    def hand_over() -> None:
-        builder.add_json_block(lines[:], numbers[:], offsets[:])
-        lines.clear(), numbers.clear(), offsets.clear()
+    def hand_over(everything: bool) -> Iterator[None]:
+        while len(pending) >= block_size or (everything and pending):
+            block, pending[:] = pending[:block_size], pending[block_size:]
+            lines, numbers, offsets = (list(column) for column in zip(*block, strict=True))
+            builder.add_json_block(lines, numbers, offsets)
+            yield
 
     with _open_binary(drop) as handle:
         while True:
             try:
-                raw = handle.readline(limit + 1)
-                if not raw:
-                    break
-                line_no += 1
-                start, oversize = offset, len(raw) > limit and not raw.endswith(b"\n")
-                offset += len(raw)
-                while oversize and raw and not raw.endswith(b"\n"):
-                    raw = handle.readline(limit + 1)
-                    offset += len(raw)
+                # read1: one decompression step at a time, so a truncated gzip loses nothing
+                # that was decompressed before the cut.
+                data = handle.read1(READ_BYTES)
             except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
-                if lines:
-                    hand_over()
+                yield from hand_over(everything=True)
                 builder.reject_file(
                     "truncated_file",
-                    f"file ends early or is corrupt after {line_no} lines: {exc}",
-                    line_no + 1,
+                    f"file ends early or is corrupt after {cursor.line_no} lines: {exc}",
+                    cursor.line_no + 1,
                 )
+                yield
+                return
+            builder.stats.bytes_read += len(data)
+            if not data:
                 break
-            finally:
-                builder.stats.bytes_read = offset
-            if oversize:
-                builder.stats.records_in += 1
-                builder.pending += 1
-                builder.reject("record_too_large", None, f"line exceeds {limit} bytes", line_no)
-            elif raw.strip():
-                lines.append(raw)
-                numbers.append(line_no)
-                offsets.append(start)
-                if len(lines) >= block_size:
-                    hand_over()
-                    yield
-            else:
-                builder.stats.blank_lines += 1
-    if lines:
-        hand_over()
-    yield
+            if skipping:
+                cut = data.find(b"\n")
+                if cut < 0:
+                    cursor.offset += len(data)
+                    continue
+                cursor.offset += cut + 1
+                data, skipping = data[cut + 1 :], False
+            parts = (carry + data if carry else data).split(b"\n")
+            carry = parts.pop()
+            _take_lines(parts, cursor, limit, builder, pending)
+            if len(carry) > limit:
+                cursor.line_no += 1
+                builder.reject_oversize(cursor.line_no, limit)
+                cursor.offset += len(carry)
+                carry, skipping = b"", True
+            yield from hand_over(everything=False)
+    if carry:
+        _take_lines([carry], cursor, limit, builder, pending)
+    yield from hand_over(everything=True)
+
+
+def _take_lines(
+    parts: list[bytes],
+    cursor: _LineCursor,
+    limit: int,
+    builder: _ChunkBuilder,
+    pending: list[tuple[bytes, int, int]],
+) -> None:
+    """Number and place complete lines; queue the non-blank ones, reject oversize ones."""
+    if not parts:
+        return
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    starts = cursor.offset + np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    first = cursor.line_no + 1
+    cursor.line_no += len(parts)
+    cursor.offset += int(lengths.sum()) + len(parts)
+    # Whitespace-only lines are short in practice: only those are looked at one by one.
+    blank = lengths == 0
+    for index in np.flatnonzero((lengths > 0) & (lengths <= 16)):
+        blank[index] = parts[index].isspace()
+    builder.stats.blank_lines += int(blank.sum())
+    for index in np.flatnonzero(lengths > limit):
+        builder.reject_oversize(first + int(index), limit)
+    keep = np.flatnonzero(~blank & (lengths <= limit))
+    pending.extend(zip([parts[i] for i in keep], (keep + first).tolist(), starts[keep].tolist(), strict=True))
 
 
 def _delivered(raw: bytes) -> str | None:
