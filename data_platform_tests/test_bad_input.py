@@ -106,6 +106,12 @@ def test_bad_drops_are_quarantined_and_the_sensor_keeps_working(tmp_path: Path) 
         assert not lake.gate_passed("raw", "js:empty.jsonl")
         assert not lake.has_partition("cleaned", "js:empty.jsonl")
 
+        from data_platform.defs.released.sensors import release_sensor
+
+        context = dg.build_sensor_context(instance=instance, definitions=defs, resources=defs.resources)
+        release = release_sensor(context)
+        assert [r.partition_key for r in release.run_requests] == ["v1"]
+
         late = tmp_path / "drops" / "js" / "late.jsonl"
         late.write_bytes(lines(good("late", 5)))
         os.utime(late, (time.time() - 10, time.time() - 10))

@@ -121,3 +121,45 @@ def test_rerunning_a_partition_gives_byte_identical_outputs(demo: DemoOutcome, i
     assert result.success
     after = {t: partition_bytes(demo.lake.partition_dir(t, batch)) for t in TIERS}
     assert after == before
+
+
+def test_freshness_check_flags_sources_past_their_cadence(instance) -> None:
+    key = dg.AssetCheckKey(dg.AssetKey("source_registry"), "sources_fresh")
+    [record] = instance.event_log_storage.get_asset_check_execution_history(key, limit=1)
+    evaluation = record.event.dagster_event.event_specific_data
+    assert evaluation.passed is False and evaluation.severity == dg.AssetCheckSeverity.WARN
+    report = {row["source_id"]: row for row in evaluation.metadata["freshness"].data}
+    # The demo drops "landed" in January 2026 and every source refreshes daily.
+    assert set(report) == {"clinc_intents", "sgd_dialogues", "ud_sentences", "ud_archive"}
+    assert all(row["overdue"] for row in report.values())
+    assert report["clinc_intents"]["drops"] == 4
+
+
+def test_release_sensor_waits_until_new_batches_pass(demo: DemoOutcome, instance) -> None:
+    from data_platform.defs.released.sensors import release_sensor
+
+    registry = demo.lake.root.parent / "sources.yaml"
+    defs = build_definitions(resources_for(demo.lake.root, registry))
+    context = dg.build_sensor_context(instance=instance, definitions=defs, resources=defs.resources)
+    result = release_sensor(context)
+    assert result.run_requests == []
+    assert result.skip_reason.skip_message == "no newly gated batches since the last release"
+
+
+@pytest.mark.integration
+def test_release_command_cuts_the_next_version_on_the_instance(demo: DemoOutcome) -> None:
+    import os
+    import subprocess
+    import sys
+
+    home = demo.lake.root.parent
+    env = {**os.environ, "DAGSTER_HOME": str(home / "dagster_home"), "DATA_PLATFORM_HOME": str(home)}
+    command = [str(Path(sys.executable).parent / "data-platform"), "release", "--version", "v2"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "release v2: done" in done.stdout
+    manifest = read_manifest(demo.lake, "v2")
+    assert manifest["parent_version"] == demo.release
+    assert manifest["content_sha256"] == read_manifest(demo.lake, demo.release)["content_sha256"]
+    with dg.DagsterInstance.from_config(str(home / "dagster_home")) as instance:
+        assert instance.has_dynamic_partition("releases", "v2")
