@@ -78,11 +78,8 @@ def test_failed_gate_stops_the_batch_and_says_which_expectation(demo: DemoOutcom
     assert not demo.lake.has_partition("cleaned", BLOCKED)
     key = dg.AssetCheckKey(dg.AssetKey("raw_records"), "raw_gate")
     records = instance.event_log_storage.get_asset_check_execution_history(key, limit=50)
-    [evaluation] = [
-        r.event.dagster_event.event_specific_data
-        for r in records
-        if r.event and r.event.dagster_event.event_specific_data.metadata["batch_id"].value == BLOCKED
-    ]
+    [evaluation] = [r.event.dagster_event.event_specific_data for r in records if r.partition == BLOCKED]
+    assert evaluation.metadata["batch_id"].value == BLOCKED
     assert evaluation.passed is False
     [failed] = evaluation.metadata["failed_expectations"].data
     assert failed["suite"] == "raw_conservation" and failed["column"] == "quarantine_rate"

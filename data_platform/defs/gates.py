@@ -7,6 +7,7 @@ only in the same run where Dagster's blocking check stops downstream steps.
 
 import dagster as dg
 
+from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.quality.suites import judge_partition
 from data_platform.sources.drops import split_batch_id
@@ -17,6 +18,8 @@ def build_gate_check(tier: str, asset: dg.AssetsDefinition) -> dg.AssetChecksDef
         asset=asset,
         name=f"{tier}_gate",
         blocking=True,
+        # Partition-scoped checks (a preview in 1.13) give each batch its own gate status in the UI.
+        partitions_def=batch_partitions,
         description=(
             f"Great Expectations suites {tier}_rows, {tier}_ids and {tier}_conservation on the "
             "stored partition. Failing blocks promotion to the next tier."

@@ -86,6 +86,7 @@ def released_dataset(context: dg.AssetExecutionContext, lake: LakeResource) -> d
 @dg.asset_check(
     asset=released_dataset,
     blocking=True,
+    partitions_def=release_partitions,
     description="GX suites on the release files: unique ids, hashes, value sets, and "
     "records in (included annotated partitions) = released + superseded.",
 )
