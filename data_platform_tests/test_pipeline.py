@@ -87,6 +87,8 @@ def test_failed_gate_stops_the_batch_and_says_which_expectation(demo: DemoOutcom
     [example] = failed["examples"]
     assert example["records_in"] == 200 and example["quarantine_rate"] == pytest.approx(0.8)
     assert "quarantine_rate" in evaluation.description
+    table = evaluation.metadata["failures"].value
+    assert "| raw_conservation | expect_column_values_to_be_between | quarantine_rate | 1 | 1 |" in table
 
 
 def test_a_later_run_refuses_to_build_on_a_failed_gate(demo: DemoOutcome, instance) -> None:

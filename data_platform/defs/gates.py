@@ -5,12 +5,60 @@ the next tier refuses to build from a failed or unchecked partition in any later
 only in the same run where Dagster's blocking check stops downstream steps.
 """
 
+import json
+
 import dagster as dg
 
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
+from data_platform.quality.gx_runner import GateResult
 from data_platform.quality.suites import judge_partition
 from data_platform.sources.drops import split_batch_id
+
+
+def failure_table(result: GateResult) -> str:
+    """The failed expectations as a table the UI shows without a click."""
+    if result.passed:
+        return f"All {len(result.outcomes)} expectations met."
+    rows = [
+        "| suite | expectation | column | unexpected | of | example rows |",
+        "|---|---|---|---|---|---|",
+    ]
+    for outcome in result.failed:
+        examples = json.dumps(outcome.examples[:3], default=str).replace("|", "\\|")
+        error = f" (error: {outcome.error})" if outcome.error else ""
+        rows.append(
+            f"| {outcome.suite} | {outcome.expectation}{error} | {outcome.column or ''} "
+            f"| {outcome.unexpected_count} | {outcome.element_count} | `{examples}` |"
+        )
+    return "\n".join(rows)
+
+
+def gate_check_result(result: GateResult, subject: str, **metadata: object) -> dg.AssetCheckResult:
+    """An ERROR-severity check result that says which expectations failed, how often, and where."""
+    failed = result.failed
+    summary = "; ".join(
+        f"{o.label}: {o.unexpected_count} of {o.element_count} unexpected"
+        + (f", e.g. {json.dumps(o.examples[0], default=str)}" if o.examples else "")
+        for o in failed
+    )
+    return dg.AssetCheckResult(
+        passed=result.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=f"{subject}: " + ("all expectations met" if result.passed else f"failed {summary}"),
+        metadata={
+            **metadata,
+            "failures": dg.MetadataValue.md(failure_table(result)),
+            "expectations_met": f"{len(result.outcomes) - len(failed)} of {len(result.outcomes)}",
+            "failed_expectations": dg.MetadataValue.json([o.as_dict() for o in failed]),
+            "all_expectations": dg.MetadataValue.json(
+                [
+                    {"expectation": o.label, "success": o.success, "unexpected": o.unexpected_count}
+                    for o in result.outcomes
+                ]
+            ),
+        },
+    )
 
 
 def build_gate_check(tier: str, asset: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
@@ -33,27 +81,6 @@ def build_gate_check(tier: str, asset: dg.AssetsDefinition) -> dg.AssetChecksDef
         store = lake.lake()
         result = judge_partition(store, tier, batch_id, source)
         store.record_gate(tier, batch_id, result.summary())
-        failed = result.failed
-        return dg.AssetCheckResult(
-            passed=result.passed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=f"batch {batch_id}: "
-            + (
-                "all expectations met"
-                if result.passed
-                else "failed " + "; ".join(f"{o.label} ({o.unexpected_count} unexpected)" for o in failed)
-            ),
-            metadata={
-                "batch_id": batch_id,
-                "evaluated_expectations": len(result.outcomes),
-                "failed_expectations": dg.MetadataValue.json([o.as_dict() for o in failed]),
-                "all_expectations": dg.MetadataValue.json(
-                    [
-                        {"expectation": o.label, "success": o.success, "unexpected": o.unexpected_count}
-                        for o in result.outcomes
-                    ]
-                ),
-            },
-        )
+        return gate_check_result(result, f"batch {batch_id}", batch_id=batch_id)
 
     return gate

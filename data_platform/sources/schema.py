@@ -27,7 +27,7 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
 RAW_DESCRIPTIONS: dict[str, str] = {
     "record_id": "Stable id: sha256 of source id and the record's key within the source (32 hex)",
     "source_id": "Registry id of the source the record came from",
-    "batch_id": "Partition key of the drop: <source_id>:<file name>",
+    "batch_id": "Partition key of the drop: source id, a colon, the file name",
     "kind": "text or conversation",
     "text": "Record text (text records); null for conversations",
     "turns": "Ordered speaker/text turns (conversations); null for text records",

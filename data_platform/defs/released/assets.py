@@ -12,6 +12,7 @@ from data_platform import settings
 from data_platform.annotation.labels import ANNOTATED_DESCRIPTIONS
 from data_platform.curation.cleaning import CLEANED_DESCRIPTIONS
 from data_platform.defs.annotated.assets import ANNOTATED_SCHEMA, annotated_records
+from data_platform.defs.gates import gate_check_result
 from data_platform.defs.metadata import OWNERS, column_lineage, table_schema
 from data_platform.defs.partitions import release_partitions
 from data_platform.defs.resources import LakeResource
@@ -136,11 +137,4 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
             ),
         ]
     )
-    return dg.AssetCheckResult(
-        passed=result.passed,
-        metadata={
-            "failed_expectations": dg.MetadataValue.json([o.as_dict() for o in result.failed]),
-            "records_in": records_in,
-            "released": released,
-        },
-    )
+    return gate_check_result(result, f"release {version}", records_in=records_in, released=released)
