@@ -27,6 +27,10 @@ def _summary(home: Path, version: str) -> str:
         rows = connection.execute(
             "select tier, reason, count(*) from quarantine group by all order by tier, count(*) desc"
         ).fetchall()
+        [(repaired,)] = connection.execute(
+            "select count(*) from cleaned_records where mojibake_fixed"
+        ).fetchall()
+    lines.append(f"mojibake repaired in the cleaned tier: {repaired:,} records")
     lines.append("quarantined by tier and reason:")
     lines += [f"  {tier:<10} {reason:<20} {n:>6,}" for tier, reason, n in rows]
     if manifest["excluded_batches"]:

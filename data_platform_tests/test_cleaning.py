@@ -107,3 +107,21 @@ def test_index_owner_is_the_earliest_holder() -> None:
     for batch in ("b1", "b2", "b3"):
         seen = extend_seen(seen, dedup_keys(raw_frame(["same thing"], batch=batch), rules))
     assert seen["record_id"].to_list() == ["b1-0"]
+
+
+def test_confident_language_outside_the_declared_set_is_quarantined() -> None:
+    from data_platform.annotation.labels import LanguagePolicy, annotate
+    from data_platform.annotation.language import LanguageIdentifier
+
+    german = "Der Kunde hat gestern angerufen und wollte wissen, wann seine Bestellung endlich ankommt."
+    english = "The customer called yesterday and wanted to know when the order will finally arrive."
+    raw = raw_frame([german, english, "Danke schön"])
+    cleaned = clean_batch(raw, CleaningRules(), pl.DataFrame(schema=SEEN_SCHEMA)).kept
+    kept, quarantined = annotate(cleaned, LanguageIdentifier(), ("en",), LanguagePolicy())
+    assert quarantined.select("record_id", "reason", "field").rows() == [
+        ("b1-0", "unexpected_language", "lang")
+    ]
+    assert "identified de" in quarantined["detail"][0]
+    assert kept["record_id"].to_list() == ["b1-1", "b1-2"], "short texts are never judged"
+    [label] = kept["labels"][0].to_list()
+    assert label["task"] == "language" and label["value"] == "en" and label["human_confirmed"] is False
