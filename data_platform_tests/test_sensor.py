@@ -70,6 +70,10 @@ def test_new_complete_drops_become_partitions_and_runs_once(tmp_path: Path, inst
     assert list(add.partition_keys) == keys
     again = tick(tmp_path, registry, instance, result.cursor)
     assert again.run_requests == [] and again.skip_reason.skip_message == "no new complete drops"
+    assert json.loads(again.cursor) == keys
+    # Once the daemon has added the partitions, the cursor forgets them: it stays small.
+    instance.add_dynamic_partitions("batches", keys)
+    assert json.loads(tick(tmp_path, registry, instance, again.cursor).cursor) == []
 
 
 def test_restarted_sensor_without_cursor_skips_registered_partitions(tmp_path: Path, instance) -> None:

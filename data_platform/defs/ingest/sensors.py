@@ -20,9 +20,10 @@ from data_platform.sources.drops import batch_id_for, ready_drops
     "partition per drop and requests one ingest run for it.",
 )
 def drop_sensor(context: dg.SensorEvaluationContext, registry: RegistryResource) -> dg.SensorResult:
-    # A drop is requested once: the cursor lists batches already requested, the run key stops a
-    # second launch if the cursor is lost, and batches registered by other means (the CLI, the
-    # demo, a person in the UI) are recognised as existing partitions.
+    # A drop is requested once: its run key stops a second launch, and batches that are already
+    # partitions (registered by this sensor, the CLI, the demo or a person) are skipped even if
+    # the cursor is lost. The cursor holds requested batches until their partition exists, so
+    # it stays small however many drops have been seen.
     requested = set(json.loads(context.cursor)) if context.cursor else set()
     try:
         loaded = registry.load()
@@ -30,6 +31,7 @@ def drop_sensor(context: dg.SensorEvaluationContext, registry: RegistryResource)
         return dg.SensorResult(skip_reason=str(exc))
     for error in loaded.errors:
         context.log.warning(f"source skipped: {error}")
+    known = set(context.instance.get_dynamic_partitions(batch_partitions.name))
     now = time.time()
     new: list[str] = []
     for source in loaded.sources.values():
@@ -38,19 +40,16 @@ def drop_sensor(context: dg.SensorEvaluationContext, registry: RegistryResource)
         except OSError as exc:
             context.log.warning(f"source {source.id}: cannot list {source.drop_folder}: {exc}")
             continue
-        for path in drops:
-            batch_id = batch_id_for(source.id, path)
-            if batch_id in requested or context.instance.has_dynamic_partition(
-                batch_partitions.name, batch_id
-            ):
-                continue
-            new.append(batch_id)
+        new += [
+            b for b in (batch_id_for(source.id, p) for p in drops) if b not in known and b not in requested
+        ]
+    cursor = json.dumps(sorted((requested - known) | set(new)))
     if not new:
-        return dg.SensorResult(skip_reason="no new complete drops", cursor=context.cursor)
+        return dg.SensorResult(skip_reason="no new complete drops", cursor=cursor)
     return dg.SensorResult(
         run_requests=[dg.RunRequest(partition_key=b, run_key=b) for b in new],
         dynamic_partitions_requests=[batch_partitions.build_add_request(new)],
-        cursor=json.dumps(sorted(requested | set(new))),
+        cursor=cursor,
     )
 
 
