@@ -3,15 +3,24 @@ real services: the Dagster webserver and daemon, subprocesses killed mid-write).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import requests
 
 from data_platform.sources.registry import FieldMap, Source
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
@@ -56,3 +65,46 @@ def shared_data(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared datasets live in ../shared/data")
     return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def dagster_dev(home: Path) -> Iterator[str]:
+    """Start the real `dagster dev` (webserver, daemon, code server) from workspace.yaml on the
+    instance in ``home/dagster_home`` and the lake in ``home``; yield its URL; stop the whole
+    process group afterwards (SIGTERM to the parent alone leaves children behind)."""
+    port = free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(home / "dagster_home"), "DATA_PLATFORM_HOME": str(home)}
+    command = [str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml"]
+    command += ["-h", "127.0.0.1", "-p", str(port)]
+    log_path = home / "dagster_dev.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 180
+            while not _answers(url):
+                assert process.poll() is None, log_path.read_text()[-3000:]
+                assert time.monotonic() < deadline, "dagster dev did not answer within 180 s"
+                time.sleep(1)
+            yield url
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(f"{url}/server_info", timeout=2).ok
+    except requests.ConnectionError:
+        return False

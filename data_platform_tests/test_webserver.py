@@ -1,20 +1,14 @@
 """`dagster dev` really started from workspace.yaml, headless, and asked over GraphQL."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from data_platform.demo.runner import DemoOutcome
+from data_platform_tests.conftest import dagster_dev
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LINEAGE_QUERY = """
 query {
   assetNodes {
@@ -30,44 +24,10 @@ query {
 DAEMON_QUERY = "query { instance { daemonHealth { allDaemonStatuses { daemonType healthy } } } }"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def webserver(demo: DemoOutcome):
-    home = demo.lake.root.parent
-    port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home / "dagster_home"), "DATA_PLATFORM_HOME": str(home)}
-    command = [str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml"]
-    command += ["-h", "127.0.0.1", "-p", str(port)]
-    log = (home / "dagster_dev.log").open("wb")
-    process = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (home / "dagster_dev.log").read_text()[-3000:]
-            try:
-                if requests.get(f"{url}/server_info", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(1)
-        else:
-            pytest.fail("dagster dev did not answer /server_info within 180 s")
+    with dagster_dev(demo.lake.root.parent) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
 
 
 def graphql(url: str, query: str) -> dict:
