@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_ingest
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_langid
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_minhash
 
 lint: $(STAMP)
 	$(BIN)/ruff check data_platform data_platform_tests
