@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, dedup_keys, extend_seen
+from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
 from data_platform.curation.normalize import clean_text
 from data_platform.sources.schema import RAW_SCHEMA
 
@@ -33,6 +33,11 @@ def raw_frame(texts: list[str | None], batch: str = "b1", turns: list | None = N
         conversation_row = {"record_id": f"{batch}-c{i}", "kind": "conversation", "turns": conversation}
         rows.append({**raw_row(batch, len(rows), None), **conversation_row})
     return pl.DataFrame(rows, schema=RAW_SCHEMA)
+
+
+def dedup_keys(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    """What a batch contributes to the exact-dedup index: a pure function of its raw data."""
+    return clean_batch(raw, rules, pl.DataFrame(schema=SEEN_SCHEMA)).keys
 
 
 def cleaned_texts(texts: list[str]) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from data_platform.annotation.language import LanguageIdentifier
-from data_platform.sources.schema import QUARANTINE_SCHEMA
+from data_platform.sources.schema import QUARANTINE_SCHEMA, content_text
 
 LABEL = pl.Struct(
     {
@@ -44,14 +44,6 @@ class LanguagePolicy:
 
     min_confidence: float = 0.95
     min_chars: int = 40
-
-
-def content_text() -> pl.Expr:
-    """Text to label: the text itself, or all turns joined for conversations."""
-    return pl.coalesce(
-        pl.col("text"),
-        pl.col("turns").list.eval(pl.element().struct.field("text")).list.join("\n"),
-    )
 
 
 def annotate(

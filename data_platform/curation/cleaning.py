@@ -6,16 +6,18 @@ Every record that is dropped comes back in the quarantine frame with a stable re
 - ``too_short``: fewer characters than the source's ``min_chars``;
 - ``too_few_turns``: a conversation with fewer non-empty turns than ``min_turns``;
 - ``exact_duplicate``: same normalised content as a record kept earlier (this batch, or a batch
-  with a lower sequence number); ``detail`` names the kept record.
+  with a lower sequence number); ``detail`` names the kept record;
+- ``near_duplicate`` (curation/near_dedup.py): MinHash-LSH match with an earlier record.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from data_platform.curation.hashing import sha256_column
+from data_platform.curation.near_dedup import NearDupRules
 from data_platform.curation.normalize import clean_text, looks_like_mojibake
 from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA
 
@@ -39,6 +41,7 @@ class CleaningRules:
     min_chars: int = 5
     min_turns: int = 2
     unicode_form: str = "NFC"
+    near_dup: NearDupRules = field(default_factory=NearDupRules)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class CleanResult:
     kept: pl.DataFrame
     quarantined: pl.DataFrame
     keys: pl.DataFrame
+    # Every record that passed the non-duplicate rules, in order: what the near-dup index holds.
+    distinct_candidates: pl.DataFrame
 
 
 def normalise_records(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
@@ -138,25 +143,17 @@ def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> 
         origin_line="origin_line",
     )
     kept = frame.filter(pl.col("_reason").is_null()).select(*RAW_SCHEMA, *CLEANED_COLUMNS)
-    keys = (
-        frame.filter(pl.col("_reason").is_null() | (pl.col("_reason") == "exact_duplicate"))
-        .unique("norm_sha256", keep="first", maintain_order=True)
-        .select(list(SEEN_SCHEMA))
+    passing = frame.filter(pl.col("_reason").is_null() | (pl.col("_reason") == "exact_duplicate")).unique(
+        "norm_sha256", keep="first", maintain_order=True
     )
     return CleanResult(
         kept=kept,
         quarantined=quarantined.select(list(QUARANTINE_SCHEMA)),
-        keys=keys,
+        keys=passing.select(list(SEEN_SCHEMA)),
+        distinct_candidates=passing.select(*RAW_SCHEMA, *CLEANED_COLUMNS),
     )
 
 
 def extend_seen(seen: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """Add keys not already present; the earliest holder of a key stays its owner."""
     return pl.concat([seen, keys.join(seen, on="norm_sha256", how="anti")])
-
-
-def dedup_keys(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
-    """The keys a batch contributes to the cross-batch index: every distinct content that passes
-    the non-duplicate rules, with its first record. A pure function of the raw batch, so the
-    index does not depend on which batches happened to be cleaned first."""
-    return clean_batch(raw, rules, pl.DataFrame(schema=SEEN_SCHEMA)).keys

@@ -59,3 +59,11 @@ KINDS = ("text", "conversation")
 
 def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
+
+
+def content_text() -> pl.Expr:
+    """A record's words: the text itself, or all turns joined by newlines for conversations."""
+    return pl.coalesce(
+        pl.col("text"),
+        pl.col("turns").list.eval(pl.element().struct.field("text")).list.join("\n"),
+    )

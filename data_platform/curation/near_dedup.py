@@ -1,0 +1,189 @@
+"""Near-duplicate removal with MinHash-LSH, global across batches and order-independent.
+
+A record is a near duplicate when it shares an LSH band with an earlier record and their
+signatures agree on at least ``threshold`` of the permutations (estimated Jaccard similarity
+of their word n-gram sets). "Earlier" means a batch with a lower sequence number, or an
+earlier record of the same batch, so re-running or back-filling a batch gives the same result.
+
+The index holds, per batch, the signature of every distinct content that passed the
+non-duplicate rules: a pure function of the batch's raw data, computed from raw when a batch's
+stored part is missing. Conversations are compared as whole dialogues (all turns' text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from data_platform.curation.minhash import MinHashParams, band_keys, shingle, signatures
+from data_platform.sources.schema import QUARANTINE_SCHEMA, content_text
+
+INDEX_SCHEMA = {
+    "record_id": pl.String,
+    "batch_id": pl.String,
+    "seq": pl.Int64,
+    "ord": pl.Int64,
+    "signature": pl.Binary,
+}
+
+
+@dataclass(frozen=True)
+class NearDupRules:
+    params: MinHashParams = field(default_factory=MinHashParams)
+    threshold: float = 0.8
+
+
+@dataclass
+class NearDupIndex:
+    """Signatures of earlier records with their band keys, held column-wise."""
+
+    params: MinHashParams
+    records: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=INDEX_SCHEMA))
+    matrix: np.ndarray = field(init=False)
+    bands: pl.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.matrix = np.empty((0, self.params.num_perm), dtype=np.uint32)
+        self.bands = _band_frame(np.empty((0, self.params.bands), dtype=np.uint64), 0)
+
+    def add(self, entries: pl.DataFrame) -> None:
+        """Append index entries (``INDEX_SCHEMA``) in order."""
+        if entries.height == 0:
+            return
+        matrix = signature_matrix(entries["signature"], self.params.num_perm)
+        self.bands = pl.concat(
+            [self.bands, _band_frame(band_keys(matrix, self.params), self.matrix.shape[0])]
+        )
+        self.matrix = np.vstack([self.matrix, matrix])
+        self.records = pl.concat([self.records, entries])
+
+
+@dataclass(frozen=True)
+class NearDupResult:
+    kept: pl.DataFrame
+    quarantined: pl.DataFrame
+
+
+def signature_matrix(column: pl.Series, num_perm: int) -> np.ndarray:
+    if column.len() == 0:
+        return np.empty((0, num_perm), dtype=np.uint32)
+    return np.frombuffer(b"".join(column.to_list()), dtype="<u4").reshape(-1, num_perm)
+
+
+def _band_frame(keys: np.ndarray, first_row: int) -> pl.DataFrame:
+    rows, bands = keys.shape
+    return pl.DataFrame(
+        {
+            "row": np.repeat(np.arange(first_row, first_row + rows, dtype=np.int64), bands),
+            "band": np.tile(np.arange(bands, dtype=np.int16), rows),
+            "key": keys.reshape(-1),
+        }
+    )
+
+
+def index_entries(frame: pl.DataFrame, seq: int, first_ord: int, params: MinHashParams) -> pl.DataFrame:
+    """Signatures of ``frame``'s records (which must carry record_id, batch_id, text, turns)."""
+    texts = frame.select(content_text().alias("content"))["content"]
+    matrix = signatures(shingle(texts, params.ngram), params)
+    blobs = [row.tobytes() for row in matrix.astype("<u4")]
+    return pl.DataFrame(
+        {
+            "record_id": frame["record_id"],
+            "batch_id": frame["batch_id"],
+            "seq": pl.Series([seq] * frame.height, dtype=pl.Int64),
+            "ord": pl.Series(np.arange(first_ord, first_ord + frame.height), dtype=pl.Int64),
+            "signature": pl.Series(blobs, dtype=pl.Binary),
+        },
+        schema=INDEX_SCHEMA,
+    )
+
+
+def remove_near_duplicates(
+    frame: pl.DataFrame, entries: pl.DataFrame, index: NearDupIndex, rules: NearDupRules
+) -> NearDupResult:
+    """Quarantine the records of ``frame`` that nearly duplicate an index entry or an earlier
+    record of ``frame``. ``entries`` are the index entries of ``frame``'s rows, in order."""
+    own = NearDupIndex(rules.params)
+    own.add(entries)
+    empty = (own.matrix == np.uint32(0xFFFFFFFF)).all(axis=1)
+    candidates = pl.concat(
+        [
+            _candidates(own, index, earlier_only=False),
+            _candidates(own, own, earlier_only=True),
+        ]
+    )
+    verdict = _verify(candidates, own, index, rules.threshold, empty)
+    removed = frame.with_row_index("_row").join(verdict, on="_row", how="inner")
+    quarantined = removed.select(
+        "record_id",
+        tier=pl.lit("cleaned"),
+        reason=pl.lit("near_duplicate"),
+        detail=pl.format(
+            "near duplicate of record {} (batch {}), estimated Jaccard {}",
+            "dup_of",
+            "dup_batch",
+            pl.col("similarity").round(3),
+        ),
+        field=pl.when(pl.col("kind") == "conversation").then(pl.lit("turns")).otherwise(pl.lit("text")),
+        batch_id="batch_id",
+        source_id="source_id",
+        origin_file="origin_file",
+        origin_line="origin_line",
+    ).select(list(QUARANTINE_SCHEMA))
+    kept = frame.with_row_index("_row").join(verdict, on="_row", how="anti").drop("_row")
+    return NearDupResult(kept=kept, quarantined=quarantined)
+
+
+def _candidates(current: NearDupIndex, other: NearDupIndex, *, earlier_only: bool) -> pl.DataFrame:
+    pairs = current.bands.join(other.bands, on=["band", "key"], suffix="_other")
+    if earlier_only:
+        pairs = pairs.filter(pl.col("row_other") < pl.col("row"))
+    return pairs.select("row", "row_other", source=pl.lit("self" if other is current else "index")).unique(
+        ["row", "row_other", "source"]
+    )
+
+
+def _verify(
+    candidates: pl.DataFrame, own: NearDupIndex, index: NearDupIndex, threshold: float, empty: np.ndarray
+) -> pl.DataFrame:
+    """Per record with at least one verified candidate: the earliest such candidate."""
+    schema = {"_row": pl.UInt32, "dup_of": pl.String, "dup_batch": pl.String, "similarity": pl.Float64}
+    if candidates.height == 0:
+        return pl.DataFrame(schema=schema)
+    parts = []
+    for source, other in (("index", index), ("self", own)):
+        part = candidates.filter(pl.col("source") == source)
+        rows, others = part["row"].to_numpy(), part["row_other"].to_numpy()
+        similarity = (own.matrix[rows] == other.matrix[others]).mean(axis=1) if part.height else []
+        parts.append(part.with_columns(similarity=pl.Series(similarity, dtype=pl.Float64)))
+    verified = pl.concat(parts).filter(
+        (pl.col("similarity") >= threshold)
+        & ~pl.col("row").map_batches(lambda r: pl.Series(empty[r.to_numpy()]))
+    )
+    if verified.height == 0:
+        return pl.DataFrame(schema=schema)
+    described = pl.concat(
+        [
+            verified.filter(pl.col("source") == "index").join(
+                index.records.with_row_index("row_other").with_columns(pl.col("row_other").cast(pl.Int64)),
+                on="row_other",
+            ),
+            verified.filter(pl.col("source") == "self").join(
+                own.records.with_row_index("row_other").with_columns(pl.col("row_other").cast(pl.Int64)),
+                on="row_other",
+            ),
+        ]
+    )
+    return (
+        described.sort(["row", "seq", "ord"])
+        .group_by("row", maintain_order=True)
+        .first()
+        .select(
+            pl.col("row").cast(pl.UInt32).alias("_row"),
+            pl.col("record_id").alias("dup_of"),
+            pl.col("batch_id").alias("dup_batch"),
+            "similarity",
+        )
+    )

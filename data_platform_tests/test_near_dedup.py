@@ -1,0 +1,122 @@
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from data_platform.curation.cleaning import CleaningRules
+from data_platform.curation.near_dedup import (
+    NearDupIndex,
+    NearDupRules,
+    index_entries,
+    remove_near_duplicates,
+)
+from data_platform.curation.tier import clean_partition
+from data_platform.lake.store import Lake
+from data_platform.sources.ingest import ingest_drop
+from data_platform.sources.readers import Drop
+from data_platform.sources.schema import RAW_SCHEMA
+
+# 80 words: changing one word changes 5 of 76 five-word shingles (Jaccard about 0.88).
+BASE = (
+    "the customer wrote that the parcel arrived two days late and the box was damaged on one side "
+    "so she would like a partial refund or a voucher for her next order with free delivery and she "
+    "also asked whether the courier could leave future parcels with the neighbour at number twelve "
+    "because she works late on most weekdays and cannot always be at home when the van comes by in "
+    "the afternoon which has happened three times this month already"
+)
+
+
+def frame(texts: list[str], batch: str = "b") -> pl.DataFrame:
+    rows = [
+        {
+            "record_id": f"{batch}-{i}",
+            "source_id": "s",
+            "batch_id": batch,
+            "kind": "text",
+            "text": text,
+            "turns": None,
+            "lang": "en",
+            "licence": "MIT",
+            "consent": "c",
+            "origin_file": "f",
+            "origin_line": i + 1,
+            "origin_byte": 0,
+            "content_sha256": "0" * 64,
+            "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
+            "meta": None,
+        }
+        for i, text in enumerate(texts)
+    ]
+    return pl.DataFrame(rows, schema=RAW_SCHEMA)
+
+
+def run(texts: list[str], index: NearDupIndex, rules: NearDupRules) -> tuple[list[str], pl.DataFrame]:
+    batch = frame(texts)
+    result = remove_near_duplicates(batch, index_entries(batch, 2, 0, rules.params), index, rules)
+    return result.kept["record_id"].to_list(), result.quarantined
+
+
+def test_near_duplicates_within_a_batch_keep_the_first() -> None:
+    rules = NearDupRules()
+    kept, quarantined = run(
+        [BASE, BASE.replace("voucher", "coupon"), "an unrelated question about opening hours"],
+        NearDupIndex(rules.params),
+        rules,
+    )
+    assert kept == ["b-0", "b-2"]
+    [row] = quarantined.to_dicts()
+    assert row["reason"] == "near_duplicate" and "record b-0" in row["detail"]
+
+
+def test_near_duplicates_of_an_earlier_batch_name_the_earlier_record() -> None:
+    rules = NearDupRules()
+    index = NearDupIndex(rules.params)
+    earlier = frame([BASE], batch="a")
+    index.add(index_entries(earlier, 1, 0, rules.params))
+    kept, quarantined = run([BASE + " please", "something else entirely, nothing alike"], index, rules)
+    assert kept == ["b-1"]
+    assert "record a-0 (batch a)" in quarantined["detail"][0]
+
+
+def test_threshold_decides_and_texts_without_words_never_match() -> None:
+    rules = NearDupRules(threshold=0.99)
+    kept, _ = run([BASE, BASE.replace("parcel", "package"), "!!!", "???"], NearDupIndex(rules.params), rules)
+    assert kept == ["b-0", "b-1", "b-2", "b-3"]
+
+
+def land(tmp_path: Path, name: str, texts: list[str], landed: int) -> Drop:
+    from data_platform.sources.registry import FieldMap, Source
+
+    folder = tmp_path / "drops"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text("".join(json.dumps({"id": f"{name}-{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    source = Source(
+        id="s", owner="o", licence="MIT", consent="c", domain="d", languages=(), kind="text",
+        format="jsonl", drop_folder=folder, refresh_cadence_seconds=86400, fields=FieldMap(id="id"),
+    )  # fmt: skip
+    return Drop(source, path, f"s:{name}", datetime.fromtimestamp(landed, UTC))
+
+
+def cleaned_bytes(lake: Lake, batch: str) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(lake.partition_dir("cleaned", batch).iterdir())}
+
+
+def test_result_depends_only_on_earlier_batches_whatever_the_cleaning_order(tmp_path: Path) -> None:
+    first = land(tmp_path, "1.jsonl", [BASE, "first batch only text with its own words here"], 1)
+    second = land(tmp_path, "2.jsonl", [BASE.replace("voucher", "coupon"), "second batch has other words"], 2)
+    outcomes = []
+    for order in ((first, second), (second, first)):
+        lake = Lake(tmp_path / f"lake-{len(outcomes)}")
+        for drop in (first, second):  # sequence numbers follow ingestion: 1.jsonl is batch 1
+            ingest_drop(lake, drop)
+            lake.record_gate("raw", drop.batch_id, {"passed": True})
+        for drop in order:
+            clean_partition(lake, drop.batch_id, lambda _: CleaningRules())
+        outcomes.append({d.batch_id: cleaned_bytes(lake, d.batch_id) for d in (first, second)})
+    assert outcomes[0] == outcomes[1]
+    lake = Lake(tmp_path / "lake-0")
+    reasons = lake.scan_quarantine("cleaned", second.batch_id).collect()["reason"].to_list()
+    assert reasons == ["near_duplicate"]
+    assert lake.stats("cleaned", first.batch_id)["quarantined"] == 0
