@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -93,6 +94,32 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 1 if registry.errors else 0
 
 
+def cmd_curate(args: argparse.Namespace) -> int:
+    from data_platform.curation.cleaning import CleaningRules
+    from data_platform.curation.curate import curate_file
+    from data_platform.curation.near_dedup import NearDupRules
+
+    source = Path(args.input)
+    if not source.is_file():
+        print(f"{source}: no such file", file=sys.stderr)
+        return 2
+    rules = CleaningRules(min_chars=args.min_chars, near_dup=NearDupRules(threshold=args.threshold))
+    try:
+        summary = curate_file(
+            source,
+            Path(args.output_dir),
+            rules=rules,
+            id_field=args.id_field,
+            text_field=args.text_field,
+            progress=not args.no_progress,
+        )
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(json.dumps(summary, indent=2, sort_keys=True))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="data-platform", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -102,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     release = commands.add_parser("release", help="cut a release from every gated annotated batch")
     release.add_argument("--version", help="version to cut (default: the next vN)")
     release.set_defaults(run=cmd_release)
+    curate = commands.add_parser("curate", help="clean and deduplicate one jsonl/jsonl.gz/parquet file")
+    curate.add_argument("input", help="input file with an id and a text field")
+    curate.add_argument("output_dir", help="folder for kept.jsonl, quarantined.jsonl, summary.json")
+    curate.add_argument("--id-field", default="id")
+    curate.add_argument("--text-field", default="text")
+    curate.add_argument("--min-chars", type=int, default=5, help="shorter texts are removed")
+    curate.add_argument("--threshold", type=float, default=0.8, help="near-duplicate estimated Jaccard")
+    curate.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    curate.set_defaults(run=cmd_curate)
     sources = commands.add_parser("sources", help="validate the source registry")
     sources.add_argument("registry", nargs="?", help="registry YAML (default: $DATA_PLATFORM_REGISTRY)")
     sources.set_defaults(run=cmd_sources)

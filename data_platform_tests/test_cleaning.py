@@ -69,7 +69,8 @@ def test_reasons_for_every_removed_record() -> None:
         "b1-3": "too_short",
         "b1-c0": "too_few_turns",
     }
-    assert "b1-0" in result.quarantined.filter(pl.col("reason") == "exact_duplicate")["detail"][0]
+    [duplicate] = result.quarantined.filter(pl.col("reason") == "exact_duplicate").to_dicts()
+    assert "b1-0" in duplicate["detail"] and duplicate["related_id"] == "b1-0"
     kept = result.kept.select("record_id", "text", "mojibake_fixed").rows()
     assert kept == [("b1-0", "hello world", False), ("b1-4", "Café time", True)]
     assert raw.height == result.kept.height + result.quarantined.height

@@ -67,6 +67,7 @@ def test_near_duplicates_within_a_batch_keep_the_first() -> None:
     assert kept == ["b-0", "b-2"]
     [row] = quarantined.to_dicts()
     assert row["reason"] == "near_duplicate" and "record b-0" in row["detail"]
+    assert row["related_id"] == "b-0"
 
 
 def test_near_duplicates_of_an_earlier_batch_name_the_earlier_record() -> None:

@@ -87,6 +87,7 @@ def annotate(
                 pl.col("lang_confidence").round(3),
                 pl.lit(",".join(declared_languages)),
             ),
+            related_id=pl.lit(None, pl.String),
             field=pl.lit("lang"),
             batch_id="batch_id",
             source_id="source_id",

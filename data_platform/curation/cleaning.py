@@ -136,6 +136,7 @@ def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> 
         tier=pl.lit("cleaned"),
         reason="_reason",
         detail=detail,
+        related_id=pl.when(pl.col("_reason") == "exact_duplicate").then(pl.coalesce("_dup_of", "_first_id")),
         field=pl.when(is_conversation).then(pl.lit("turns")).otherwise(pl.lit("text")),
         batch_id="batch_id",
         source_id="source_id",

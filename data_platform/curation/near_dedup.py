@@ -126,6 +126,7 @@ def remove_near_duplicates(
             "dup_batch",
             pl.col("similarity").round(3),
         ),
+        related_id="dup_of",
         field=pl.when(pl.col("kind") == "conversation").then(pl.lit("turns")).otherwise(pl.lit("text")),
         batch_id="batch_id",
         source_id="source_id",

@@ -359,6 +359,7 @@ def _block_is_clean(table: pa.Table, source: Source) -> bool:
 
 def _quarantine_frame(rejects: pl.DataFrame, drop: Drop) -> pl.DataFrame:
     return rejects.with_columns(
+        related_id=pl.lit(None, pl.String),
         tier=pl.lit("raw"),
         batch_id=pl.lit(drop.batch_id),
         source_id=pl.lit(drop.source.id),

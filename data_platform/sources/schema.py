@@ -47,6 +47,8 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "tier": pl.String(),
     "reason": pl.String(),
     "detail": pl.String(),
+    # The record this one duplicates (the kept copy), where there is one.
+    "related_id": pl.String(),
     "field": pl.String(),
     "batch_id": pl.String(),
     "source_id": pl.String(),
