@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_ingest
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_langid
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_minhash
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_clean
 
 lint: $(STAMP)
 	$(BIN)/ruff check data_platform data_platform_tests

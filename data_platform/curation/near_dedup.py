@@ -20,13 +20,16 @@ import polars as pl
 from data_platform.curation.minhash import MinHashParams, band_keys, shingle, signatures
 from data_platform.sources.schema import QUARANTINE_SCHEMA, content_text
 
-INDEX_SCHEMA = {
-    "record_id": pl.String,
-    "batch_id": pl.String,
-    "seq": pl.Int64,
-    "ord": pl.Int64,
-    "signature": pl.Binary,
-}
+
+def index_schema(num_perm: int) -> dict[str, pl.DataType]:
+    """Index entries: who, from which batch, in which order, and the MinHash signature."""
+    return {
+        "record_id": pl.String(),
+        "batch_id": pl.String(),
+        "seq": pl.Int64(),
+        "ord": pl.Int64(),
+        "signature": pl.Array(pl.UInt32, num_perm),
+    }
 
 
 @dataclass(frozen=True)
@@ -40,19 +43,20 @@ class NearDupIndex:
     """Signatures of earlier records with their band keys, held column-wise."""
 
     params: MinHashParams
-    records: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=INDEX_SCHEMA))
+    records: pl.DataFrame = field(init=False)
     matrix: np.ndarray = field(init=False)
     bands: pl.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
+        self.records = pl.DataFrame(schema=index_schema(self.params.num_perm))
         self.matrix = np.empty((0, self.params.num_perm), dtype=np.uint32)
         self.bands = _band_frame(np.empty((0, self.params.bands), dtype=np.uint64), 0)
 
     def add(self, entries: pl.DataFrame) -> None:
-        """Append index entries (``INDEX_SCHEMA``) in order."""
+        """Append index entries (``index_schema``) in order."""
         if entries.height == 0:
             return
-        matrix = signature_matrix(entries["signature"], self.params.num_perm)
+        matrix = entries["signature"].to_numpy()
         self.bands = pl.concat(
             [self.bands, _band_frame(band_keys(matrix, self.params), self.matrix.shape[0])]
         )
@@ -64,12 +68,6 @@ class NearDupIndex:
 class NearDupResult:
     kept: pl.DataFrame
     quarantined: pl.DataFrame
-
-
-def signature_matrix(column: pl.Series, num_perm: int) -> np.ndarray:
-    if column.len() == 0:
-        return np.empty((0, num_perm), dtype=np.uint32)
-    return np.frombuffer(b"".join(column.to_list()), dtype="<u4").reshape(-1, num_perm)
 
 
 def _band_frame(keys: np.ndarray, first_row: int) -> pl.DataFrame:
@@ -87,16 +85,15 @@ def index_entries(frame: pl.DataFrame, seq: int, first_ord: int, params: MinHash
     """Signatures of ``frame``'s records (which must carry record_id, batch_id, text, turns)."""
     texts = frame.select(content_text().alias("content"))["content"]
     matrix = signatures(shingle(texts, params.ngram), params)
-    blobs = [row.tobytes() for row in matrix.astype("<u4")]
     return pl.DataFrame(
         {
             "record_id": frame["record_id"],
             "batch_id": frame["batch_id"],
             "seq": pl.Series([seq] * frame.height, dtype=pl.Int64),
             "ord": pl.Series(np.arange(first_ord, first_ord + frame.height), dtype=pl.Int64),
-            "signature": pl.Series(blobs, dtype=pl.Binary),
+            "signature": pl.Series(matrix, dtype=pl.Array(pl.UInt32, params.num_perm)),
         },
-        schema=INDEX_SCHEMA,
+        schema=index_schema(params.num_perm),
     )
 
 

@@ -14,9 +14,9 @@ import polars as pl
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
 from data_platform.curation.near_dedup import (
-    INDEX_SCHEMA,
     NearDupIndex,
     index_entries,
+    index_schema,
     remove_near_duplicates,
 )
 from data_platform.lake.store import Lake, PartitionInfo
@@ -38,7 +38,8 @@ def batch_contribution(
         keys.append(result.keys)
         first = sum(e.height for e in entries)
         entries.append(index_entries(result.distinct_candidates, seq, first, rules.near_dup.params))
-    return _unique_keys(keys), pl.concat([pl.DataFrame(schema=INDEX_SCHEMA), *entries])
+    empty = pl.DataFrame(schema=index_schema(rules.near_dup.params.num_perm))
+    return _unique_keys(keys), pl.concat([empty, *entries])
 
 
 def earlier_indexes(
@@ -85,7 +86,8 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
     summary = {"seq": seq, "source_id": raw_stats["source_id"], "rules": asdict(rules)}
     info = lake.write_partition("cleaned", batch_id, chunks(), summary)
     lake.write_state(EXACT_STATE, batch_id, _unique_keys(own_keys))
-    lake.write_state(NEAR_STATE, batch_id, pl.concat([pl.DataFrame(schema=INDEX_SCHEMA), *own_entries]))
+    empty = pl.DataFrame(schema=index_schema(rules.near_dup.params.num_perm))
+    lake.write_state(NEAR_STATE, batch_id, pl.concat([empty, *own_entries]))
     return info
 
 
