@@ -12,12 +12,13 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
 
-from data_platform.sources.registry import FieldMap, Source
+from data_platform.sources.registry import Source, adhoc_source
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -30,21 +31,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def make_source(tmp_path: Path, **changes: object) -> Source:
-    base = Source(
-        id="test_source",
-        owner="tests",
-        licence="CC-BY-4.0",
-        consent="public-dataset",
-        domain="test",
-        languages=("en",),
-        kind="text",
-        format="jsonl",
-        drop_folder=tmp_path,
-        refresh_cadence_seconds=86400,
-        fields=FieldMap(id="id"),
-        settle_seconds=0,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    base = adhoc_source("test_source", "jsonl", tmp_path, settle_seconds=0)
+    governed = replace(base, licence="CC-BY-4.0", consent="public-dataset", languages=("en",))
+    return replace(governed, **changes)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +47,28 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def source_factory(tmp_path: Path):
     return lambda **changes: make_source(tmp_path, **changes)
+
+
+def canonical_row(batch: str, position: int, text: str | None, **changes: object) -> dict:
+    """A raw-tier record (all canonical columns) for tests of the tiers' rules."""
+    row = {
+        "record_id": f"{batch}-{position}",
+        "source_id": "s",
+        "batch_id": batch,
+        "kind": "text",
+        "text": text,
+        "turns": None,
+        "lang": "en",
+        "licence": "MIT",
+        "consent": "c",
+        "origin_file": "f",
+        "origin_line": position + 1,
+        "origin_byte": 0,
+        "content_sha256": "0" * 64,
+        "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "meta": None,
+    }
+    return {**row, **changes}
 
 
 def shared_data(relative: str) -> Path:

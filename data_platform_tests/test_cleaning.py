@@ -1,37 +1,16 @@
-from datetime import UTC, datetime
-
 import polars as pl
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
 from data_platform.curation.normalize import clean_text
 from data_platform.sources.schema import RAW_SCHEMA
-
-
-def raw_row(batch: str, i: int, text: str | None) -> dict:
-    return {
-        "record_id": f"{batch}-{i}",
-        "source_id": "s",
-        "batch_id": batch,
-        "kind": "text",
-        "text": text,
-        "turns": None,
-        "lang": "en",
-        "licence": "MIT",
-        "consent": "c",
-        "origin_file": "f",
-        "origin_line": i + 1,
-        "origin_byte": 0,
-        "content_sha256": "0" * 64,
-        "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
-        "meta": None,
-    }
+from data_platform_tests.conftest import canonical_row
 
 
 def raw_frame(texts: list[str | None], batch: str = "b1", turns: list | None = None) -> pl.DataFrame:
-    rows = [raw_row(batch, i, text) for i, text in enumerate(texts)]
+    rows = [canonical_row(batch, i, text) for i, text in enumerate(texts)]
     for i, conversation in enumerate(turns or []):
         conversation_row = {"record_id": f"{batch}-c{i}", "kind": "conversation", "turns": conversation}
-        rows.append({**raw_row(batch, len(rows), None), **conversation_row})
+        rows.append(canonical_row(batch, len(rows), None, **conversation_row))
     return pl.DataFrame(rows, schema=RAW_SCHEMA)
 
 

@@ -15,7 +15,9 @@ from data_platform.curation.tier import clean_partition
 from data_platform.lake.store import Lake
 from data_platform.sources.ingest import ingest_drop
 from data_platform.sources.readers import Drop
+from data_platform.sources.registry import adhoc_source
 from data_platform.sources.schema import RAW_SCHEMA
+from data_platform_tests.conftest import canonical_row
 
 # 80 words: changing one word changes 5 of 76 five-word shingles (Jaccard about 0.88).
 BASE = (
@@ -28,27 +30,7 @@ BASE = (
 
 
 def frame(texts: list[str], batch: str = "b") -> pl.DataFrame:
-    rows = [
-        {
-            "record_id": f"{batch}-{i}",
-            "source_id": "s",
-            "batch_id": batch,
-            "kind": "text",
-            "text": text,
-            "turns": None,
-            "lang": "en",
-            "licence": "MIT",
-            "consent": "c",
-            "origin_file": "f",
-            "origin_line": i + 1,
-            "origin_byte": 0,
-            "content_sha256": "0" * 64,
-            "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
-            "meta": None,
-        }
-        for i, text in enumerate(texts)
-    ]
-    return pl.DataFrame(rows, schema=RAW_SCHEMA)
+    return pl.DataFrame([canonical_row(batch, i, text) for i, text in enumerate(texts)], schema=RAW_SCHEMA)
 
 
 def run(texts: list[str], index: NearDupIndex, rules: NearDupRules) -> tuple[list[str], pl.DataFrame]:
@@ -87,17 +69,11 @@ def test_threshold_decides_and_texts_without_words_never_match() -> None:
 
 
 def land(tmp_path: Path, name: str, texts: list[str], landed: int) -> Drop:
-    from data_platform.sources.registry import FieldMap, Source
-
     folder = tmp_path / "drops"
     folder.mkdir(exist_ok=True)
     path = folder / name
     path.write_text("".join(json.dumps({"id": f"{name}-{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
-    source = Source(
-        id="s", owner="o", licence="MIT", consent="c", domain="d", languages=(), kind="text",
-        format="jsonl", drop_folder=folder, refresh_cadence_seconds=86400, fields=FieldMap(id="id"),
-    )  # fmt: skip
-    return Drop(source, path, f"s:{name}", datetime.fromtimestamp(landed, UTC))
+    return Drop(adhoc_source("s", "jsonl", folder), path, f"s:{name}", datetime.fromtimestamp(landed, UTC))
 
 
 def cleaned_bytes(lake: Lake, batch: str) -> dict[str, bytes]:

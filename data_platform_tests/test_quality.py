@@ -1,6 +1,5 @@
 """GX suites judging stored partitions (real ephemeral GX contexts, no mocks)."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -9,27 +8,15 @@ import pytest
 from data_platform.lake.store import Lake
 from data_platform.quality.suites import judge_partition
 from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA
+from data_platform_tests.conftest import canonical_row
 
 
 def raw_rows(count: int, **changes: object) -> list[dict]:
+    governed = {"source_id": "test_source", "licence": "CC-BY-4.0", "consent": "public-dataset"}
     rows = [
-        {
-            "record_id": f"{i:032x}",
-            "source_id": "test_source",
-            "batch_id": "test_source:a.jsonl",
-            "kind": "text",
-            "text": f"text {i}",
-            "turns": None,
-            "lang": "en",
-            "licence": "CC-BY-4.0",
-            "consent": "public-dataset",
-            "origin_file": "a.jsonl",
-            "origin_line": i + 1,
-            "origin_byte": 0,
-            "content_sha256": "a" * 64,
-            "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
-            "meta": None,
-        }
+        canonical_row(
+            "test_source:a.jsonl", i, f"text {i}", record_id=f"{i:032x}", content_sha256="a" * 64, **governed
+        )
         for i in range(count)
     ]
     for index, change in changes.items():

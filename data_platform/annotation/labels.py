@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from data_platform.annotation.language import LanguageIdentifier
-from data_platform.sources.schema import QUARANTINE_SCHEMA, content_text
+from data_platform.sources.schema import content_text, quarantine_rows
 
 LABEL = pl.Struct(
     {
@@ -75,25 +75,16 @@ def annotate(
         & (pl.col("lang_confidence") >= policy.min_confidence)
         & (pl.col("text_chars") >= policy.min_chars)
     )
-    quarantined = (
-        frame.filter(unexpected)
-        .select(
-            "record_id",
-            tier=pl.lit("annotated"),
-            reason=pl.lit("unexpected_language"),
-            detail=pl.format(
-                "identified {} (p={}) but the source declares {}",
-                "lang",
-                pl.col("lang_confidence").round(3),
-                pl.lit(",".join(declared_languages)),
-            ),
-            related_id=pl.lit(None, pl.String),
-            field=pl.lit("lang"),
-            batch_id="batch_id",
-            source_id="source_id",
-            origin_file="origin_file",
-            origin_line="origin_line",
-        )
-        .select(list(QUARANTINE_SCHEMA))
+    quarantined = quarantine_rows(
+        frame.filter(unexpected),
+        tier="annotated",
+        reason="unexpected_language",
+        detail=pl.format(
+            "identified {} (p={}) but the source declares {}",
+            "lang",
+            pl.col("lang_confidence").round(3),
+            pl.lit(",".join(declared_languages)),
+        ),
+        field=pl.lit("lang"),
     )
     return frame.filter(~unexpected), quarantined

@@ -19,7 +19,7 @@ import polars as pl
 from data_platform.curation.hashing import sha256_column
 from data_platform.curation.near_dedup import NearDupRules
 from data_platform.curation.normalize import clean_text, looks_like_mojibake
-from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA
+from data_platform.sources.schema import RAW_SCHEMA, quarantine_rows, record_field
 
 SEEN_SCHEMA = {"norm_sha256": pl.String, "record_id": pl.String, "batch_id": pl.String}
 CLEANED_COLUMNS = {
@@ -131,17 +131,13 @@ def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> 
         .otherwise(pl.lit("no content left after normalisation"))
     )
     frame = frame.with_columns(_reason=reason)
-    quarantined = frame.filter(pl.col("_reason").is_not_null()).select(
-        "record_id",
-        tier=pl.lit("cleaned"),
-        reason="_reason",
+    quarantined = quarantine_rows(
+        frame.filter(pl.col("_reason").is_not_null()),
+        tier="cleaned",
+        reason=pl.col("_reason"),
         detail=detail,
+        field=record_field(),
         related_id=pl.when(pl.col("_reason") == "exact_duplicate").then(pl.coalesce("_dup_of", "_first_id")),
-        field=pl.when(is_conversation).then(pl.lit("turns")).otherwise(pl.lit("text")),
-        batch_id="batch_id",
-        source_id="source_id",
-        origin_file="origin_file",
-        origin_line="origin_line",
     )
     kept = frame.filter(pl.col("_reason").is_null()).select(*RAW_SCHEMA, *CLEANED_COLUMNS)
     passing = frame.filter(pl.col("_reason").is_null() | (pl.col("_reason") == "exact_duplicate")).unique(
@@ -149,7 +145,7 @@ def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> 
     )
     return CleanResult(
         kept=kept,
-        quarantined=quarantined.select(list(QUARANTINE_SCHEMA)),
+        quarantined=quarantined,
         keys=passing.select(list(SEEN_SCHEMA)),
         distinct_candidates=passing.select(*RAW_SCHEMA, *CLEANED_COLUMNS),
     )

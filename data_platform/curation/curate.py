@@ -27,7 +27,7 @@ from tqdm import tqdm
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
 from data_platform.curation.near_dedup import NearDupIndex, index_entries, remove_near_duplicates
 from data_platform.sources.readers import Drop, ReadStats, read_drop
-from data_platform.sources.registry import FieldMap, Source
+from data_platform.sources.registry import FieldMap, adhoc_source
 
 FORMATS = {".jsonl": "jsonl", ".gz": "jsonl.gz", ".parquet": "parquet"}
 DUPLICATE_REASONS = ("exact_duplicate", "near_duplicate")
@@ -52,17 +52,10 @@ def curate_file(
 ) -> dict[str, Any]:
     """Clean ``source_path`` into ``output_dir``; return the summary that is also written."""
     started = time.perf_counter()
-    source = Source(
-        id="curate",
-        owner="cli",
-        licence="LicenseRef-Unknown",
-        consent="unknown",
-        domain="unknown",
-        languages=(),
-        kind="text",
-        format=input_format(source_path),
-        drop_folder=source_path.parent,
-        refresh_cadence_seconds=1,
+    source = adhoc_source(
+        "curate",
+        input_format(source_path),
+        source_path.parent,
         fields=FieldMap(id=id_field, text=text_field),
         min_chars=rules.min_chars,
         max_record_bytes=64 << 20,

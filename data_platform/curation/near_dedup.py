@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from data_platform.curation.minhash import MinHashParams, band_keys, shingle, signatures
-from data_platform.sources.schema import QUARANTINE_SCHEMA, content_text
+from data_platform.sources.schema import content_text, quarantine_rows, record_field
 
 
 def index_schema(num_perm: int) -> dict[str, pl.DataType]:
@@ -113,23 +113,19 @@ def remove_near_duplicates(
     )
     verdict = _verify(candidates, own, index, rules.threshold, empty)
     removed = frame.with_row_index("_row").join(verdict, on="_row", how="inner")
-    quarantined = removed.select(
-        "record_id",
-        tier=pl.lit("cleaned"),
-        reason=pl.lit("near_duplicate"),
+    quarantined = quarantine_rows(
+        removed,
+        tier="cleaned",
+        reason="near_duplicate",
         detail=pl.format(
             "near duplicate of record {} (batch {}), estimated Jaccard {}",
             "dup_of",
             "dup_batch",
             pl.col("similarity").round(3),
         ),
-        related_id="dup_of",
-        field=pl.when(pl.col("kind") == "conversation").then(pl.lit("turns")).otherwise(pl.lit("text")),
-        batch_id="batch_id",
-        source_id="source_id",
-        origin_file="origin_file",
-        origin_line="origin_line",
-    ).select(list(QUARANTINE_SCHEMA))
+        field=record_field(),
+        related_id=pl.col("dup_of"),
+    )
     kept = frame.with_row_index("_row").join(verdict, on="_row", how="anti").drop("_row")
     return NearDupResult(kept=kept, quarantined=quarantined)
 

@@ -73,6 +73,32 @@ class Registry:
         return self.sources[source_id]
 
 
+def adhoc_source(
+    source_id: str,
+    fmt: str,
+    folder: Path,
+    *,
+    kind: str = "text",
+    fields: FieldMap | None = None,
+    **settings: Any,
+) -> Source:
+    """A source outside any registry (one-off CLI runs, benchmarks): governance fields unknown."""
+    return Source(
+        id=source_id,
+        owner="unregistered",
+        licence="LicenseRef-Unknown",
+        consent="unknown",
+        domain="unknown",
+        languages=(),
+        kind=kind,
+        format=fmt,
+        drop_folder=folder,
+        refresh_cadence_seconds=86400,
+        fields=fields or FieldMap(id="id"),
+        **settings,
+    )
+
+
 def normalise_licence(expression: str) -> str:
     """Parse an SPDX expression; unknown ids raise ValueError, ``LicenseRef-*`` ids are allowed.
 

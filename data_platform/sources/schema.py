@@ -69,3 +69,32 @@ def content_text() -> pl.Expr:
         pl.col("text"),
         pl.col("turns").list.eval(pl.element().struct.field("text")).list.join("\n"),
     )
+
+
+def record_field() -> pl.Expr:
+    """The field a record-level rule judged: the turns of a conversation, else the text."""
+    return pl.when(pl.col("kind") == "conversation").then(pl.lit("turns")).otherwise(pl.lit("text"))
+
+
+def quarantine_rows(
+    records: pl.DataFrame,
+    *,
+    tier: str,
+    reason: str | pl.Expr,
+    detail: pl.Expr,
+    field: pl.Expr,
+    related_id: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Quarantine rows for ``records`` (canonical columns), with a stable reason code."""
+    return records.select(
+        "record_id",
+        tier=pl.lit(tier),
+        reason=pl.lit(reason) if isinstance(reason, str) else reason,
+        detail=detail,
+        related_id=pl.lit(None, pl.String) if related_id is None else related_id,
+        field=field,
+        batch_id="batch_id",
+        source_id="source_id",
+        origin_file="origin_file",
+        origin_line="origin_line",
+    ).select(list(QUARANTINE_SCHEMA))

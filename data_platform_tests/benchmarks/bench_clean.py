@@ -24,7 +24,7 @@ from data_platform.curation.tier import clean_partition
 from data_platform.lake.store import Lake
 from data_platform.sources.ingest import ingest_drop
 from data_platform.sources.readers import Drop
-from data_platform.sources.registry import FieldMap, Source
+from data_platform.sources.registry import adhoc_source
 
 GUTENBERG = Path(__file__).resolve().parents[3] / "shared/data/gutenberg_docs/gutenberg_docs.jsonl.gz"
 
@@ -46,11 +46,7 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="bench-clean-"))
     try:
         lake = Lake(root / "lake")
-        source = Source(
-            id="gutenberg", owner="bench", licence="CC0-1.0", consent="public-domain", domain="books",
-            languages=(), kind="text", format="jsonl", drop_folder=root, refresh_cadence_seconds=86400,
-            fields=FieldMap(id="id"),
-        )  # fmt: skip
+        source = adhoc_source("gutenberg", "jsonl", root)
         print("| batch | documents | MB | kept | exact dups | near dups | seconds | MB/s | peak RSS MB |")
         print("|---|---|---|---|---|---|---|---|---|")
         for batch in range(args.batches):

@@ -38,21 +38,9 @@ def child(path: Path, fmt: str) -> None:
     from data_platform.lake.store import Lake
     from data_platform.sources.ingest import ingest_drop
     from data_platform.sources.readers import Drop
-    from data_platform.sources.registry import FieldMap, Source
+    from data_platform.sources.registry import adhoc_source
 
-    source = Source(
-        id="bench",
-        owner="bench",
-        licence="CC-BY-SA-4.0",
-        consent="public-dataset",
-        domain="bench",
-        languages=(),
-        kind="text",
-        format=fmt,
-        drop_folder=path.parent,
-        refresh_cadence_seconds=86400,
-        fields=FieldMap(id="id"),
-    )
+    source = adhoc_source("bench", fmt, path.parent)
     drop = Drop(source, path, f"bench:{path.name}", datetime(2026, 1, 1, tzinfo=UTC))
     lake = Lake(path.parent / f"lake-{path.name}")
     start = time.perf_counter()
