@@ -49,6 +49,25 @@ def source_factory(tmp_path: Path):
     return lambda **changes: make_source(tmp_path, **changes)
 
 
+def registry_entry(source_id: str, drop_folder: str, **changes: object) -> dict:
+    """A valid source registry entry (text, jsonl, keyed by ``id``, no settle time)."""
+    entry = {
+        "id": source_id,
+        "owner": "tests",
+        "licence": "CC0-1.0",
+        "consent": "contract",
+        "domain": "support",
+        "languages": ["en"],
+        "kind": "text",
+        "format": "jsonl",
+        "drop_folder": drop_folder,
+        "refresh_cadence": "1d",
+        "settle_seconds": 0,
+        "fields": {"id": "id"},
+    }
+    return {**entry, **changes}
+
+
 def canonical_row(batch: str, position: int, text: str | None, **changes: object) -> dict:
     """A raw-tier record (all canonical columns) for tests of the tiers' rules."""
     row = {

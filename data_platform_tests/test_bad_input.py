@@ -16,25 +16,13 @@ from data_platform.definitions import build_definitions
 from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.resources import resources_for
 from data_platform.lake.store import Lake
+from data_platform_tests.conftest import registry_entry
 
 pytestmark = pytest.mark.slow
 
 
 def source(source_id: str, fmt: str) -> dict:
-    return {
-        "id": source_id,
-        "owner": "tests",
-        "licence": "CC0-1.0",
-        "consent": "contract",
-        "domain": "support",
-        "languages": ["en"],
-        "kind": "text",
-        "format": fmt,
-        "drop_folder": f"drops/{source_id}",
-        "refresh_cadence": "1d",
-        "settle_seconds": 0,
-        "fields": {"id": "id"},
-    }
+    return registry_entry(source_id, f"drops/{source_id}", format=fmt)
 
 
 def lines(rows: list[dict]) -> bytes:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from data_platform.lake.store import Lake
-from data_platform_tests.conftest import PROJECT_ROOT, dagster_dev
+from data_platform_tests.conftest import PROJECT_ROOT, dagster_dev, registry_entry
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -35,20 +35,7 @@ def test_daemon_ingests_drops_end_to_end(tmp_path: Path) -> None:
     (home / "drops").mkdir(parents=True)
     (home / "dagster_home").mkdir()
     shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster_home")
-    source = {
-        "id": "chat",
-        "owner": "tests",
-        "licence": "CC0-1.0",
-        "consent": "contract",
-        "domain": "support",
-        "languages": ["en"],
-        "kind": "text",
-        "format": "jsonl",
-        "drop_folder": "drops",
-        "refresh_cadence": "1d",
-        "settle_seconds": 0,
-        "fields": {"id": "id"},
-    }
+    source = registry_entry("chat", "drops")
     (home / "sources.yaml").write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
     land(home, "a.jsonl", "billing")
     land(home, "b.jsonl", "delivery")

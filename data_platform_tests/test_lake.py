@@ -16,8 +16,7 @@ import yaml
 
 from data_platform.lake.atomic import TMP_PREFIX
 from data_platform.lake.store import Lake
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from data_platform_tests.conftest import PROJECT_ROOT, registry_entry
 
 
 def frames(n: int) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
@@ -67,24 +66,7 @@ def test_batch_sequence_is_allocated_once(tmp_path: Path) -> None:
 
 
 def make_big_drop(home: Path, records: int) -> Path:
-    registry = {
-        "sources": [
-            {
-                "id": "big",
-                "owner": "tests",
-                "licence": "MIT",
-                "consent": "contract",
-                "domain": "test",
-                "languages": [],
-                "kind": "text",
-                "format": "jsonl",
-                "drop_folder": "drops",
-                "refresh_cadence": "1d",
-                "settle_seconds": 0,
-                "fields": {"id": "id"},
-            }
-        ]
-    }
+    registry = {"sources": [registry_entry("big", "drops", licence="MIT", languages=[])]}
     (home / "drops").mkdir(parents=True)
     (home / "sources.yaml").write_text(yaml.safe_dump(registry), encoding="utf-8")
     line = "a realistic sentence of customer text, repeated to give the record some body. " * 3

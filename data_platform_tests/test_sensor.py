@@ -12,23 +12,11 @@ import yaml
 from data_platform.definitions import build_definitions
 from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.resources import resources_for
+from data_platform_tests.conftest import registry_entry
 
 
 def write_registry(home: Path, **changes: object) -> Path:
-    entry = {
-        "id": "chat",
-        "owner": "tests",
-        "licence": "MIT",
-        "consent": "contract",
-        "domain": "support",
-        "languages": ["en"],
-        "kind": "text",
-        "format": "jsonl",
-        "drop_folder": "drops/chat",
-        "refresh_cadence": "1d",
-        "settle_seconds": 60,
-        **changes,
-    }
+    entry = registry_entry("chat", "drops/chat", licence="MIT", settle_seconds=60, fields=None, **changes)
     bad = {**entry, "id": "mystery", "licence": "No-Such-Licence", "drop_folder": "drops/mystery"}
     path = home / "sources.yaml"
     path.write_text(yaml.safe_dump({"sources": [entry, bad]}), encoding="utf-8")
