@@ -110,3 +110,20 @@ def test_confident_language_outside_the_declared_set_is_quarantined() -> None:
     assert kept["record_id"].to_list() == ["b1-1", "b1-2"], "short texts are never judged"
     [label] = kept["labels"][0].to_list()
     assert label["task"] == "language" and label["value"] == "en" and label["human_confirmed"] is False
+
+
+def test_turns_repeated_across_many_conversations_are_flagged_not_removed() -> None:
+    greeting = {"speaker": "bot", "text": "Hello! How can I help you today?"}
+    conversations = [
+        [greeting, {"speaker": "user", "text": f"I need help with order number {i}"}] for i in range(6)
+    ]
+    conversations.append([{"speaker": "user", "text": "hi"}, {"speaker": "bot", "text": "a one-off answer"}])
+    result = clean_batch(
+        raw_frame(["plain text record"], turns=conversations),
+        CleaningRules(),
+        pl.DataFrame(schema=SEEN_SCHEMA),
+    )
+    flags = dict(zip(result.kept["record_id"], result.kept["templated_turns"], strict=True))
+    assert flags["b1-0"] is None, "text records have no turns"
+    assert [flags[f"b1-c{i}"] for i in range(7)] == [1, 1, 1, 1, 1, 1, 0]
+    assert result.quarantined.height == 0

@@ -26,6 +26,7 @@ CLEANED_COLUMNS = {
     "text_chars": pl.Int64(),
     "norm_sha256": pl.String(),
     "mojibake_fixed": pl.Boolean(),
+    "templated_turns": pl.Int64(),
 }
 CLEANED_DESCRIPTIONS = {
     "text": "Text after mojibake repair, NFC and whitespace normalisation",
@@ -33,6 +34,7 @@ CLEANED_DESCRIPTIONS = {
     "text_chars": "Characters of normalised content (all turns for conversations)",
     "norm_sha256": "sha256 of the normalised content: the exact-duplicate key",
     "mojibake_fixed": "True when ftfy repaired mis-decoded text in this record",
+    "templated_turns": "Turns whose exact text recurs in many conversations of the batch (null for text)",
 }
 
 
@@ -42,6 +44,9 @@ class CleaningRules:
     min_turns: int = 2
     unicode_form: str = "NFC"
     near_dup: NearDupRules = field(default_factory=NearDupRules)
+    # A turn whose text appears in at least this many conversations of a chunk is templated
+    # (bot greetings, canned apologies): flagged, not removed.
+    template_min_conversations: int = 5
 
 
 @dataclass(frozen=True)
@@ -92,10 +97,28 @@ def normalise_records(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     return normalised.with_columns(norm_sha256=sha256_column(normalised["_content"].fill_null("")))
 
 
+def count_templated_turns(frame: pl.DataFrame, min_conversations: int) -> pl.DataFrame:
+    """Add ``templated_turns``: per conversation, how many of its turns are templated."""
+    turns = (
+        frame.filter(pl.col("turns").is_not_null())
+        .select("record_id", turn=pl.col("turns").list.eval(pl.element().struct.field("text")))
+        .explode("turn")
+    )
+    spread = turns.group_by("turn").agg(conversations=pl.col("record_id").n_unique())
+    per_record = (
+        turns.join(spread, on="turn")
+        .group_by("record_id")
+        .agg(templated_turns=(pl.col("conversations") >= min_conversations).sum().cast(pl.Int64))
+    )
+    return frame.join(per_record, on="record_id", how="left", maintain_order="left").with_columns(
+        templated_turns=pl.when(pl.col("turns").is_not_null()).then(pl.col("templated_turns").fill_null(0))
+    )
+
+
 def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> CleanResult:
     """Clean one chunk of a batch. ``seen`` holds the dedup keys (unique) of everything before
     this chunk: earlier batches by sequence number, then earlier chunks of this batch."""
-    frame = normalise_records(raw, rules)
+    frame = count_templated_turns(normalise_records(raw, rules), rules.template_min_conversations)
     is_conversation = pl.col("kind") == "conversation"
     frame = frame.join(
         seen.select("norm_sha256", _dup_of="record_id", _dup_batch="batch_id"),

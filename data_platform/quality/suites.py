@@ -64,6 +64,7 @@ def row_expectations(tier: str, source: Source, batch_id: str) -> list[Expectati
             gxe.ExpectColumnValuesToMatchRegex(column="norm_sha256", regex=SHA256_HEX),
             gxe.ExpectColumnValuesToBeBetween(column="text_chars", min_value=max(source.min_chars, 1)),
             gxe.ExpectColumnValuesToNotBeNull(column="mojibake_fixed"),
+            gxe.ExpectColumnValuesToBeBetween(column="templated_turns", min_value=0),
         ]
     if tier == "annotated":
         expectations += [

@@ -34,6 +34,7 @@ CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS}
                 "text_chars": ["text", "turns"],
                 "norm_sha256": ["text", "turns"],
                 "mojibake_fixed": ["text", "turns"],
+                "templated_turns": ["turns"],
             },
         ),
     },
