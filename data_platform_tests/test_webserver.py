@@ -1,5 +1,7 @@
 """`dagster dev` really started from workspace.yaml, headless, and asked over GraphQL."""
 
+import contextlib
+import shutil
 import time
 
 import pytest
@@ -59,3 +61,43 @@ def test_daemon_is_running_beside_the_webserver(webserver: str) -> None:
             break
         time.sleep(2)
     assert {"SENSOR", "SCHEDULER", "QUEUED_RUN_COORDINATOR"} <= healthy, statuses
+
+
+CHROMIUM = shutil.which("chromium")
+BROWSER_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_ui_says_which_expectation_stopped_the_batch(webserver: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            page.goto(f"{webserver}/assets/raw_records?view=checks")
+            page.get_by_text("raw_gate").first.wait_for(timeout=60_000)
+            # A fresh browser profile gets Dagster's "join the community" dialog; it may open a
+            # moment after the page renders.
+            skip = page.get_by_role("button", name="Skip")
+            with contextlib.suppress(PlaywrightTimeout):
+                skip.wait_for(timeout=15_000)
+                skip.click()
+            page.get_by_text("Execution history").first.click()
+            failure = page.get_by_text(
+                "batch clinc_intents:clinc-2026-01-08.jsonl: failed raw_conservation."
+                "expect_column_values_to_be_between(quarantine_rate): 1 of 1 unexpected"
+            )
+            failure.first.wait_for(timeout=60_000)
+            assert '"quarantine_rate": 0.8' in failure.first.inner_text()
+        finally:
+            browser.close()
