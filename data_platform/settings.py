@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
+
+from data_platform import __version__
 
 HOME_ENV = "DATA_PLATFORM_HOME"
 REGISTRY_ENV = "DATA_PLATFORM_REGISTRY"
@@ -25,10 +28,6 @@ def registry_path() -> Path:
 
 def code_version() -> str:
     """Package version plus the git commit of the checkout, when there is one."""
-    import subprocess
-
-    from data_platform import __version__
-
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],

@@ -29,7 +29,6 @@ from data_platform.curation.near_dedup import NearDupIndex, index_entries, remov
 from data_platform.sources.readers import Drop, ReadStats, read_drop
 from data_platform.sources.registry import FieldMap, adhoc_source
 
-FORMATS = {".jsonl": "jsonl", ".gz": "jsonl.gz", ".parquet": "parquet"}
 DUPLICATE_REASONS = ("exact_duplicate", "near_duplicate")
 
 
@@ -37,7 +36,7 @@ def input_format(path: Path) -> str:
     if path.name.endswith(".jsonl.gz"):
         return "jsonl.gz"
     if path.suffix in (".jsonl", ".parquet"):
-        return FORMATS[path.suffix]
+        return path.suffix[1:]
     raise ValueError(f"{path}: expected a .jsonl, .jsonl.gz or .parquet file")
 
 

@@ -59,10 +59,6 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
 KINDS = ("text", "conversation")
 
 
-def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    return pl.DataFrame(schema=schema)
-
-
 def content_text() -> pl.Expr:
     """A record's words: the text itself, or all turns joined by newlines for conversations."""
     return pl.coalesce(
