@@ -41,7 +41,9 @@ def normalise_text(text: pl.Expr, *, unicode_form: str = "NFC") -> pl.Expr:
         text.str.replace_all(r"\r\n?", "\n")
         .str.replace_all(INVISIBLE_PATTERN, "")
         .str.normalize(unicode_form)
-        .str.replace_all(r"[^\S\n]+", " ")
+        # Only runs that change: 2+ blanks, or one blank other than a plain space (tab, NBSP,
+        # ideographic space). Matching every single space too made this pass 6x slower.
+        .str.replace_all(r"[^\S\n]{2,}|[^\S\n ]", " ")
         .str.replace_all(r" ?\n ?", "\n")
         .str.replace_all(r"\n{3,}", "\n\n")
         .str.strip_chars()
