@@ -1,7 +1,7 @@
 import polars as pl
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
-from data_platform.curation.normalize import clean_text
+from data_platform.curation.normalize import clean_text_column
 from data_platform.sources.schema import RAW_SCHEMA
 from data_platform_tests.conftest import canonical_row
 
@@ -20,7 +20,7 @@ def dedup_keys(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
 
 
 def cleaned_texts(texts: list[str]) -> list[str]:
-    return pl.DataFrame({"t": texts}).select(clean_text(pl.col("t")))["t"].to_list()
+    return clean_text_column(pl.DataFrame({"t": texts}), "t")["t"].to_list()
 
 
 def test_whitespace_unicode_and_mojibake_are_normalised() -> None:

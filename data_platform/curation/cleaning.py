@@ -18,7 +18,7 @@ import polars as pl
 
 from data_platform.curation.hashing import sha256_column
 from data_platform.curation.near_dedup import NearDupRules
-from data_platform.curation.normalize import clean_text, looks_like_mojibake
+from data_platform.curation.normalize import clean_text_column
 from data_platform.sources.schema import RAW_SCHEMA, quarantine_rows, record_field
 
 SEEN_SCHEMA = {"norm_sha256": pl.String, "record_id": pl.String, "batch_id": pl.String}
@@ -66,25 +66,19 @@ def normalise_records(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         .with_row_index("_row")
         .explode("turns")
         .unnest("turns")
-        .with_columns(
-            _fixed=looks_like_mojibake(pl.col("text")).fill_null(False),
-            text=clean_text(pl.col("text"), unicode_form=rules.unicode_form),
-        )
+        .pipe(clean_text_column, "text", unicode_form=rules.unicode_form)
         .filter(pl.col("text").str.len_chars() > 0)
         .group_by("_row", "record_id", maintain_order=True)
         .agg(
             turns=pl.struct("speaker", "text"),
-            _turn_fixed=pl.col("_fixed").any(),
+            _turn_fixed=pl.col("mojibake_fixed").any(),
             _turn_chars=pl.col("text").str.len_chars().sum(),
             _turn_content=pl.format("{}\x1f{}", "speaker", "text").str.join("\x1e"),
         )
         .drop("_row")
     )
     normalised = (
-        raw.with_columns(
-            mojibake_fixed=looks_like_mojibake(pl.col("text")).fill_null(False),
-            text=clean_text(pl.col("text"), unicode_form=rules.unicode_form),
-        )
+        raw.pipe(clean_text_column, "text", unicode_form=rules.unicode_form)
         .drop("turns")
         .join(turn_rows, on="record_id", how="left", maintain_order="left")
         .with_columns(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 import ftfy
+import numpy as np
 import polars as pl
 
 # UTF-8 bytes decoded as cp1252/latin-1 produce a lead character (Ã, Â, â, Å, Ð, Ñ) followed by
@@ -20,19 +21,6 @@ MOJIBAKE_PATTERN = (
 # Control characters other than tab and newline, plus invisible format characters that carry no
 # meaning in training text (zero-width space, word joiner, BOM). ZWJ/ZWNJ stay: scripts need them.
 INVISIBLE_PATTERN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\u200B\u2060\uFEFF]"
-
-
-def looks_like_mojibake(text: pl.Expr) -> pl.Expr:
-    return text.str.contains(MOJIBAKE_PATTERN)
-
-
-def repair_mojibake(text: pl.Expr) -> pl.Expr:
-    """Run ftfy on the flagged strings only; others pass through untouched."""
-    return (
-        pl.when(looks_like_mojibake(text))
-        .then(text.map_elements(_fix_text, return_dtype=pl.String, skip_nulls=True))
-        .otherwise(text)
-    )
 
 
 def normalise_text(text: pl.Expr, *, unicode_form: str = "NFC") -> pl.Expr:
@@ -50,8 +38,21 @@ def normalise_text(text: pl.Expr, *, unicode_form: str = "NFC") -> pl.Expr:
     )
 
 
-def clean_text(text: pl.Expr, *, unicode_form: str = "NFC") -> pl.Expr:
-    return normalise_text(repair_mojibake(text), unicode_form=unicode_form)
+def clean_text_column(frame: pl.DataFrame, column: str, *, unicode_form: str = "NFC") -> pl.DataFrame:
+    """Repair mojibake, then normalise ``column``; add ``mojibake_fixed`` (ftfy changed the text).
+
+    ftfy runs on the flagged strings only: inside a ``when/then`` Polars would evaluate the
+    ftfy branch for every row, which costs a Python call per record.
+    """
+    text = frame[column]
+    flagged = np.flatnonzero(text.str.contains(MOJIBAKE_PATTERN).fill_null(False).to_numpy())
+    if len(flagged):
+        text = text.scatter(flagged, [_fix_text(value) for value in text.gather(flagged).to_list()])
+    fixed = np.zeros(frame.height, dtype=bool)
+    fixed[flagged] = True
+    return frame.with_columns(
+        normalise_text(pl.lit(text), unicode_form=unicode_form).alias(column), mojibake_fixed=fixed
+    )
 
 
 # Curly quotes are the author's choice, not damage: keep them.
