@@ -98,12 +98,16 @@ def cmd_curate(args: argparse.Namespace) -> int:
     from data_platform.curation.cleaning import CleaningRules
     from data_platform.curation.curate import curate_file
     from data_platform.curation.near_dedup import NearDupRules
+    from data_platform.curation.quality import QUALITY_PROFILES
 
     source = Path(args.input)
     if not source.is_file():
         print(f"{source}: no such file", file=sys.stderr)
         return 2
-    rules = CleaningRules(min_chars=args.min_chars, near_dup=NearDupRules(threshold=args.threshold))
+    quality = QUALITY_PROFILES[args.quality].for_language(args.language)
+    rules = CleaningRules(
+        min_chars=args.min_chars, near_dup=NearDupRules(threshold=args.threshold), quality=quality
+    )
     try:
         summary = curate_file(
             source,
@@ -136,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     curate.add_argument("--text-field", default="text")
     curate.add_argument("--min-chars", type=int, default=5, help="shorter texts are removed")
     curate.add_argument("--threshold", type=float, default=0.8, help="near-duplicate estimated Jaccard")
+    curate.add_argument(
+        "--quality",
+        choices=("documents", "short-text", "off"),
+        default="documents",
+        help="Gopher/C4/FineWeb and spam rules for documents (default), lenient ones for short texts, none",
+    )
+    curate.add_argument("--language", default="en", help="ISO 639 code: stop words for the Gopher rule")
     curate.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     curate.set_defaults(run=cmd_curate)
     sources = commands.add_parser("sources", help="validate the source registry")

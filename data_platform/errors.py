@@ -25,3 +25,12 @@ class GateNotPassedError(DataPlatformError):
 
 class ReleaseExistsError(DataPlatformError):
     """A release version is immutable and already exists with other content."""
+
+
+class InputFileError(DataPlatformError):
+    """A file the platform reads on a user's behalf (examples, verdicts) has a bad line."""
+
+    def __init__(self, path: str, line: int | None, field: str, problem: str) -> None:
+        self.path, self.line, self.field, self.problem = path, line, field, problem
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: field {field!r}: {problem}")

@@ -50,7 +50,8 @@ def source_factory(tmp_path: Path):
 
 
 def registry_entry(source_id: str, drop_folder: str, **changes: object) -> dict:
-    """A valid source registry entry (text, jsonl, keyed by ``id``, no settle time)."""
+    """A valid source registry entry (text, jsonl, keyed by ``id``, no settle time, the quality
+    rules for short texts: test records are a sentence or two)."""
     entry = {
         "id": source_id,
         "owner": "tests",
@@ -64,6 +65,7 @@ def registry_entry(source_id: str, drop_folder: str, **changes: object) -> dict:
         "refresh_cadence": "1d",
         "settle_seconds": 0,
         "fields": {"id": "id"},
+        "quality": "short-text",
     }
     return {**entry, **changes}
 

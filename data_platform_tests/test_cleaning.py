@@ -2,8 +2,12 @@ import polars as pl
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
 from data_platform.curation.normalize import clean_text_column
+from data_platform.curation.quality import QUALITY_PROFILES
 from data_platform.sources.schema import RAW_SCHEMA
 from data_platform_tests.conftest import canonical_row
+
+# These tests are about the other rules; quality rules have their own tests.
+NO_QUALITY = QUALITY_PROFILES["off"]
 
 
 def raw_frame(texts: list[str | None], batch: str = "b1", turns: list | None = None) -> pl.DataFrame:
@@ -40,7 +44,9 @@ def test_reasons_for_every_removed_record() -> None:
         ["hello world", "hello   world ", " \t ", "hey", "Caf\u00c3\u00a9 time"],
         turns=[[{"speaker": "u", "text": "only one"}, {"speaker": "a", "text": "  "}]],
     )
-    result = clean_batch(raw, CleaningRules(min_chars=5), pl.DataFrame(schema=SEEN_SCHEMA))
+    result = clean_batch(
+        raw, CleaningRules(min_chars=5, quality=NO_QUALITY), pl.DataFrame(schema=SEEN_SCHEMA)
+    )
     reasons = dict(zip(result.quarantined["record_id"], result.quarantined["reason"], strict=True))
     assert reasons == {
         "b1-1": "exact_duplicate",
@@ -66,7 +72,7 @@ def test_conversation_turns_are_normalised_and_empty_turns_dropped() -> None:
             ]
         ],
     )
-    result = clean_batch(raw, CleaningRules(), pl.DataFrame(schema=SEEN_SCHEMA))
+    result = clean_batch(raw, CleaningRules(quality=NO_QUALITY), pl.DataFrame(schema=SEEN_SCHEMA))
     assert result.kept["turns"].to_list() == [
         [{"speaker": "u", "text": "hi there"}, {"speaker": "a", "text": "yes"}]
     ]
@@ -74,7 +80,7 @@ def test_conversation_turns_are_normalised_and_empty_turns_dropped() -> None:
 
 
 def test_cross_batch_dedup_depends_only_on_earlier_batches() -> None:
-    rules = CleaningRules()
+    rules = CleaningRules(quality=NO_QUALITY)
     first = raw_frame(["shared text", "only in one"], batch="b1")
     second = raw_frame(["shared  text", "only in two"], batch="b2")
     seen = extend_seen(pl.DataFrame(schema=SEEN_SCHEMA), dedup_keys(first, rules))
@@ -87,7 +93,7 @@ def test_cross_batch_dedup_depends_only_on_earlier_batches() -> None:
 
 
 def test_index_owner_is_the_earliest_holder() -> None:
-    rules = CleaningRules()
+    rules = CleaningRules(quality=NO_QUALITY)
     seen = pl.DataFrame(schema=SEEN_SCHEMA)
     for batch in ("b1", "b2", "b3"):
         seen = extend_seen(seen, dedup_keys(raw_frame(["same thing"], batch=batch), rules))
@@ -101,7 +107,7 @@ def test_confident_language_outside_the_declared_set_is_quarantined() -> None:
     german = "Der Kunde hat gestern angerufen und wollte wissen, wann seine Bestellung endlich ankommt."
     english = "The customer called yesterday and wanted to know when the order will finally arrive."
     raw = raw_frame([german, english, "Danke schön"])
-    cleaned = clean_batch(raw, CleaningRules(), pl.DataFrame(schema=SEEN_SCHEMA)).kept
+    cleaned = clean_batch(raw, CleaningRules(quality=NO_QUALITY), pl.DataFrame(schema=SEEN_SCHEMA)).kept
     kept, quarantined = annotate(cleaned, LanguageIdentifier(), ("en",), LanguagePolicy())
     assert quarantined.select("record_id", "reason", "field").rows() == [
         ("b1-0", "unexpected_language", "lang")
@@ -120,7 +126,7 @@ def test_turns_repeated_across_many_conversations_are_flagged_not_removed() -> N
     conversations.append([{"speaker": "user", "text": "hi"}, {"speaker": "bot", "text": "a one-off answer"}])
     result = clean_batch(
         raw_frame(["plain text record"], turns=conversations),
-        CleaningRules(),
+        CleaningRules(quality=NO_QUALITY),
         pl.DataFrame(schema=SEEN_SCHEMA),
     )
     flags = dict(zip(result.kept["record_id"], result.kept["templated_turns"], strict=True))

@@ -38,7 +38,9 @@ def test_curate_writes_kept_quarantined_and_summary(tmp_path: Path, suffix: str,
         source.write_text("".join(json.dumps(r) + "\n" for r in records()) + "{not json\n", encoding="utf-8")
     else:
         pl.DataFrame(records()).write_parquet(source)
-    assert main(["curate", str(source), str(tmp_path / "out"), "--no-progress"]) == 0
+    assert (
+        main(["curate", str(source), str(tmp_path / "out"), "--no-progress", "--quality", "short-text"]) == 0
+    )
     kept = read_lines(tmp_path / "out" / "kept.jsonl")
     removed = read_lines(tmp_path / "out" / "quarantined.jsonl")
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
@@ -71,3 +73,28 @@ def test_curate_rejects_unknown_formats(tmp_path: Path, capsys) -> None:
     source.write_text("hello")
     assert main(["curate", str(source), str(tmp_path / "out"), "--no-progress"]) == 2
     assert "expected a .jsonl" in capsys.readouterr().err
+
+
+def test_curate_applies_document_quality_rules_by_default(tmp_path: Path) -> None:
+    prose = (
+        "The ship left the harbour at dawn, and the crew watched the coast fade behind them. "
+        "By noon the wind had turned, and the captain ordered the sails to be trimmed. Nobody "
+        "spoke of the storm that the fishermen had promised, but every sailor looked to the west. "
+        "When the first drops fell, the cook was still singing below deck. The night that followed "
+        "was the longest any of them could remember, and the morning brought no land in sight."
+    )
+    rows = [
+        {"id": "good", "text": prose},
+        {"id": "lorem", "text": prose + " Lorem ipsum dolor sit amet, consectetur adipiscing elit."},
+        {"id": "menu", "text": "Home\nAbout\nContact\nShop\nLogin"},
+    ]
+    source = tmp_path / "docs.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["curate", str(source), str(tmp_path / "out"), "--no-progress"]) == 0
+    removed = {r["id"]: r for r in read_lines(tmp_path / "out" / "quarantined.jsonl")}
+    assert [r["id"] for r in read_lines(tmp_path / "out" / "kept.jsonl")] == ["good"]
+    assert removed["lorem"]["reason"] == "c4_lorem_ipsum"
+    assert removed["menu"]["reason"] == "gopher_short_doc"
+    assert removed["menu"]["detail"] == "words 5 < 50"
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["rules"]["quality"]["gopher_quality"]["min_doc_words"] == 50

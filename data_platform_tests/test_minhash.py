@@ -1,36 +1,18 @@
 import gzip
 import json
-import re
-import unicodedata
 
 import numpy as np
 import polars as pl
 import pytest
 from datasketch import MinHash
 
-from data_platform.curation.minhash import (
-    FNV_OFFSET,
-    FNV_PRIME,
-    MinHashParams,
-    band_keys,
-    estimated_jaccard,
-    shingle,
-    signatures,
-    word_hashes,
-)
+from data_platform.curation.minhash import MinHashParams, band_keys, estimated_jaccard, shingle, signatures
 from data_platform.demo.generator import SAMPLE_DIR
 
 
 def sample_texts(name: str) -> list[str]:
     with gzip.open(SAMPLE_DIR / name, "rt", encoding="utf-8") as handle:
         return [json.loads(line)["text"] for line in handle]
-
-
-def fnv1a(data: bytes) -> int:
-    value = int(FNV_OFFSET)
-    for byte in data:
-        value = ((value ^ byte) * int(FNV_PRIME)) & (2**64 - 1)
-    return value
 
 
 def test_signatures_equal_datasketch_affine32_with_the_same_shingle_hashes() -> None:
@@ -44,19 +26,6 @@ def test_signatures_equal_datasketch_affine32_with_the_same_shingle_hashes() -> 
         if len(values):
             expected.update_batch([int(v) for v in values])
         assert np.array_equal(expected.hashvalues.astype(np.uint32), ours[doc]), texts[doc]
-
-
-def test_tokens_match_unicode_word_regex_on_multilingual_text() -> None:
-    texts = [t.lower() for t in sample_texts("ud_sample.jsonl.gz")]
-    # Combining marks are kept inside words on purpose (\w would split "число́" in two).
-    plain = [t for t in texts if not any(unicodedata.category(c) == "Mn" for c in t)]
-    hashes, counts = word_hashes(pl.Series(plain))
-    starts = np.concatenate(([0], np.cumsum(counts)))
-    agree = sum(
-        hashes[starts[i] : starts[i + 1]].tolist() == [fnv1a(w.encode()) for w in re.findall(r"\w+", text)]
-        for i, text in enumerate(plain)
-    )
-    assert agree / len(plain) >= 0.99
 
 
 def test_short_texts_get_one_shingle_and_empty_texts_none() -> None:

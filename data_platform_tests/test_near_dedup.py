@@ -11,6 +11,7 @@ from data_platform.curation.near_dedup import (
     index_entries,
     remove_near_duplicates,
 )
+from data_platform.curation.quality import QUALITY_PROFILES
 from data_platform.curation.tier import clean_partition
 from data_platform.lake.store import Lake
 from data_platform.sources.ingest import ingest_drop
@@ -27,6 +28,9 @@ BASE = (
     "because she works late on most weekdays and cannot always be at home when the van comes by in "
     "the afternoon which has happened three times this month already"
 )
+
+# These tests are about the other rules; quality rules have their own tests.
+NO_QUALITY = QUALITY_PROFILES["off"]
 
 
 def frame(texts: list[str], batch: str = "b") -> pl.DataFrame:
@@ -90,7 +94,7 @@ def test_result_depends_only_on_earlier_batches_whatever_the_cleaning_order(tmp_
             ingest_drop(lake, drop)
             lake.record_gate("raw", drop.batch_id, {"passed": True})
         for drop in order:
-            clean_partition(lake, drop.batch_id, lambda _: CleaningRules())
+            clean_partition(lake, drop.batch_id, lambda _: CleaningRules(quality=NO_QUALITY))
         outcomes.append({d.batch_id: cleaned_bytes(lake, d.batch_id) for d in (first, second)})
     assert outcomes[0] == outcomes[1]
     lake = Lake(tmp_path / "lake-0")

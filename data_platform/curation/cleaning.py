@@ -5,6 +5,11 @@ Every record that is dropped comes back in the quarantine frame with a stable re
 - ``empty_text``: nothing left after normalisation;
 - ``too_short``: fewer characters than the source's ``min_chars``;
 - ``too_few_turns``: a conversation with fewer non-empty turns than ``min_turns``;
+- ``irrelevant`` (curation/relevance.py): outside what the source is collected for;
+- a quality or spam rule's name (``gopher_short_doc``, ``c4_curly_bracket``,
+  ``fineweb_line_punct_ratio``, ``link_stuffing``, ...; curation/quality.py, curation/spam.py):
+  the record breaks that rule of the source's quality profile; ``detail`` gives the measured
+  value and the threshold;
 - ``exact_duplicate``: same normalised content as a record kept earlier (this batch, or a batch
   with a lower sequence number); ``detail`` names the kept record;
 - ``near_duplicate`` (curation/near_dedup.py): MinHash-LSH match with an earlier record.
@@ -12,13 +17,18 @@ Every record that is dropped comes back in the quarantine frame with a stable re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
 from data_platform.curation.hashing import sha256_column
 from data_platform.curation.near_dedup import NearDupRules
 from data_platform.curation.normalize import clean_text_column
+from data_platform.curation.quality import QUALITY_PROFILES, QualityRules, quality_rules, quality_stats
+from data_platform.curation.relevance import RelevanceRules, relevance_rules, relevance_stats
+from data_platform.curation.rules import first_failure
+from data_platform.curation.tokens import Tokens, tokenize
+from data_platform.sources.registry import Source
 from data_platform.sources.schema import RAW_SCHEMA, quarantine_rows, record_field
 
 SEEN_SCHEMA = {"norm_sha256": pl.String, "record_id": pl.String, "batch_id": pl.String}
@@ -44,9 +54,22 @@ class CleaningRules:
     min_turns: int = 2
     unicode_form: str = "NFC"
     near_dup: NearDupRules = field(default_factory=NearDupRules)
+    quality: QualityRules = field(default_factory=QualityRules)
+    relevance: RelevanceRules = field(default_factory=RelevanceRules)
     # A turn whose text appears in at least this many conversations of a chunk is templated
     # (bot greetings, canned apologies): flagged, not removed.
     template_min_conversations: int = 5
+
+
+def rules_for_source(source: Source) -> CleaningRules:
+    """A source's cleaning rules: its length floor, its quality profile and model, its language's
+    stop words (when it declares exactly one language), its relevance rules."""
+    language = source.languages[0] if len(source.languages) == 1 else None
+    quality = QUALITY_PROFILES[source.quality].for_language(language)
+    if source.quality_model is not None and quality.spam is not None:
+        model, floor = str(source.quality_model), source.min_quality_score
+        quality = replace(quality, spam=replace(quality.spam, scorer_path=model, min_score=floor))
+    return CleaningRules(min_chars=source.min_chars, quality=quality, relevance=source.relevance)
 
 
 @dataclass(frozen=True)
@@ -56,6 +79,7 @@ class CleanResult:
     keys: pl.DataFrame
     # Every record that passed the non-duplicate rules, in order: what the near-dup index holds.
     distinct_candidates: pl.DataFrame
+    candidate_tokens: Tokens
 
 
 def normalise_records(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
@@ -113,6 +137,7 @@ def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> 
     """Clean one chunk of a batch. ``seen`` holds the dedup keys (unique) of everything before
     this chunk: earlier batches by sequence number, then earlier chunks of this batch."""
     frame = count_templated_turns(normalise_records(raw, rules), rules.template_min_conversations)
+    frame, tokens = judge_content(frame, rules)
     is_conversation = pl.col("kind") == "conversation"
     frame = frame.join(
         seen.select("norm_sha256", _dup_of="record_id", _dup_batch="batch_id"),
@@ -129,6 +154,8 @@ def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> 
         .then(pl.lit("too_few_turns"))
         .when(~is_conversation & (pl.col("text_chars") < rules.min_chars))
         .then(pl.lit("too_short"))
+        .when(pl.col("_quality_rule").is_not_null())
+        .then(pl.col("_quality_rule"))
         .when(pl.col("_dup_of").is_not_null() | ~pl.col("_first_in_chunk"))
         .then(pl.lit("exact_duplicate"))
     )
@@ -145,6 +172,8 @@ def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> 
                 pl.coalesce("_dup_batch", "batch_id"),
             )
         )
+        .when(pl.col("_reason") == pl.col("_quality_rule"))
+        .then(pl.col("_quality_detail"))
         .otherwise(pl.lit("no content left after normalisation"))
     )
     frame = frame.with_columns(_reason=reason)
@@ -157,15 +186,35 @@ def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> 
         related_id=pl.when(pl.col("_reason") == "exact_duplicate").then(pl.coalesce("_dup_of", "_first_id")),
     )
     kept = frame.filter(pl.col("_reason").is_null()).select(*RAW_SCHEMA, *CLEANED_COLUMNS)
-    passing = frame.filter(pl.col("_reason").is_null() | (pl.col("_reason") == "exact_duplicate")).unique(
-        "norm_sha256", keep="first", maintain_order=True
+    passing = (
+        frame.with_row_index("_row")
+        .filter(pl.col("_reason").is_null() | (pl.col("_reason") == "exact_duplicate"))
+        .unique("norm_sha256", keep="first", maintain_order=True)
     )
     return CleanResult(
         kept=kept,
         quarantined=quarantined,
         keys=passing.select(list(SEEN_SCHEMA)),
         distinct_candidates=passing.select(*RAW_SCHEMA, *CLEANED_COLUMNS),
+        candidate_tokens=tokens.take(passing["_row"].to_numpy()),
     )
+
+
+def judge_content(frame: pl.DataFrame, rules: CleaningRules) -> tuple[pl.DataFrame, Tokens]:
+    """Tokenise the normalised content once; add the first broken relevance, quality or spam
+    rule and its detail."""
+    content = frame["_content"]
+    tokens = tokenize(content)
+    found = relevance_rules(rules.relevance) + quality_rules(rules.quality)
+    if not found:
+        unjudged = pl.lit(None, pl.String)
+        return frame.with_columns(_quality_rule=unjudged, _quality_detail=unjudged), tokens
+    measures = [relevance_stats(content, rules.relevance)] if rules.relevance.active else []
+    if quality_rules(rules.quality):
+        measures.append(quality_stats(content, tokens, rules.quality))
+    rule, detail = first_failure(found)
+    verdict = pl.concat(measures, how="horizontal").select(_quality_rule=rule, _quality_detail=detail)
+    return frame.hstack(verdict), tokens
 
 
 def extend_seen(seen: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:

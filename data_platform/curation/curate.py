@@ -6,7 +6,8 @@ the output folder:
 - ``kept.jsonl``: every kept record exactly as delivered, plus ``cluster_id`` (the id of the
   kept representative when the record has duplicates, else null);
 - ``quarantined.jsonl``: every removed record as delivered plus ``reason`` (``exact_duplicate``,
-  ``near_duplicate``, ``empty_text``, ``too_short``, or a reader fault), ``detail``, ``field``
+  ``near_duplicate``, ``empty_text``, ``too_short``, a quality rule such as ``gopher_short_doc``,
+  or a reader fault), ``detail``, ``field``
   and ``cluster_id``; unreadable lines carry their ``line`` instead of the record;
 - ``summary.json``: counts by reason, clusters, time and throughput.
 """
@@ -17,6 +18,7 @@ import json
 import shutil
 import tempfile
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,7 +76,7 @@ def curate_file(
         bytes_read=stats.bytes_read,
         seconds=round(seconds, 3),
         mb_per_s=round(stats.bytes_read / 1e6 / seconds, 2) if seconds else None,
-        rules={"min_chars": rules.min_chars, "near_dup_threshold": rules.near_dup.threshold},
+        rules=asdict(rules),
     )
     (output_dir / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     return summary
@@ -89,7 +91,9 @@ def _clean_to_parts(drop: Drop, rules: CleaningRules, work: Path, progress: bool
     for part, chunk in enumerate(read_drop(drop, stats)):
         result = clean_batch(chunk.records, rules, seen)
         seen = extend_seen(seen, result.keys)
-        entries = index_entries(result.distinct_candidates, 1, indexed, rules.near_dup.params)
+        entries = index_entries(
+            result.distinct_candidates, 1, indexed, rules.near_dup.params, result.candidate_tokens
+        )
         indexed += entries.height
         kept_entries = result.kept.select("record_id").join(entries, on="record_id", maintain_order="left")
         near_result = remove_near_duplicates(result.kept, kept_entries, near, rules.near_dup)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from data_platform.curation.minhash import MinHashParams, band_keys, shingle, signatures
+from data_platform.curation.minhash import MinHashParams, band_keys, shingle_tokens, signatures
+from data_platform.curation.tokens import Tokens, tokenize
 from data_platform.sources.schema import content_text, quarantine_rows, record_field
 
 
@@ -81,10 +82,15 @@ def _band_frame(keys: np.ndarray, first_row: int) -> pl.DataFrame:
     )
 
 
-def index_entries(frame: pl.DataFrame, seq: int, first_ord: int, params: MinHashParams) -> pl.DataFrame:
-    """Signatures of ``frame``'s records (which must carry record_id, batch_id, text, turns)."""
-    texts = frame.select(content_text().alias("content"))["content"]
-    matrix = signatures(shingle(texts, params.ngram), params)
+def index_entries(
+    frame: pl.DataFrame, seq: int, first_ord: int, params: MinHashParams, tokens: Tokens | None = None
+) -> pl.DataFrame:
+    """Signatures of ``frame``'s records (which must carry record_id, batch_id, text, turns).
+
+    ``tokens``: the records' tokens when the caller has them already (no second tokenising)."""
+    if tokens is None:
+        tokens = tokenize(frame.select(content_text().alias("content"))["content"])
+    matrix = signatures(shingle_tokens(tokens, params.ngram), params)
     return pl.DataFrame(
         {
             "record_id": frame["record_id"],

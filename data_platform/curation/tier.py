@@ -37,7 +37,11 @@ def batch_contribution(
         result = clean_batch(pl.read_parquet(path), rules, pl.DataFrame(schema=SEEN_SCHEMA))
         keys.append(result.keys)
         first = sum(e.height for e in entries)
-        entries.append(index_entries(result.distinct_candidates, seq, first, rules.near_dup.params))
+        entries.append(
+            index_entries(
+                result.distinct_candidates, seq, first, rules.near_dup.params, result.candidate_tokens
+            )
+        )
     empty = pl.DataFrame(schema=index_schema(rules.near_dup.params.num_perm))
     return _unique_keys(keys), pl.concat([empty, *entries])
 
@@ -73,7 +77,9 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
             result = clean_batch(pl.read_parquet(path), rules, seen)
             seen = extend_seen(seen, result.keys)
             first = sum(e.height for e in own_entries)
-            entries = index_entries(result.distinct_candidates, seq, first, rules.near_dup.params)
+            entries = index_entries(
+                result.distinct_candidates, seq, first, rules.near_dup.params, result.candidate_tokens
+            )
             kept_entries = result.kept.select("record_id").join(
                 entries, on="record_id", maintain_order="left"
             )

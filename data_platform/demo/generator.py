@@ -139,6 +139,8 @@ def registry_document() -> dict:
         "refresh_cadence": "1d",
         "completion": "stable",
         "settle_seconds": 0,
+        # Utterances, dialogues and single sentences: web-document rules would reject them all.
+        "quality": "short-text",
     }
     return {
         "sources": [

@@ -64,10 +64,23 @@ def ingest_new_drops(
             tags={"dagster/run_key": batch_id},
         )
         outcomes[batch_id] = result.success
-        say(
-            f"[{position}/{len(batches)}] {batch_id}: {'promoted' if result.success else 'stopped by a gate'}"
-        )
+        say(f"[{position}/{len(batches)}] {batch_id}: {run_outcome(result)}")
     return outcomes
+
+
+def run_outcome(result: dg.ExecuteInProcessResult) -> str:
+    """Promoted, stopped by a gate, or failed with the error (a crash is not a gate's verdict)."""
+    if result.success:
+        return "promoted"
+    errors = [
+        event.step_failure_data.error
+        for event in result.all_events
+        if event.is_step_failure and event.step_failure_data.error is not None
+    ]
+    crashes = [e for e in errors if e.cls_name != "DagsterAssetCheckFailedError"]
+    if crashes:
+        return f"FAILED in a step: {crashes[0].cls_name}: {crashes[0].message.strip()}"
+    return "stopped by a gate"
 
 
 def cut_next_release(defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake) -> str:

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from license_expression import ExpressionError, get_spdx_licensing
 
+from data_platform.curation.quality import QUALITY_PROFILES
+from data_platform.curation.relevance import RelevanceRules, pattern_problem
 from data_platform.errors import RegistryError, SourceSpecError
 from data_platform.sources.schema import KINDS
 
@@ -57,6 +59,12 @@ class Source:
     max_record_bytes: int = 1_000_000
     max_quarantine_rate: float = 0.5
     description: str = ""
+    # Quality rule profile (curation/quality.py): web-document rules, or those for short texts.
+    quality: str = "documents"
+    # A saved text scorer (curation/scoring.py) and the score a record needs to stay.
+    quality_model: Path | None = None
+    min_quality_score: float = 0.5
+    relevance: RelevanceRules = field(default_factory=RelevanceRules)
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,42 @@ def adhoc_source(
         refresh_cadence_seconds=86400,
         fields=fields or FieldMap(id="id"),
         **settings,
+    )
+
+
+def _relative_to(folder: Path, value: str) -> Path:
+    """A path from the registry: relative paths are relative to the registry file's folder."""
+    path = Path(value)
+    return path if path.is_absolute() else folder / path
+
+
+def _parse_relevance(spec: Any, folder: Path, fail: Any) -> RelevanceRules:
+    if spec is None:
+        return RelevanceRules()
+    if not isinstance(spec, Mapping) or not set(spec) <= {"include", "exclude", "examples", "min_score"}:
+        raise fail("relevance", "must be a mapping of include, exclude, examples, min_score")
+    patterns = {}
+    for key in ("include", "exclude"):
+        values = spec.get(key) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise fail(f"relevance.{key}", "must be a list of regular expressions")
+        for value in values:
+            if problem := pattern_problem(value):
+                raise fail(f"relevance.{key}", f"{value!r} is not a valid regular expression: {problem}")
+        patterns[key] = tuple(values)
+    examples = spec.get("examples")
+    if examples is not None:
+        examples = _relative_to(folder, str(examples))
+        if not examples.is_file():
+            raise fail("relevance.examples", f"{examples} is not a file")
+    min_score = spec.get("min_score", 0.5)
+    if not isinstance(min_score, int | float) or isinstance(min_score, bool) or not 0 <= min_score <= 1:
+        raise fail("relevance.min_score", "must be a number between 0 and 1")
+    return RelevanceRules(
+        include=patterns["include"],
+        exclude=patterns["exclude"],
+        examples=None if examples is None else str(examples.resolve()),
+        min_score=float(min_score),
     )
 
 
@@ -189,18 +233,26 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
     completion = str(entry.get("completion", "stable"))
     if completion not in COMPLETION_RULES:
         raise fail("completion", f"{completion!r} is not one of {', '.join(COMPLETION_RULES)}")
+    quality = str(entry.get("quality") or ("short-text" if kind == "conversation" else "documents"))
+    if quality not in QUALITY_PROFILES:
+        raise fail("quality", f"{quality!r} is not one of {', '.join(QUALITY_PROFILES)}")
+    relevance = _parse_relevance(entry.get("relevance"), path.parent, fail)
+    quality_model = entry.get("quality_model")
+    if quality_model is not None:
+        quality_model = _relative_to(path.parent, str(quality_model))
+        if not quality_model.is_file():
+            raise fail("quality_model", f"{quality_model} is not a file")
     fields = entry.get("fields") or {}
     if not isinstance(fields, Mapping) or not set(fields) <= set(FieldMap.__dataclass_fields__):
         raise fail("fields", f"may only map {', '.join(FieldMap.__dataclass_fields__)}")
-    drop_folder = Path(str(required("drop_folder")))
-    if not drop_folder.is_absolute():
-        drop_folder = path.parent / drop_folder
+    drop_folder = _relative_to(path.parent, str(required("drop_folder")))
     numbers = {}
     for name, low, high in (
         ("settle_seconds", 0, 86400),
         ("min_chars", 0, 1_000_000),
         ("max_record_bytes", 1, 1 << 31),
         ("max_quarantine_rate", 0.0, 1.0),
+        ("min_quality_score", 0.0, 1.0),
     ):
         value = entry.get(name, Source.__dataclass_fields__[name].default)
         if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
@@ -220,5 +272,8 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         fields=FieldMap(**{k: (None if v is None else str(v)) for k, v in fields.items()}),
         completion=completion,
         description=str(entry.get("description", "")),
+        quality=quality,
+        quality_model=quality_model,
+        relevance=relevance,
         **numbers,
     )

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from data_platform.curation.cleaning import CLEANED_COLUMNS, CLEANED_DESCRIPTIONS, CleaningRules
+from data_platform.curation.cleaning import CLEANED_COLUMNS, CLEANED_DESCRIPTIONS, rules_for_source
 from data_platform.curation.tier import clean_partition
 from data_platform.defs.gates import build_gate_check
 from data_platform.defs.metadata import OWNERS, column_lineage, partition_metadata, table_schema
@@ -43,16 +43,16 @@ def cleaned_records(
     context: dg.AssetExecutionContext, lake: LakeResource, registry: RegistryResource
 ) -> dg.MaterializeResult:
     """Records of one batch after mojibake repair, NFC and whitespace normalisation, with empty,
-    too-short and exact-duplicate records removed. Duplicates are judged against this batch and
+    too-short, low-quality (the source's Gopher/C4/FineWeb profile), exact- and near-duplicate
+    records removed. Duplicates are judged against this batch and
     every batch with a lower sequence number; each removal is quarantined with its reason and,
     for duplicates, the id of the record that was kept.
     """
     sources = registry.load()
 
-    def rules_for(source_id: str) -> CleaningRules:
-        return CleaningRules(min_chars=sources.get(source_id).min_chars)
-
-    info = clean_partition(lake.lake(), context.partition_key, rules_for)
+    info = clean_partition(
+        lake.lake(), context.partition_key, lambda source_id: rules_for_source(sources.get(source_id))
+    )
     return dg.MaterializeResult(metadata=partition_metadata(info))
 
 

@@ -1,0 +1,511 @@
+"""Document quality rules: Gopher quality, Gopher repetition, C4 and FineWeb, column-wise.
+
+Per chunk, ``quality_stats`` measures every document once: token counts and n-gram repetition
+from the shared token arrays (curation/tokens.py, curation/repetition.py), line and paragraph
+statistics from Polars string expressions over the exploded lines. ``first_failure``
+(curation/rules.py) then turns the rules (``quality_rules``) into one Polars expression over
+those columns: the first rule a document breaks, in the order Gopher quality (so a short text
+is called short before it is called repetitive), Gopher repetition, C4, FineWeb, then the spam
+rules of curation/spam.py, and a detail with the measured value
+and the threshold. Thresholds default to the published ones (as datatrove ships them); ``None``
+switches a rule off. Each rejection's reason code names its rule, e.g. ``gopher_short_doc``.
+
+Web-document rules misjudge short texts (an intent utterance has no 50 words and no five
+sentences), so each source picks a profile (``QUALITY_PROFILES``) and its language adjusts the
+stop words (``for_language``).
+
+The C4 rules decide whether a document is kept; datatrove also rewrites a kept document without
+the lines C4 dislikes, which this module does not do (the cleaned tier does not delete parts of
+a record silently).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import polars as pl
+
+from data_platform.curation.repetition import ngram_repetition
+from data_platform.curation.rules import Rule, measured, ratio
+from data_platform.curation.spam import SpamRules, spam_rules, spam_stats
+from data_platform.curation.tokens import ALPHA_TOKEN, SYMBOL_TOKEN, Tokens, token_hash
+
+# The most frequent function words per language; Gopher asks for at least two of them.
+STOP_WORDS = {
+    "en": ("the", "be", "to", "of", "and", "that", "have", "with"),
+    "de": ("der", "die", "und", "in", "den", "von", "zu", "das", "mit", "ist"),
+    "fr": ("le", "la", "de", "et", "les", "des", "un", "une", "est", "que"),
+    "es": ("de", "la", "que", "el", "en", "y", "los", "del", "se", "las"),
+    "it": ("di", "che", "il", "la", "e", "per", "un", "in", "non", "una"),
+    "nl": ("de", "het", "een", "en", "van", "in", "is", "dat", "op", "te"),
+    "pt": ("de", "que", "o", "a", "e", "do", "da", "em", "um", "para"),
+}
+# Scripts written without spaces between words: word-count rules say nothing there.
+UNSEGMENTED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+POLICY_PHRASES = (
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+)
+CITATION_PATTERN = r"\[\d*\]|\[edit\]|\[citation needed\]"
+TERMINAL_AT_END = r"\p{Sentence_Terminal}$"
+
+
+@dataclass(frozen=True)
+class GopherQuality:
+    min_doc_words: int | None = 50
+    max_doc_words: int | None = 100_000
+    min_avg_word_length: float | None = 3
+    max_avg_word_length: float | None = 10
+    max_symbol_word_ratio: float | None = 0.1
+    max_bullet_lines_ratio: float | None = 0.9
+    max_ellipsis_lines_ratio: float | None = 0.3
+    min_alpha_words_ratio: float | None = 0.8
+    min_stop_words: int | None = 2
+    stop_words: tuple[str, ...] = STOP_WORDS["en"]
+
+
+@dataclass(frozen=True)
+class GopherRepetition:
+    dup_line_frac: float | None = 0.3
+    dup_para_frac: float | None = 0.3
+    dup_line_char_frac: float | None = 0.2
+    dup_para_char_frac: float | None = 0.2
+    top_n_grams: tuple[tuple[int, float], ...] = ((2, 0.2), (3, 0.18), (4, 0.16))
+    dup_n_grams: tuple[tuple[int, float], ...] = (
+        (5, 0.15),
+        (6, 0.14),
+        (7, 0.13),
+        (8, 0.12),
+        (9, 0.11),
+        (10, 0.10),
+    )
+
+
+@dataclass(frozen=True)
+class C4Quality:
+    min_sentences: int | None = 5
+    min_words_per_line: int = 3
+    max_word_length: int = 1000
+    lorem_ipsum: bool = True
+    curly_bracket: bool = True
+    drop_javascript_lines: bool = True
+    drop_policy_lines: bool = True
+    drop_lines_without_terminal_punctuation: bool = True
+
+
+@dataclass(frozen=True)
+class FineWebQuality:
+    min_line_punct_ratio: float | None = 0.12
+    max_short_line_ratio: float | None = 0.67
+    short_line_length: int = 30
+    max_char_dup_ratio: float | None = 0.01
+    max_newline_ratio: float | None = 0.3
+
+
+@dataclass(frozen=True)
+class QualityRules:
+    """Which rule families run and with which thresholds (``None`` family: off)."""
+
+    gopher_repetition: GopherRepetition | None = field(default_factory=GopherRepetition)
+    gopher_quality: GopherQuality | None = field(default_factory=GopherQuality)
+    c4: C4Quality | None = field(default_factory=C4Quality)
+    fineweb: FineWebQuality | None = field(default_factory=FineWebQuality)
+    spam: SpamRules | None = field(default_factory=SpamRules)
+
+    def for_language(self, language: str | None) -> QualityRules:
+        """The same rules with the stop words of ``language``; word rules off where words
+        are not separated by spaces; the stop-word rule off where no list exists."""
+        gopher = self.gopher_quality
+        if gopher is None or language in (None, "en"):
+            return self
+        if language in UNSEGMENTED_LANGUAGES:
+            gopher = replace(
+                gopher,
+                min_doc_words=None,
+                min_avg_word_length=None,
+                max_avg_word_length=None,
+                min_stop_words=None,
+            )
+        elif language in STOP_WORDS:
+            gopher = replace(gopher, stop_words=STOP_WORDS[language])
+        else:
+            gopher = replace(gopher, min_stop_words=None)
+        return replace(self, gopher_quality=gopher)
+
+
+# Short texts (utterances, sentences, chat turns, dialogues): length, sentence-count, line,
+# word-ratio and stop-word rules say nothing about one line of chat ("ERFURT, 6. November (ap)."
+# has one word with a letter in three; a Chinese sentence is one token), and the turns of a
+# dialogue echo each other. What stays catches junk a short text can still be: runaway
+# repetition, placeholders, filler text, and the script-agnostic spam rules.
+SHORT_TEXT = QualityRules(
+    gopher_repetition=GopherRepetition(
+        dup_line_frac=None,
+        dup_para_frac=None,
+        dup_line_char_frac=None,
+        dup_para_char_frac=None,
+        top_n_grams=(),
+        dup_n_grams=((5, 0.3),),
+    ),
+    gopher_quality=GopherQuality(
+        min_doc_words=None,
+        min_avg_word_length=None,
+        max_avg_word_length=None,
+        max_symbol_word_ratio=None,
+        max_bullet_lines_ratio=None,
+        max_ellipsis_lines_ratio=None,
+        min_alpha_words_ratio=None,
+        min_stop_words=None,
+    ),
+    c4=C4Quality(
+        min_sentences=None,
+        drop_javascript_lines=False,
+        drop_policy_lines=False,
+        drop_lines_without_terminal_punctuation=False,
+    ),
+    fineweb=None,
+    # People write in capitals and repeat "transfer $50 to Ann" with other numbers: real data.
+    spam=SpamRules(max_upper_share=None, template_min_records=None),
+)
+QUALITY_PROFILES = {
+    "documents": QualityRules(),
+    "short-text": SHORT_TEXT,
+    "off": QualityRules(gopher_repetition=None, gopher_quality=None, c4=None, fineweb=None, spam=None),
+}
+
+
+def quality_stats(texts: pl.Series, tokens: Tokens, rules: QualityRules) -> pl.DataFrame:
+    """One row per text with every measure the enabled rules read."""
+    frame = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("_doc")
+    stats = frame.select("_doc", **_text_measures()).with_columns(**_token_measures(tokens, rules))
+    lines = _exploded_lines(frame)
+    stats = stats.join(_line_measures(lines, rules), on="_doc", how="left").join(
+        _block_duplicates(frame), on="_doc", how="left"
+    )
+    if rules.c4 is not None:
+        stats = stats.join(_c4_measures(lines, rules.c4), on="_doc", how="left")
+    stats = stats.sort("_doc").drop("_doc").fill_null(0)
+    return stats.hstack(spam_stats(texts, tokens, rules.spam)) if rules.spam is not None else stats
+
+
+def _text_measures() -> dict[str, pl.Expr]:
+    text = pl.col("text")
+    return {
+        "chars": text.str.len_chars(),
+        "hash_marks": text.str.count_matches("#", literal=True),
+        "ellipses": text.str.count_matches("...", literal=True) + text.str.count_matches("…", literal=True),
+        "newlines": text.str.count_matches("\n", literal=True),
+    }
+
+
+def _token_measures(tokens: Tokens, rules: QualityRules) -> dict[str, np.ndarray]:
+    docs = len(tokens.offsets) - 1
+    doc_of = np.repeat(np.arange(docs), tokens.counts)
+    word = (tokens.kind & SYMBOL_TOKEN) == 0
+    measures = {
+        "words": tokens.counts,
+        "nonsymbol_words": np.bincount(doc_of, weights=word, minlength=docs).astype(np.int64),
+        "nonsymbol_chars": np.bincount(doc_of, weights=np.where(word, tokens.length, 0), minlength=docs),
+        "alpha_words": np.bincount(doc_of, weights=(tokens.kind & ALPHA_TOKEN) > 0, minlength=docs).astype(
+            np.int64
+        ),
+        "stop_words": _distinct_stop_words(tokens, doc_of, docs, rules),
+    }
+    repetition = rules.gopher_repetition
+    if repetition is not None:
+        top_ns = tuple(n for n, _ in repetition.top_n_grams)
+        dup_ns = tuple(n for n, _ in repetition.dup_n_grams)
+        top, dup = ngram_repetition(tokens, top_ns, dup_ns)
+        measures |= {f"top_{n}_gram_chars": top[:, j] for j, n in enumerate(top_ns)}
+        measures |= {f"dup_{n}_gram_chars": dup[:, j] for j, n in enumerate(dup_ns)}
+    return measures
+
+
+def _distinct_stop_words(tokens: Tokens, doc_of: np.ndarray, docs: int, rules: QualityRules) -> np.ndarray:
+    words = rules.gopher_quality.stop_words if rules.gopher_quality else ()
+    if not words:
+        return np.zeros(docs, dtype=np.int64)
+    stop = np.array(sorted({token_hash(w) for w in words}), dtype=np.uint64)
+    at = np.minimum(np.searchsorted(stop, tokens.exact), len(stop) - 1)
+    hit = stop[at] == tokens.exact
+    pairs = np.unique(doc_of[hit].astype(np.int64) * len(stop) + at[hit])
+    return np.bincount(pairs // len(stop), minlength=docs).astype(np.int64)
+
+
+def _exploded_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per line (``str.splitlines`` on text whose line breaks are ``\\n``)."""
+    return (
+        frame.select("_doc", line=pl.col("text").str.strip_chars_end("\n").str.split("\n"))
+        .explode("line")
+        .with_columns(_line=pl.int_range(pl.len()).over("_doc"))
+        .filter(pl.col("line").is_not_null())
+    )
+
+
+def _line_measures(lines: pl.DataFrame, rules: QualityRules) -> pl.DataFrame:
+    line = pl.col("line")
+    nonblank = line.str.strip_chars() != ""
+    fineweb = rules.fineweb or FineWebQuality()
+    # Duplicates among non-empty lines (Gopher splits on runs of newlines) and among non-blank
+    # lines (FineWeb): a line counts from its second occurrence on.
+    repeat = ~pl.struct("_doc", "line").is_first_distinct()
+    return (
+        lines.with_columns(
+            _chars=line.str.len_chars(),
+            _rep_line=pl.when(line != "").then(repeat),
+            _web_line=pl.when(nonblank).then(repeat),
+        )
+        .group_by("_doc")
+        .agg(
+            lines=pl.len(),
+            bullet_lines=line.str.contains(r"^\s*[•\-]").sum(),
+            ellipsis_lines=line.str.contains(r"(\.\.\.|…)\s*$").sum(),
+            nonempty_lines=(line != "").sum(),
+            dup_lines=pl.col("_rep_line").sum(),
+            dup_line_chars=pl.col("_chars").filter(pl.col("_rep_line")).sum(),
+            nonblank_lines=nonblank.sum(),
+            terminal_lines=(nonblank & line.str.contains(TERMINAL_AT_END)).sum(),
+            short_lines=(nonblank & (pl.col("_chars") <= fineweb.short_line_length)).sum(),
+            dup_nonblank_line_chars=pl.col("_chars").filter(pl.col("_web_line")).sum(),
+        )
+    )
+
+
+def _block_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Paragraphs (split at blank lines) and how many of them, and of their characters, repeat."""
+    paragraphs = (
+        frame.select(
+            "_doc",
+            paragraph=pl.col("text").str.strip_chars().str.replace_all(r"\n{2,}", "\x00").str.split("\x00"),
+        )
+        .explode("paragraph")
+        .with_columns(_repeat=~pl.struct("_doc", "paragraph").is_first_distinct())
+    )
+    return paragraphs.group_by("_doc").agg(
+        paragraphs=pl.len(),
+        dup_paragraphs=pl.col("_repeat").sum(),
+        dup_paragraph_chars=pl.col("paragraph").str.len_chars().filter(pl.col("_repeat")).sum(),
+    )
+
+
+def _sentences(line: pl.Expr) -> pl.Expr:
+    """Sentences in a line: breaks after terminal marks (ignoring "..." and abbreviations)."""
+    breaks = line.str.count_matches(r"[.!?][\"'”’)\]]*\s+[\"'“‘(\[]*[\p{L}\p{N}]")
+    ellipses = line.str.count_matches(r"\.\.+[\"'”’)\]]*\s+[\"'“‘(\[]*[\p{L}\p{N}]")
+    abbreviations = line.str.count_matches(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|[A-Z])\.\s+[\p{L}\p{N}]")
+    return 1 + breaks - ellipses - abbreviations
+
+
+def _c4_measures(lines: pl.DataFrame, c4: C4Quality) -> pl.DataFrame:
+    """Per document: sentences in the lines C4 keeps, and the first line that rejects it all.
+
+    Built in stages so each intermediate column is computed once."""
+    stripped = pl.col("line").str.strip_chars()
+    staged = lines.with_columns(
+        _cited=stripped.str.replace_all(CITATION_PATTERN, ""),
+        _candidate=stripped.str.contains(rf"\S+(?:\s+\S+){{{c4.min_words_per_line - 1}}}")
+        & ~stripped.str.contains(rf"\S{{{c4.max_word_length + 1}}}"),
+    ).with_columns(_lowered=pl.col("_cited").str.to_lowercase())
+    cited, lowered, candidate = pl.col("_cited"), pl.col("_lowered"), pl.col("_candidate")
+    if c4.drop_lines_without_terminal_punctuation:
+        candidate &= cited.str.contains(r"[.?!\"']$") & ~cited.str.ends_with("...")
+    lorem = candidate & lowered.str.contains("lorem ipsum", literal=True) if c4.lorem_ipsum else pl.lit(False)
+    staged = staged.with_columns(_candidate=candidate, _lorem=lorem)
+    survives = pl.col("_candidate") & ~pl.col("_lorem")
+    if c4.drop_javascript_lines:
+        survives &= ~lowered.str.contains("javascript", literal=True)
+    curly = survives & cited.str.contains("{", literal=True) if c4.curly_bracket else pl.lit(False)
+    staged = staged.with_columns(_survives=survives, _curly=curly)
+    survives = pl.col("_survives") & ~pl.col("_curly")
+    if c4.drop_policy_lines:
+        survives &= ~lowered.str.contains("|".join(POLICY_PHRASES))
+    staged = staged.with_columns(_sentences=pl.when(survives).then(_sentences(cited)).otherwise(0))
+    return staged.group_by("_doc").agg(
+        c4_sentences=pl.col("_sentences").sum(),
+        c4_lorem_line=pl.col("_line").filter(pl.col("_lorem")).min().fill_null(-1),
+        c4_curly_line=pl.col("_line").filter(pl.col("_curly")).min().fill_null(-1),
+        c4_first_bad_line=pl.col("_line").filter(pl.col("_lorem") | pl.col("_curly")).min().fill_null(-1),
+    )
+
+
+def gopher_repetition_rules(r: GopherRepetition) -> list[Rule]:
+    found: list[Rule] = []
+
+    def add(name: str, value: pl.Expr, threshold: float | None, what: str) -> None:
+        if threshold is not None:
+            found.append(Rule(name, value > threshold, measured(what, value, ">", threshold)))
+
+    add("gopher_dup_para_frac", ratio("dup_paragraphs", "paragraphs"), r.dup_para_frac, "repeated paragraphs")
+    add(
+        "gopher_dup_para_char_frac",
+        ratio("dup_paragraph_chars", "chars"),
+        r.dup_para_char_frac,
+        "characters in repeated paragraphs",
+    )
+    add("gopher_dup_line_frac", ratio("dup_lines", "nonempty_lines"), r.dup_line_frac, "repeated lines")
+    add(
+        "gopher_dup_line_char_frac",
+        ratio("dup_line_chars", "chars"),
+        r.dup_line_char_frac,
+        "characters in repeated lines",
+    )
+    for n, threshold in r.top_n_grams:
+        add(
+            f"gopher_top_{n}_gram",
+            ratio(f"top_{n}_gram_chars", "chars"),
+            threshold,
+            f"characters in the top {n}-gram",
+        )
+    for n, threshold in r.dup_n_grams:
+        add(
+            f"gopher_dup_{n}_gram",
+            ratio(f"dup_{n}_gram_chars", "chars"),
+            threshold,
+            f"characters in repeated {n}-grams",
+        )
+    return found
+
+
+def gopher_quality_rules(q: GopherQuality) -> list[Rule]:
+    words = pl.col("nonsymbol_words")
+    average = ratio("nonsymbol_chars", "nonsymbol_words")
+    found: list[Rule] = []
+
+    def add(name: str, value: pl.Expr, op: str, threshold: float | None, what: str) -> None:
+        if threshold is not None:
+            broken = value < threshold if op == "<" else value > threshold
+            found.append(Rule(name, broken, measured(what, value, op, threshold)))
+
+    add("gopher_short_doc", words, "<", q.min_doc_words, "words")
+    add("gopher_long_doc", words, ">", q.max_doc_words, "words")
+    add("gopher_below_avg_word_length", average, "<", q.min_avg_word_length, "mean word length")
+    add("gopher_above_avg_word_length", average, ">", q.max_avg_word_length, "mean word length")
+    add("gopher_too_many_hashes", ratio("hash_marks", "words"), ">", q.max_symbol_word_ratio, "# per word")
+    add(
+        "gopher_too_many_ellipsis",
+        ratio("ellipses", "words"),
+        ">",
+        q.max_symbol_word_ratio,
+        "ellipses per word",
+    )
+    add(
+        "gopher_too_many_bullets",
+        ratio("bullet_lines", "lines"),
+        ">",
+        q.max_bullet_lines_ratio,
+        "bullet lines",
+    )
+    add(
+        "gopher_too_many_end_ellipsis",
+        ratio("ellipsis_lines", "lines"),
+        ">",
+        q.max_ellipsis_lines_ratio,
+        "lines ending in an ellipsis",
+    )
+    add(
+        "gopher_below_alpha_threshold",
+        ratio("alpha_words", "words"),
+        "<",
+        q.min_alpha_words_ratio,
+        "words with a letter",
+    )
+    add("gopher_enough_stop_words", pl.col("stop_words"), "<", q.min_stop_words, "distinct stop words")
+    return found
+
+
+def c4_rules(c: C4Quality) -> list[Rule]:
+    found = []
+    lorem_first = (pl.col("c4_lorem_line") >= 0) & (pl.col("c4_lorem_line") == pl.col("c4_first_bad_line"))
+    if c.lorem_ipsum:
+        found.append(
+            Rule(
+                "c4_lorem_ipsum",
+                lorem_first,
+                pl.format("line {} contains lorem ipsum", pl.col("c4_lorem_line") + 1),
+            )
+        )
+    if c.curly_bracket:
+        curly_first = (pl.col("c4_curly_line") >= 0) & (
+            pl.col("c4_curly_line") == pl.col("c4_first_bad_line")
+        )
+        found.append(
+            Rule(
+                "c4_curly_bracket",
+                curly_first,
+                pl.format("line {} contains a curly bracket", pl.col("c4_curly_line") + 1),
+            )
+        )
+    if c.min_sentences is not None:
+        sentences = pl.col("c4_sentences")
+        found.append(
+            Rule(
+                "c4_too_few_sentences",
+                sentences < c.min_sentences,
+                measured("sentences in kept lines", sentences, "<", c.min_sentences),
+            )
+        )
+    return found
+
+
+def fineweb_rules(f: FineWebQuality) -> list[Rule]:
+    found = [Rule("fineweb_empty", pl.col("nonblank_lines") == 0, pl.lit("no non-blank line"))]
+    if f.min_line_punct_ratio is not None:
+        value = ratio("terminal_lines", "nonblank_lines")
+        found.append(
+            Rule(
+                "fineweb_line_punct_ratio",
+                value < f.min_line_punct_ratio,
+                measured("lines ending a sentence", value, "<", f.min_line_punct_ratio),
+            )
+        )
+    if f.max_short_line_ratio is not None:
+        value = ratio("short_lines", "nonblank_lines")
+        found.append(
+            Rule(
+                "fineweb_short_line_ratio",
+                value > f.max_short_line_ratio,
+                measured(
+                    f"lines of at most {f.short_line_length} characters", value, ">", f.max_short_line_ratio
+                ),
+            )
+        )
+    if f.max_char_dup_ratio is not None:
+        value = ratio("dup_nonblank_line_chars", pl.col("chars") - pl.col("newlines"))
+        found.append(
+            Rule(
+                "fineweb_char_dup_ratio",
+                value > f.max_char_dup_ratio,
+                measured("characters in repeated lines", value, ">", f.max_char_dup_ratio),
+            )
+        )
+    if f.max_newline_ratio is not None:
+        value = ratio("newlines", "words")
+        found.append(
+            Rule(
+                "fineweb_list_ratio",
+                value > f.max_newline_ratio,
+                measured("line breaks per word", value, ">", f.max_newline_ratio),
+            )
+        )
+    return found
+
+
+def quality_rules(rules: QualityRules) -> list[Rule]:
+    """Every enabled rule, in the order the families run."""
+    found: list[Rule] = []
+    if rules.gopher_quality is not None:
+        found += gopher_quality_rules(rules.gopher_quality)
+    if rules.gopher_repetition is not None:
+        found += gopher_repetition_rules(rules.gopher_repetition)
+    if rules.c4 is not None:
+        found += c4_rules(rules.c4)
+    if rules.fineweb is not None:
+        found += fineweb_rules(rules.fineweb)
+    if rules.spam is not None:
+        found += spam_rules(rules.spam)
+    return found
