@@ -1,4 +1,5 @@
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def frame(texts: list[str], batch: str = "b") -> pl.DataFrame:
 
 def run(texts: list[str], index: NearDupIndex, rules: NearDupRules) -> tuple[list[str], pl.DataFrame]:
     batch = frame(texts)
-    result = remove_near_duplicates(batch, index_entries(batch, 2, 0, rules.params), index, rules)
+    result = remove_near_duplicates(batch, index_entries(batch, 2, 0, rules.params), [index], rules)
     return result.kept["record_id"].to_list(), result.quarantined
 
 
@@ -101,3 +102,25 @@ def test_result_depends_only_on_earlier_batches_whatever_the_cleaning_order(tmp_
     reasons = lake.scan_quarantine("cleaned", second.batch_id).collect()["reason"].to_list()
     assert reasons == ["near_duplicate"]
     assert lake.stats("cleaned", first.batch_id)["quarantined"] == 0
+
+
+def test_lost_index_state_is_rebuilt_from_raw_with_the_same_result(tmp_path: Path) -> None:
+    first = land(tmp_path, "1.jsonl", [BASE, "first batch only text with its own words here"], 1)
+    second = land(tmp_path, "2.jsonl", [BASE.replace("voucher", "coupon"), BASE], 2)
+    lake = Lake(tmp_path / "lake")
+    rules = CleaningRules(quality=NO_QUALITY)
+    for drop in (first, second):
+        ingest_drop(lake, drop)
+        lake.record_gate("raw", drop.batch_id, {"passed": True})
+        clean_partition(lake, drop.batch_id, lambda _: rules)
+    before = cleaned_bytes(lake, second.batch_id)
+    shards = sorted(p.parent.name for p in (lake.root / "_state" / "near_bands").glob("shard-*/*.parquet"))
+    assert len(set(shards)) == 16 and len(shards) == 32, "each batch writes one file per band shard"
+    for kind in ("exact_dedup", "near_dedup", "near_bands"):
+        shutil.rmtree(lake.root / "_state" / kind)
+    clean_partition(lake, second.batch_id, lambda _: rules)
+    assert cleaned_bytes(lake, second.batch_id) == before
+    quarantine = lake.scan_quarantine("cleaned", second.batch_id).collect()
+    assert sorted(quarantine["reason"]) == ["exact_duplicate", "near_duplicate"]
+    first_record = pl.read_parquet(lake.record_files("raw", first.batch_id)[0])["record_id"][0]
+    assert set(quarantine["related_id"]) == {first_record}

@@ -17,6 +17,7 @@ Every record that is dropped comes back in the quarantine frame with a stable re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -133,11 +134,16 @@ def count_templated_turns(frame: pl.DataFrame, min_conversations: int) -> pl.Dat
     )
 
 
-def clean_batch(raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame) -> CleanResult:
+def clean_batch(
+    raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame | Callable[[pl.Series], pl.DataFrame]
+) -> CleanResult:
     """Clean one chunk of a batch. ``seen`` holds the dedup keys (unique) of everything before
-    this chunk: earlier batches by sequence number, then earlier chunks of this batch."""
+    this chunk: earlier batches by sequence number, then earlier chunks of this batch; or it
+    looks up the owners of the keys it is given (the lake's index is not held in memory)."""
     frame = count_templated_turns(normalise_records(raw, rules), rules.template_min_conversations)
     frame, tokens = judge_content(frame, rules)
+    if callable(seen):
+        seen = seen(frame["norm_sha256"])
     is_conversation = pl.col("kind") == "conversation"
     frame = frame.join(
         seen.select("norm_sha256", _dup_of="record_id", _dup_batch="batch_id"),

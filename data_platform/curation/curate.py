@@ -96,7 +96,7 @@ def _clean_to_parts(drop: Drop, rules: CleaningRules, work: Path, progress: bool
         )
         indexed += entries.height
         kept_entries = result.kept.select("record_id").join(entries, on="record_id", maintain_order="left")
-        near_result = remove_near_duplicates(result.kept, kept_entries, near, rules.near_dup)
+        near_result = remove_near_duplicates(result.kept, kept_entries, [near], rules.near_dup)
         near.add(entries)
         near_result.kept.select("record_id", "meta").write_parquet(work / f"kept-{part:05d}.parquet")
         removed = pl.concat([chunk.rejects, result.quarantined, near_result.quarantined])

@@ -13,11 +13,12 @@ stored part is missing. Conversations are compared as whole dialogues (all turns
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import polars as pl
 
-from data_platform.curation.minhash import MinHashParams, band_keys, shingle_tokens, signatures
+from data_platform.curation.minhash import EMPTY, MinHashParams, band_keys, shingle_tokens, signatures
 from data_platform.curation.tokens import Tokens, tokenize
 from data_platform.sources.schema import content_text, quarantine_rows, record_field
 
@@ -64,6 +65,9 @@ class NearDupIndex:
         self.matrix = np.vstack([self.matrix, matrix])
         self.records = pl.concat([self.records, entries])
 
+    def near_candidates(self, own: NearDupIndex) -> pl.DataFrame:
+        return _candidates(self, own)
+
 
 @dataclass(frozen=True)
 class NearDupResult:
@@ -103,21 +107,22 @@ def index_entries(
     )
 
 
+class CandidateSource(Protocol):
+    def near_candidates(self, own: NearDupIndex) -> pl.DataFrame:
+        """Entries sharing a band key with rows of ``own``: ``row`` plus the entry's columns."""
+        ...
+
+
 def remove_near_duplicates(
-    frame: pl.DataFrame, entries: pl.DataFrame, index: NearDupIndex, rules: NearDupRules
+    frame: pl.DataFrame, entries: pl.DataFrame, sources: list[CandidateSource], rules: NearDupRules
 ) -> NearDupResult:
-    """Quarantine the records of ``frame`` that nearly duplicate an index entry or an earlier
-    record of ``frame``. ``entries`` are the index entries of ``frame``'s rows, in order."""
+    """Quarantine the records of ``frame`` that nearly duplicate an entry of ``sources`` (earlier
+    batches, earlier chunks) or an earlier record of ``frame``. ``entries`` are the index
+    entries of ``frame``'s rows, in order."""
     own = NearDupIndex(rules.params)
     own.add(entries)
-    empty = (own.matrix == np.uint32(0xFFFFFFFF)).all(axis=1)
-    candidates = pl.concat(
-        [
-            _candidates(own, index, earlier_only=False),
-            _candidates(own, own, earlier_only=True),
-        ]
-    )
-    verdict = _verify(candidates, own, index, rules.threshold, empty)
+    candidates = pl.concat([source.near_candidates(own) for source in sources] + [_earlier_rows(own)])
+    verdict = _verify(candidates, own, rules.threshold)
     removed = frame.with_row_index("_row").join(verdict, on="_row", how="inner")
     quarantined = quarantine_rows(
         removed,
@@ -136,48 +141,36 @@ def remove_near_duplicates(
     return NearDupResult(kept=kept, quarantined=quarantined)
 
 
-def _candidates(current: NearDupIndex, other: NearDupIndex, *, earlier_only: bool) -> pl.DataFrame:
-    pairs = current.bands.join(other.bands, on=["band", "key"], suffix="_other")
-    if earlier_only:
-        pairs = pairs.filter(pl.col("row_other") < pl.col("row"))
-    return pairs.select("row", "row_other", source=pl.lit("self" if other is current else "index")).unique(
-        ["row", "row_other", "source"]
+def _candidates(index: NearDupIndex, own: NearDupIndex) -> pl.DataFrame:
+    pairs = (
+        own.bands.join(index.bands, on=["band", "key"], suffix="_other").select("row", "row_other").unique()
     )
+    entries = index.records.with_row_index("row_other").with_columns(pl.col("row_other").cast(pl.Int64))
+    return pairs.join(entries, on="row_other").drop("row_other")
 
 
-def _verify(
-    candidates: pl.DataFrame, own: NearDupIndex, index: NearDupIndex, threshold: float, empty: np.ndarray
-) -> pl.DataFrame:
-    """Per record with at least one verified candidate: the earliest such candidate."""
+def _earlier_rows(own: NearDupIndex) -> pl.DataFrame:
+    """Candidates inside the chunk itself: only rows before the one judged."""
+    pairs = own.bands.join(own.bands, on=["band", "key"], suffix="_other")
+    pairs = pairs.filter(pl.col("row_other") < pl.col("row")).select("row", "row_other").unique()
+    entries = own.records.with_row_index("row_other").with_columns(pl.col("row_other").cast(pl.Int64))
+    return pairs.join(entries, on="row_other").drop("row_other")
+
+
+def _verify(candidates: pl.DataFrame, own: NearDupIndex, threshold: float) -> pl.DataFrame:
+    """Per row with at least one verified candidate: the earliest one (by batch sequence, then
+    order in the batch). Rows without words (all-empty signatures) never match."""
     schema = {"_row": pl.UInt32, "dup_of": pl.String, "dup_batch": pl.String, "similarity": pl.Float64}
     if candidates.height == 0:
         return pl.DataFrame(schema=schema)
-    parts = []
-    for source, other in (("index", index), ("self", own)):
-        part = candidates.filter(pl.col("source") == source)
-        rows, others = part["row"].to_numpy(), part["row_other"].to_numpy()
-        similarity = (own.matrix[rows] == other.matrix[others]).mean(axis=1) if part.height else []
-        parts.append(part.with_columns(similarity=pl.Series(similarity, dtype=pl.Float64)))
-    verified = pl.concat(parts).filter(
-        (pl.col("similarity") >= threshold)
-        & ~pl.col("row").map_batches(lambda r: pl.Series(empty[r.to_numpy()]))
-    )
-    if verified.height == 0:
-        return pl.DataFrame(schema=schema)
-    described = pl.concat(
-        [
-            verified.filter(pl.col("source") == "index").join(
-                index.records.with_row_index("row_other").with_columns(pl.col("row_other").cast(pl.Int64)),
-                on="row_other",
-            ),
-            verified.filter(pl.col("source") == "self").join(
-                own.records.with_row_index("row_other").with_columns(pl.col("row_other").cast(pl.Int64)),
-                on="row_other",
-            ),
-        ]
+    rows = candidates["row"].to_numpy()
+    similarity = (own.matrix[rows] == candidates["signature"].to_numpy()).mean(axis=1)
+    wordless = (own.matrix == EMPTY).all(axis=1)[rows]
+    verified = candidates.with_columns(similarity=similarity).filter(
+        (pl.col("similarity") >= threshold) & pl.Series(~wordless)
     )
     return (
-        described.sort(["row", "seq", "ord"])
+        verified.sort(["row", "seq", "ord"])
         .group_by("row", maintain_order=True)
         .first()
         .select(

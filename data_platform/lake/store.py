@@ -167,9 +167,11 @@ class Lake:
     def state_path(self, kind: str, batch_id: str) -> Path:
         return self.root / "_state" / kind / f"{batch_id}.parquet"
 
-    def write_state(self, kind: str, batch_id: str, frame: pl.DataFrame) -> None:
+    def write_state(
+        self, kind: str, batch_id: str, frame: pl.DataFrame, row_group_size: int | None = None
+    ) -> None:
         buffer = io.BytesIO()
-        frame.write_parquet(buffer, **PARQUET_OPTIONS)
+        frame.write_parquet(buffer, **PARQUET_OPTIONS, row_group_size=row_group_size)
         write_bytes_atomic(self.state_path(kind, batch_id), buffer.getvalue())
 
     # Batch ledger -----------------------------------------------------------------------

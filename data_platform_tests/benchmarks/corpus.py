@@ -39,7 +39,10 @@ THRESHOLD = 0.8
 NGRAM = 5
 EDIT_RATES = (0.01, 0.03, 0.05, 0.10)
 BOILERPLATE = (
-    ("Posted by admin on 12 March 2021 | Filed under Stories | 3 comments", "Share this: Facebook Twitter Email"),
+    (
+        "Posted by admin on 12 March 2021 | Filed under Stories | 3 comments",
+        "Share this: Facebook Twitter Email",
+    ),
     ("Home > Library > Classics", "Subscribe to our newsletter for more free books every week!"),
     ("Reading time: 4 minutes", "Copyright 2024 ClassicReads. All rights reserved."),
 )
@@ -73,7 +76,9 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def base_documents(pool: list[str], words: np.ndarray, count: int, rng: np.random.Generator) -> list[list[int]]:
+def base_documents(
+    pool: list[str], words: np.ndarray, count: int, rng: np.random.Generator
+) -> list[list[int]]:
     """A fifth of the documents are single long paragraphs, the rest 2-3 random paragraphs."""
     long_ones = rng.permutation(np.flatnonzero(words >= 40))[: count // 5]
     combos: set[tuple[int, ...]] = set()
@@ -95,7 +100,9 @@ def edit_words(text: str, rate: float, vocabulary: list[str], rng: np.random.Gen
     return " ".join(out)
 
 
-def plant(text: str, paragraphs: list[str], vocabulary: list[str], rng: np.random.Generator) -> tuple[str, str]:
+def plant(
+    text: str, paragraphs: list[str], vocabulary: list[str], rng: np.random.Generator
+) -> tuple[str, str]:
     roll = rng.random()
     if roll < 0.25:
         return text, "exact_copy"
@@ -121,7 +128,9 @@ def build(out: Path, base: int, planted: int, seed: int = 11) -> dict:
     docs: list[dict] = []
     uses: dict[int, list[int]] = defaultdict(list)  # pool paragraph -> documents holding it
     for doc_index, paragraphs in enumerate(members):
-        docs.append({"id": f"base-{doc_index:06d}", "text": "\n\n".join(pool[p] for p in paragraphs), "kind": "base"})
+        docs.append(
+            {"id": f"base-{doc_index:06d}", "text": "\n\n".join(pool[p] for p in paragraphs), "kind": "base"}
+        )
         for p in paragraphs:
             uses[p].append(doc_index)
     planted_pairs = []
@@ -154,7 +163,9 @@ def build(out: Path, base: int, planted: int, seed: int = 11) -> dict:
     with (out / "corpus.jsonl").open("w", encoding="utf-8") as handle:
         for doc in docs:
             handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    pl.DataFrame(truth, schema=["left", "right", "jaccard", "kind"], orient="row").write_parquet(out / "truth.parquet")
+    pl.DataFrame(truth, schema=["left", "right", "jaccard", "kind"], orient="row").write_parquet(
+        out / "truth.parquet"
+    )
     planted_kinds = pl.DataFrame(planted_pairs, schema=["source", "copy", "kind"], orient="row")
     sizes = {
         "documents": len(docs),

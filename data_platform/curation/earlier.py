@@ -1,0 +1,153 @@
+"""What earlier batches contributed to the dedup indexes, read from the lake on demand.
+
+Cleaning batch k compares it with every batch numbered below k. Holding all of that in memory
+would grow with the lake, and rebuilding it every batch would make each batch slower than the
+last. Instead each batch leaves three kinds of state (pure functions of its raw data and rules,
+recomputed from raw when missing):
+
+- ``exact_dedup/<batch>``: its distinct normalised-content keys;
+- ``near_dedup/<batch>``: its MinHash signatures in ``ord`` order, in small row groups, so the
+  few signatures a candidate needs are read without the rest of the file;
+- ``near_bands/shard-SS/<batch>``: its LSH band keys, split into ``SHARDS`` files by key.
+
+A chunk of batch k then scans, shard by shard, only the band keys of earlier batches and joins
+them with its own keys; exact keys are joined the same way. Memory holds one shard of keys at a
+time and cost per batch grows only with the bytes of keys scanned, not with signatures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch
+from data_platform.curation.minhash import MinHashParams, band_keys
+from data_platform.curation.near_dedup import NearDupIndex, index_entries, index_schema
+from data_platform.lake.store import Lake
+
+EXACT_STATE = "exact_dedup"
+NEAR_STATE = "near_dedup"
+BANDS_STATE = "near_bands"
+SHARDS = 16
+SIGNATURE_ROW_GROUP = 2048
+CANDIDATE_SCHEMA = {"row": pl.Int64, "seq": pl.Int64, "ord": pl.Int64}
+
+
+def band_rows(entries: pl.DataFrame, params: MinHashParams) -> pl.DataFrame:
+    """One row per (entry, band): the band key and the entry's place in its batch."""
+    keys = (
+        band_keys(entries["signature"].to_numpy(), params) if entries.height else np.empty((0, params.bands))
+    )
+    return pl.DataFrame(
+        {
+            "key": keys.reshape(-1).astype(np.uint64),
+            "seq": np.repeat(entries["seq"].to_numpy(), params.bands),
+            "ord": np.repeat(entries["ord"].to_numpy(), params.bands),
+        },
+        schema={"key": pl.UInt64, "seq": pl.Int64, "ord": pl.Int64},
+    )
+
+
+def write_contribution(lake: Lake, batch_id: str, keys: pl.DataFrame, entries: pl.DataFrame, params) -> None:
+    lake.write_state(EXACT_STATE, batch_id, keys)
+    lake.write_state(NEAR_STATE, batch_id, entries, row_group_size=SIGNATURE_ROW_GROUP)
+    bands = band_rows(entries, params).with_columns(_shard=(pl.col("key") % SHARDS).cast(pl.Int64))
+    for shard in range(SHARDS):
+        part = bands.filter(pl.col("_shard") == shard).drop("_shard").sort("key")
+        lake.write_state(f"{BANDS_STATE}/shard-{shard:02d}", batch_id, part)
+
+
+def has_contribution(lake: Lake, batch_id: str) -> bool:
+    kinds = [EXACT_STATE, NEAR_STATE, *(f"{BANDS_STATE}/shard-{s:02d}" for s in range(SHARDS))]
+    return all(lake.state_path(kind, batch_id).exists() for kind in kinds)
+
+
+def contribution_from_raw(
+    lake: Lake, batch_id: str, seq: int, rules: CleaningRules
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A batch's exact keys and near-dup entries, recomputed from its raw partition."""
+    keys, entries = [], []
+    for path in lake.record_files("raw", batch_id):
+        result = clean_batch(pl.read_parquet(path), rules, pl.DataFrame(schema=SEEN_SCHEMA))
+        keys.append(result.keys)
+        first = sum(e.height for e in entries)
+        entries.append(
+            index_entries(
+                result.distinct_candidates, seq, first, rules.near_dup.params, result.candidate_tokens
+            )
+        )
+    return unique_keys(keys), pl.concat(
+        [pl.DataFrame(schema=index_schema(rules.near_dup.params.num_perm)), *entries]
+    )
+
+
+def unique_keys(keys: list[pl.DataFrame]) -> pl.DataFrame:
+    combined = pl.concat([pl.DataFrame(schema=SEEN_SCHEMA), *keys])
+    return combined.unique("norm_sha256", keep="first", maintain_order=True)
+
+
+class EarlierBatches:
+    """The dedup state of every batch numbered below ``seq``, as lazy scans of the lake."""
+
+    def __init__(self, lake: Lake, seq: int, rules_for: Callable[[str], CleaningRules]) -> None:
+        self.lake, self.seq = lake, seq
+        earlier = sorted((s, b) for b, s in lake.batch_sequences().items() if s < seq)
+        self.batches = [(s, b) for s, b in earlier if lake.has_partition("raw", b)]
+        for earlier_seq, batch_id in self.batches:
+            if not has_contribution(lake, batch_id):
+                rules = rules_for(lake.stats("raw", batch_id)["source_id"])
+                keys, entries = contribution_from_raw(lake, batch_id, earlier_seq, rules)
+                write_contribution(lake, batch_id, keys, entries, rules.near_dup.params)
+        self.batch_of = {s: b for s, b in self.batches}
+
+    def _files(self, kind: str) -> list[Path]:
+        return [self.lake.state_path(kind, batch_id) for _, batch_id in self.batches]
+
+    def exact_matches(self, keys: pl.Series) -> pl.DataFrame:
+        """Earlier owners of ``keys`` (the first batch by sequence number owns a key)."""
+        if not self.batches:
+            return pl.DataFrame(schema=SEEN_SCHEMA)
+        wanted = pl.DataFrame({"norm_sha256": keys.unique()}).lazy()
+        found = pl.concat(
+            [
+                pl.scan_parquet(path).with_columns(_seq=pl.lit(s, pl.Int64))
+                for (s, _), path in zip(self.batches, self._files(EXACT_STATE), strict=True)
+            ]
+        ).join(wanted, on="norm_sha256", how="semi")
+        return found.sort("_seq").unique("norm_sha256", keep="first").drop("_seq").collect()
+
+    def near_candidates(self, own: NearDupIndex) -> pl.DataFrame:
+        """Entries of earlier batches sharing a band key with a row of ``own``: the row, the
+        entry's record and batch ids, its ``seq``/``ord`` and its signature."""
+        if not self.batches or own.bands.height == 0:
+            return candidate_frame([], own.params)
+        own_keys = own.bands.select("row", "key").with_columns(_shard=(pl.col("key") % SHARDS).cast(pl.Int64))
+        found = []
+        for shard in range(SHARDS):
+            mine = own_keys.filter(pl.col("_shard") == shard).drop("_shard")
+            if mine.height == 0:
+                continue
+            scan = pl.scan_parquet(self._files(f"{BANDS_STATE}/shard-{shard:02d}"))
+            found.append(scan.join(mine.lazy(), on="key").select("row", "seq", "ord").collect())
+        pairs = pl.concat([pl.DataFrame(schema=CANDIDATE_SCHEMA), *found]).unique()
+        return self._with_signatures(pairs, own.params)
+
+    def _with_signatures(self, pairs: pl.DataFrame, params: MinHashParams) -> pl.DataFrame:
+        parts = []
+        for (seq,), group in pairs.group_by("seq"):
+            path = self.lake.state_path(NEAR_STATE, self.batch_of[seq])
+            ords = group["ord"].unique().sort()
+            entries = pl.scan_parquet(path).filter(pl.col("ord").is_in(ords.implode())).collect()
+            parts.append(group.join(entries.drop("seq"), on="ord"))
+        return candidate_frame(parts, params)
+
+
+def candidate_frame(parts: list[pl.DataFrame], params: MinHashParams) -> pl.DataFrame:
+    """Candidates in one shape whatever their origin (this batch or earlier ones)."""
+    schema = {"row": pl.Int64, **index_schema(params.num_perm)}
+    return pl.concat(
+        [pl.DataFrame(schema=schema), *(part.select(list(schema)).cast(schema) for part in parts)]
+    )
