@@ -33,7 +33,7 @@ BENCH_VENV := .bench-venv
 $(BENCH_VENV)/.installed:
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet 'datatrove[processing]==0.10.1' spacy rensa==0.5.0 xxhash
+	$(BENCH_VENV)/bin/python -m pip install --quiet 'datatrove[processing]==0.10.1' spacy orjson rensa==0.5.0 xxhash
 	touch $@
 
 bench: $(STAMP) $(BENCH_VENV)/.installed

@@ -119,10 +119,7 @@ def remove_near_duplicates(
     """Quarantine the records of ``frame`` that nearly duplicate an entry of ``sources`` (earlier
     batches, earlier chunks) or an earlier record of ``frame``. ``entries`` are the index
     entries of ``frame``'s rows, in order."""
-    own = NearDupIndex(rules.params)
-    own.add(entries)
-    candidates = pl.concat([source.near_candidates(own) for source in sources] + [_earlier_rows(own)])
-    verdict = _verify(candidates, own, rules.threshold)
+    verdict = near_duplicate_matches(entries, sources, rules)
     removed = frame.with_row_index("_row").join(verdict, on="_row", how="inner")
     quarantined = quarantine_rows(
         removed,
@@ -139,6 +136,18 @@ def remove_near_duplicates(
     )
     kept = frame.with_row_index("_row").join(verdict, on="_row", how="anti").drop("_row")
     return NearDupResult(kept=kept, quarantined=quarantined)
+
+
+def near_duplicate_matches(
+    entries: pl.DataFrame, sources: list[CandidateSource], rules: NearDupRules
+) -> pl.DataFrame:
+    """For each entry (by position, ``_row``) that nearly duplicates an entry of ``sources`` or an
+    earlier entry of its own: the earliest such entry's record and batch ids and the estimated
+    Jaccard similarity."""
+    own = NearDupIndex(rules.params)
+    own.add(entries)
+    candidates = pl.concat([source.near_candidates(own) for source in sources] + [_earlier_rows(own)])
+    return _verify(candidates, own, rules.threshold)
 
 
 def _candidates(index: NearDupIndex, own: NearDupIndex) -> pl.DataFrame:

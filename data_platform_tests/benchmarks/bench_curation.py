@@ -6,8 +6,10 @@ Builds (once) the corpus of benchmarks/corpus.py under .bench/curation/, then ru
 its own process on the same file with the same parameters (word 5-grams, 112 permutations,
 14 bands x 8 rows, Jaccard 0.8), sampling the resident memory of the process and its children:
 
-- ours, near-dedup end to end: ``data-platform curate CORPUS OUT --quality off`` (read,
-  normalise, exact keys, tokenise, shingle, sign, index, verify, cluster, write);
+- ours, the whole cleaned tier's work without quality rules: ``data-platform curate CORPUS OUT
+  --quality off`` (read, normalise, exact keys, tokenise, shingle, sign, index, verify,
+  cluster, write every record back out);
+- ours, the near-dedup core alone: read, tokenise, shingle, sign, index, verify, cluster;
 - ours, the four rule families: every document measured once, each family's decision kept;
 - datatrove's MinHash pipeline and its four filter families, rensa, and the physical limits
   (peers.py, in .bench-venv, which ``make bench`` creates).
@@ -167,6 +169,49 @@ def our_filter_decisions(corpus: Path, out: Path) -> None:
     )
 
 
+def our_dedup_core(corpus: Path, out: Path, chunk: int = 20_000) -> None:
+    """Subcommand: the near-dedup path alone (read, tokenise, shingle, sign, index, verify,
+    cluster), chunk by chunk against everything before, as the cleaned tier runs it."""
+    from data_platform.curation.near_dedup import (
+        NearDupIndex,
+        NearDupRules,
+        index_entries,
+        near_duplicate_matches,
+    )
+    from data_platform.curation.tokens import char_tables, tokenize
+
+    char_tables()
+    rules = NearDupRules()
+    started = time.perf_counter()
+    index, links, documents = NearDupIndex(rules.params), [], 0
+    reader = pl.read_ndjson(corpus, schema={"id": pl.String, "text": pl.String})
+    for start in range(0, reader.height, chunk):
+        frame = reader.slice(start, chunk).select(record_id="id", batch_id=pl.lit("bench"), text="text")
+        entries = index_entries(frame, 1, start, rules.params, tokenize(frame["text"]))
+        found = near_duplicate_matches(entries, [index], rules)
+        links.append(found.select(id=frame["record_id"].gather(found["_row"]), dup_of="dup_of"))
+        index.add(entries)
+        documents += frame.height
+    clusters = union_clusters(pl.concat(links), reader["id"])
+    seconds = time.perf_counter() - started
+    clusters.write_parquet(out / "clusters.parquet")
+    (out / "result.json").write_text(
+        json.dumps({"documents": documents, "seconds": round(seconds, 3)}) + "\n"
+    )
+
+
+def union_clusters(links: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
+    """Every id with the id its chain of ``dup_of`` links ends at."""
+    root = dict(zip(links["id"].to_list(), links["dup_of"].to_list(), strict=True))
+    cluster = {}
+    for doc_id in ids.to_list():
+        node = doc_id
+        while node in root:
+            node = root[node]
+        cluster[doc_id] = node
+    return pl.DataFrame({"id": list(cluster), "cluster": list(cluster.values())})
+
+
 def agreement(ours: pl.DataFrame, theirs: pl.DataFrame) -> dict:
     joined = ours.join(theirs, on="id", suffix="_theirs")
     result = {}
@@ -208,7 +253,7 @@ def run(base: int, planted: int, skip_peers: bool) -> dict:
 
     ours = folder / "out-ours-dedup"
     record(
-        "ours near-dedup (2 cores)",
+        "ours cleaned tier (2 cores)",
         [
             str(PROJECT_ROOT / ".venv/bin/data-platform"),
             "curate",
@@ -220,11 +265,33 @@ def run(base: int, planted: int, skip_peers: bool) -> dict:
         ],
         ours,
     )
-    scores = {"ours near-dedup (2 cores)": pair_scores(clusters_of_curate(ours), truth, corpus)}
+    scores = {"ours cleaned tier (2 cores)": pair_scores(clusters_of_curate(ours), truth, corpus)}
+    core = folder / "out-ours-dedup-core"
+    name = "ours near-dedup core (2 cores)"
+    record(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "data_platform_tests.benchmarks.bench_curation",
+            "dedup",
+            str(corpus_file),
+            str(core),
+        ],
+        core,
+    )
+    scores[name] = pair_scores(pl.read_parquet(core / "clusters.parquet"), truth, corpus)
     filters = folder / "out-ours-filters"
     record(
         "ours 4 rule families (2 cores)",
-        [sys.executable, "-m", __name__, "filters", str(corpus_file), str(filters)],
+        [
+            sys.executable,
+            "-m",
+            "data_platform_tests.benchmarks.bench_curation",
+            "filters",
+            str(corpus_file),
+            str(filters),
+        ],
         filters,
     )
     filter_agreement = None
@@ -266,8 +333,9 @@ def markdown(results: dict) -> str:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "filters":
-        our_filter_decisions(Path(sys.argv[2]), Path(sys.argv[3]))
+    if len(sys.argv) > 1 and sys.argv[1] in ("filters", "dedup"):
+        subcommand = our_filter_decisions if sys.argv[1] == "filters" else our_dedup_core
+        subcommand(Path(sys.argv[2]), Path(sys.argv[3]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=int, default=170_000)
