@@ -94,6 +94,32 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 1 if registry.errors else 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from data_platform.curation import review
+    from data_platform.errors import InputFileError
+    from data_platform.lake.store import Lake
+
+    lake = Lake(settings.lake_root())
+    if args.export_label_studio:
+        tasks, config = review.export_label_studio(lake, Path(args.export_label_studio), args.reviewer)
+        print(f"Label Studio tasks: {tasks}\nlabeling config: {config}")
+    elif args.import_label_studio:
+        try:
+            count = review.import_label_studio(lake, Path(args.import_label_studio))
+        except (InputFileError, ValueError) as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(f"{count} verdicts imported")
+    elif not args.report:
+        count = review.review_in_terminal(lake, args.reviewer, input, print, args.batch)
+        print(f"{count} verdicts recorded")
+    for row in review.precision_by_rule(lake):
+        low, high = row["ci95"]
+        interval = f"95% CI [{low:.3f}, {high:.3f}]"
+        print(f"{row['rule']:<32} precision {row['precision']:.3f}  {interval}  n={row['reviewed']}")
+    return 0
+
+
 def cmd_curate(args: argparse.Namespace) -> int:
     from data_platform.curation.cleaning import CleaningRules
     from data_platform.curation.curate import curate_file
@@ -133,6 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
     release = commands.add_parser("release", help="cut a release from every gated annotated batch")
     release.add_argument("--version", help="version to cut (default: the next vN)")
     release.set_defaults(run=cmd_release)
+    review = commands.add_parser("review", help="judge sampled cleaning decisions; precision per rule")
+    review.add_argument(
+        "--reviewer", default=os.environ.get("USER", "reviewer"), help="who gives the verdicts"
+    )
+    review.add_argument("--batch", help="only this batch's samples")
+    review.add_argument("--export-label-studio", metavar="DIR", help="write Label Studio tasks and config")
+    review.add_argument(
+        "--import-label-studio", metavar="FILE", help="read verdicts from a Label Studio export"
+    )
+    review.add_argument("--report", action="store_true", help="only print precision per rule")
+    review.set_defaults(run=cmd_review)
+
     curate = commands.add_parser("curate", help="clean and deduplicate one jsonl/jsonl.gz/parquet file")
     curate.add_argument("input", help="input file with an id and a text field")
     curate.add_argument("output_dir", help="folder for kept.jsonl, quarantined.jsonl, summary.json")

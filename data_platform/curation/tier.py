@@ -21,6 +21,7 @@ from data_platform.curation.near_dedup import (
     index_schema,
     remove_near_duplicates,
 )
+from data_platform.curation.review import draw_sample
 from data_platform.lake.store import Lake, PartitionInfo
 
 
@@ -62,4 +63,5 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
     info = lake.write_partition("cleaned", batch_id, chunks(), summary)
     entries = pl.concat([pl.DataFrame(schema=index_schema(params.num_perm)), *own_entries])
     write_contribution(lake, batch_id, unique_keys(own_keys), entries, params)
+    draw_sample(lake, batch_id)
     return info

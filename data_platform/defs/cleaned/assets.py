@@ -3,12 +3,14 @@
 import dagster as dg
 
 from data_platform.curation.cleaning import CLEANED_COLUMNS, CLEANED_DESCRIPTIONS, rules_for_source
+from data_platform.curation.review import precision_by_rule, review_dir
 from data_platform.curation.tier import clean_partition
 from data_platform.defs.gates import build_gate_check
 from data_platform.defs.metadata import OWNERS, column_lineage, partition_metadata, table_schema
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.raw.assets import raw_records
 from data_platform.defs.resources import LakeResource, RegistryResource
+from data_platform.lake.store import Lake
 from data_platform.sources.schema import RAW_DESCRIPTIONS, RAW_SCHEMA
 
 CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS}
@@ -53,7 +55,23 @@ def cleaned_records(
     info = clean_partition(
         lake.lake(), context.partition_key, lambda source_id: rules_for_source(sources.get(source_id))
     )
-    return dg.MaterializeResult(metadata=partition_metadata(info))
+    return dg.MaterializeResult(metadata={**partition_metadata(info), **spot_check_metadata(lake.lake())})
+
+
+def spot_check_metadata(lake: Lake) -> dict:
+    """Each rule's precision from the human verdicts so far (``data-platform review``)."""
+    report = precision_by_rule(lake)
+    rows = [
+        f"| {r['rule']} | {r['reviewed']} | {r['precision']:.3f} | [{r['ci95'][0]:.3f}, {r['ci95'][1]:.3f}] |"
+        for r in report
+    ]
+    table = "\n".join(["| rule | reviewed | precision | 95% CI |", "|---|---|---|---|", *rows])
+    return {
+        "spot_check_precision": dg.MetadataValue.md(
+            table if rows else "no verdicts yet: run `data-platform review`"
+        ),
+        "spot_check_sample": dg.MetadataValue.path(str(review_dir(lake))),
+    }
 
 
 cleaned_gate = build_gate_check("cleaned", cleaned_records)
