@@ -123,6 +123,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_curate(args: argparse.Namespace) -> int:
     from data_platform.curation.cleaning import CleaningRules
     from data_platform.curation.curate import curate_file
+    from data_platform.curation.minhash import MinHashParams
     from data_platform.curation.near_dedup import NearDupRules
     from data_platform.curation.quality import QUALITY_PROFILES
 
@@ -131,9 +132,8 @@ def cmd_curate(args: argparse.Namespace) -> int:
         print(f"{source}: no such file", file=sys.stderr)
         return 2
     quality = QUALITY_PROFILES[args.quality].for_language(args.language)
-    rules = CleaningRules(
-        min_chars=args.min_chars, near_dup=NearDupRules(threshold=args.threshold), quality=quality
-    )
+    near_dup = NearDupRules(params=MinHashParams(exact_jaccard=args.exact_jaccard), threshold=args.threshold)
+    rules = CleaningRules(min_chars=args.min_chars, near_dup=near_dup, quality=quality)
     try:
         summary = curate_file(
             source,
@@ -177,7 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     curate.add_argument("--id-field", default="id")
     curate.add_argument("--text-field", default="text")
     curate.add_argument("--min-chars", type=int, default=5, help="shorter texts are removed")
-    curate.add_argument("--threshold", type=float, default=0.8, help="near-duplicate estimated Jaccard")
+    curate.add_argument("--threshold", type=float, default=0.8, help="near-duplicate Jaccard similarity")
+    curate.add_argument(
+        "--exact-jaccard",
+        action="store_true",
+        help="verify candidates by exact Jaccard, not the MinHash estimate",
+    )
     curate.add_argument(
         "--quality",
         choices=("documents", "short-text", "off"),

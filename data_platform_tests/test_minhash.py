@@ -52,3 +52,19 @@ def test_banding_must_cover_the_permutations() -> None:
     with pytest.raises(ValueError, match="bands x rows"):
         MinHashParams(num_perm=112, bands=10, rows=10)
     assert MinHashParams().threshold() == pytest.approx((1 / 14) ** (1 / 8))
+
+
+def test_exact_jaccard_of_shingle_sets_equals_python_sets() -> None:
+    from data_platform.curation.minhash import exact_jaccard, shingle_sets
+
+    texts = sample_texts("clinc150_sample.jsonl.gz")[:60]
+    pairs = [(i, (i * 7 + 3) % 60) for i in range(60)] + [(5, 5)]
+    shingled = shingle(pl.Series(texts), 2)
+    sets = shingle_sets(shingled)
+    for doc, values in enumerate(sets):
+        expected = np.unique(shingled.hashes[shingled.offsets[doc] : shingled.offsets[doc + 1]])
+        assert np.array_equal(values, expected)
+    left = pl.Series([sets[a] for a, _ in pairs], dtype=pl.List(pl.UInt32))
+    right = pl.Series([sets[b] for _, b in pairs], dtype=pl.List(pl.UInt32))
+    expected = [len(set(sets[a]) & set(sets[b])) / len(set(sets[a]) | set(sets[b])) for a, b in pairs]
+    assert np.allclose(exact_jaccard(left, right), expected)

@@ -4,8 +4,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from data_platform.curation.cleaning import CleaningRules
+from data_platform.curation.minhash import MinHashParams
 from data_platform.curation.near_dedup import (
     NearDupIndex,
     NearDupRules,
@@ -104,11 +106,13 @@ def test_result_depends_only_on_earlier_batches_whatever_the_cleaning_order(tmp_
     assert lake.stats("cleaned", first.batch_id)["quarantined"] == 0
 
 
-def test_lost_index_state_is_rebuilt_from_raw_with_the_same_result(tmp_path: Path) -> None:
+@pytest.mark.parametrize("exact", [False, True])
+def test_lost_index_state_is_rebuilt_from_raw_with_the_same_result(tmp_path: Path, exact: bool) -> None:
     first = land(tmp_path, "1.jsonl", [BASE, "first batch only text with its own words here"], 1)
     second = land(tmp_path, "2.jsonl", [BASE.replace("voucher", "coupon"), BASE], 2)
     lake = Lake(tmp_path / "lake")
-    rules = CleaningRules(quality=NO_QUALITY)
+    near_dup = NearDupRules(params=MinHashParams(exact_jaccard=exact))
+    rules = CleaningRules(quality=NO_QUALITY, near_dup=near_dup)
     for drop in (first, second):
         ingest_drop(lake, drop)
         lake.record_gate("raw", drop.batch_id, {"passed": True})
@@ -124,3 +128,16 @@ def test_lost_index_state_is_rebuilt_from_raw_with_the_same_result(tmp_path: Pat
     assert sorted(quarantine["reason"]) == ["exact_duplicate", "near_duplicate"]
     first_record = pl.read_parquet(lake.record_files("raw", first.batch_id)[0])["record_id"][0]
     assert set(quarantine["related_id"]) == {first_record}
+    kind = "exact" if exact else "estimated"
+    assert f"{kind} Jaccard" in quarantine.filter(pl.col("reason") == "near_duplicate")["detail"][0]
+
+
+def test_exact_jaccard_verification_decides_on_the_true_similarity() -> None:
+    exact = NearDupRules(params=MinHashParams(exact_jaccard=True), threshold=0.8)
+    words = BASE.split()
+    # Edits that keep about 0.70 of the 5-gram set: an estimate can err, the exact value cannot.
+    edited = " ".join(w if i not in (6, 20) else w + "x" for i, w in enumerate(words))
+    kept, _ = run([BASE, edited], NearDupIndex(exact.params), exact)
+    assert kept == ["b-0", "b-1"]
+    kept, quarantined = run([BASE, BASE + " thanks"], NearDupIndex(exact.params), exact)
+    assert kept == ["b-0"] and "exact Jaccard 0.9" in quarantined["detail"][0]

@@ -79,9 +79,7 @@ def contribution_from_raw(
                 result.distinct_candidates, seq, first, rules.near_dup.params, result.candidate_tokens
             )
         )
-    return unique_keys(keys), pl.concat(
-        [pl.DataFrame(schema=index_schema(rules.near_dup.params.num_perm)), *entries]
-    )
+    return unique_keys(keys), pl.concat([pl.DataFrame(schema=index_schema(rules.near_dup.params)), *entries])
 
 
 def unique_keys(keys: list[pl.DataFrame]) -> pl.DataFrame:
@@ -147,7 +145,7 @@ class EarlierBatches:
 
 def candidate_frame(parts: list[pl.DataFrame], params: MinHashParams) -> pl.DataFrame:
     """Candidates in one shape whatever their origin (this batch or earlier ones)."""
-    schema = {"row": pl.Int64, **index_schema(params.num_perm)}
+    schema = {"row": pl.Int64, **index_schema(params)}
     return pl.concat(
         [pl.DataFrame(schema=schema), *(part.select(list(schema)).cast(schema) for part in parts)]
     )

@@ -18,20 +18,30 @@ from typing import Protocol
 import numpy as np
 import polars as pl
 
-from data_platform.curation.minhash import EMPTY, MinHashParams, band_keys, shingle_tokens, signatures
+from data_platform.curation.minhash import (
+    EMPTY,
+    MinHashParams,
+    band_keys,
+    exact_jaccard,
+    shingle_sets,
+    shingle_tokens,
+    signatures,
+)
 from data_platform.curation.tokens import Tokens, tokenize
 from data_platform.sources.schema import content_text, quarantine_rows, record_field
 
 
-def index_schema(num_perm: int) -> dict[str, pl.DataType]:
-    """Index entries: who, from which batch, in which order, and the MinHash signature."""
-    return {
+def index_schema(params: MinHashParams) -> dict[str, pl.DataType]:
+    """Index entries: who, from which batch, in which order, the MinHash signature, and with
+    ``exact_jaccard`` the sorted distinct shingle hashes."""
+    schema = {
         "record_id": pl.String(),
         "batch_id": pl.String(),
         "seq": pl.Int64(),
         "ord": pl.Int64(),
-        "signature": pl.Array(pl.UInt32, num_perm),
+        "signature": pl.Array(pl.UInt32, params.num_perm),
     }
+    return {**schema, "shingles": pl.List(pl.UInt32)} if params.exact_jaccard else schema
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class NearDupIndex:
     bands: pl.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
-        self.records = pl.DataFrame(schema=index_schema(self.params.num_perm))
+        self.records = pl.DataFrame(schema=index_schema(self.params))
         self.matrix = np.empty((0, self.params.num_perm), dtype=np.uint32)
         self.bands = _band_frame(np.empty((0, self.params.bands), dtype=np.uint64), 0)
 
@@ -94,17 +104,18 @@ def index_entries(
     ``tokens``: the records' tokens when the caller has them already (no second tokenising)."""
     if tokens is None:
         tokens = tokenize(frame.select(content_text().alias("content"))["content"])
-    matrix = signatures(shingle_tokens(tokens, params.ngram), params)
-    return pl.DataFrame(
-        {
-            "record_id": frame["record_id"],
-            "batch_id": frame["batch_id"],
-            "seq": pl.Series([seq] * frame.height, dtype=pl.Int64),
-            "ord": pl.Series(np.arange(first_ord, first_ord + frame.height), dtype=pl.Int64),
-            "signature": pl.Series(matrix, dtype=pl.Array(pl.UInt32, params.num_perm)),
-        },
-        schema=index_schema(params.num_perm),
-    )
+    shingled = shingle_tokens(tokens, params.ngram)
+    matrix = signatures(shingled, params)
+    columns = {
+        "record_id": frame["record_id"],
+        "batch_id": frame["batch_id"],
+        "seq": pl.Series([seq] * frame.height, dtype=pl.Int64),
+        "ord": pl.Series(np.arange(first_ord, first_ord + frame.height), dtype=pl.Int64),
+        "signature": pl.Series(matrix, dtype=pl.Array(pl.UInt32, params.num_perm)),
+    }
+    if params.exact_jaccard:
+        columns["shingles"] = pl.Series(shingle_sets(shingled), dtype=pl.List(pl.UInt32))
+    return pl.DataFrame(columns, schema=index_schema(params))
 
 
 class CandidateSource(Protocol):
@@ -126,7 +137,7 @@ def remove_near_duplicates(
         tier="cleaned",
         reason="near_duplicate",
         detail=pl.format(
-            "near duplicate of record {} (batch {}), estimated Jaccard {}",
+            f"near duplicate of record {{}} (batch {{}}), {_similarity_kind(rules.params)} Jaccard {{}}",
             "dup_of",
             "dup_batch",
             pl.col("similarity").round(3),
@@ -136,6 +147,10 @@ def remove_near_duplicates(
     )
     kept = frame.with_row_index("_row").join(verdict, on="_row", how="anti").drop("_row")
     return NearDupResult(kept=kept, quarantined=quarantined)
+
+
+def _similarity_kind(params: MinHashParams) -> str:
+    return "exact" if params.exact_jaccard else "estimated"
 
 
 def near_duplicate_matches(
@@ -168,12 +183,16 @@ def _earlier_rows(own: NearDupIndex) -> pl.DataFrame:
 
 def _verify(candidates: pl.DataFrame, own: NearDupIndex, threshold: float) -> pl.DataFrame:
     """Per row with at least one verified candidate: the earliest one (by batch sequence, then
-    order in the batch). Rows without words (all-empty signatures) never match."""
+    order in the batch). Similarity is the signature estimate, or the exact Jaccard of the
+    shingle sets when the index keeps them. Rows without words never match."""
     schema = {"_row": pl.UInt32, "dup_of": pl.String, "dup_batch": pl.String, "similarity": pl.Float64}
     if candidates.height == 0:
         return pl.DataFrame(schema=schema)
     rows = candidates["row"].to_numpy()
-    similarity = (own.matrix[rows] == candidates["signature"].to_numpy()).mean(axis=1)
+    if own.params.exact_jaccard:
+        similarity = exact_jaccard(own.records["shingles"].gather(rows), candidates["shingles"])
+    else:
+        similarity = (own.matrix[rows] == candidates["signature"].to_numpy()).mean(axis=1)
     wordless = (own.matrix == EMPTY).all(axis=1)[rows]
     verified = candidates.with_columns(similarity=similarity).filter(
         (pl.col("similarity") >= threshold) & pl.Series(~wordless)

@@ -61,7 +61,7 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
 
     summary = {"seq": seq, "source_id": raw_stats["source_id"], "rules": asdict(rules)}
     info = lake.write_partition("cleaned", batch_id, chunks(), summary)
-    entries = pl.concat([pl.DataFrame(schema=index_schema(params.num_perm)), *own_entries])
+    entries = pl.concat([pl.DataFrame(schema=index_schema(params)), *own_entries])
     write_contribution(lake, batch_id, unique_keys(own_keys), entries, params)
     draw_sample(lake, batch_id)
     return info

@@ -81,7 +81,7 @@ def measured_run(command: list[str], log: Path) -> dict:
 
 def ensure_corpus(base: int, planted: int) -> Path:
     folder = BENCH / f"corpus-{base}-{planted}"
-    if not (folder / "corpus.json").exists():
+    if not (folder / "planted.parquet").exists():
         print(f"building the corpus in {folder} ...", file=sys.stderr)
         corpus_module.build(folder, base, planted)
     return folder
@@ -116,19 +116,21 @@ def truth_clusters(truth: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"id": list(parent), "cluster": [root(node) for node in parent]})
 
 
-def pair_scores(predicted: pl.DataFrame, truth: pl.DataFrame, corpus: pl.DataFrame) -> dict:
+def pair_scores(predicted: pl.DataFrame, truth: pl.DataFrame, planted: pl.DataFrame) -> dict:
+    """Pairwise precision, recall and F1 over clusters, and per planting method the share of
+    copies that reach their source's cluster (only where the copy stayed >= 0.8 similar)."""
     true_pairs = cluster_pairs(truth_clusters(truth))
     found = cluster_pairs(predicted)
     hits = found.join(true_pairs, on=["left", "right"], how="semi").height
     precision = hits / found.height if found.height else 1.0
     recall = hits / true_pairs.height if true_pairs.height else 1.0
-    same = predicted.rename({"cluster": "c"})
-    planted = truth.join(corpus.select(right="id", source_kind="kind"), on="right")
+    cluster = predicted.rename({"id": "doc", "cluster": "c"})
+    similar = planted.join(truth.select(source="left", copy="right"), on=["source", "copy"], how="semi")
     recalled = (
-        planted.join(same.rename({"id": "left", "c": "c_left"}), on="left")
-        .join(same.rename({"id": "right", "c": "c_right"}), on="right")
+        similar.join(cluster.rename({"doc": "source", "c": "c_source"}), on="source")
+        .join(cluster.rename({"doc": "copy", "c": "c_copy"}), on="copy")
         .group_by("kind")
-        .agg(recall=(pl.col("c_left") == pl.col("c_right")).mean().round(4), pairs=pl.len())
+        .agg(recall=(pl.col("c_source") == pl.col("c_copy")).mean().round(4), pairs=pl.len())
         .sort("kind")
     )
     return {
@@ -137,7 +139,9 @@ def pair_scores(predicted: pl.DataFrame, truth: pl.DataFrame, corpus: pl.DataFra
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
-        "recall_by_kind": {row["kind"]: row["recall"] for row in recalled.iter_rows(named=True)},
+        "planted_recall": {
+            row["kind"]: [row["recall"], row["pairs"]] for row in recalled.iter_rows(named=True)
+        },
     }
 
 
@@ -233,6 +237,7 @@ def run(base: int, planted: int, skip_peers: bool) -> dict:
     corpus_file, info = folder / "corpus.jsonl", json.loads((folder / "corpus.json").read_text())
     corpus = pl.read_ndjson(corpus_file, schema={"id": pl.String, "text": pl.String, "kind": pl.String})
     truth = pl.read_parquet(folder / "truth.parquet")
+    planted = pl.read_parquet(folder / "planted.parquet")
     megabytes = corpus_file.stat().st_size / 1e6
     runs: dict[str, dict] = {}
 
@@ -265,7 +270,7 @@ def run(base: int, planted: int, skip_peers: bool) -> dict:
         ],
         ours,
     )
-    scores = {"ours cleaned tier (2 cores)": pair_scores(clusters_of_curate(ours), truth, corpus)}
+    scores = {"ours cleaned tier (2 cores)": pair_scores(clusters_of_curate(ours), truth, planted)}
     core = folder / "out-ours-dedup-core"
     name = "ours near-dedup core (2 cores)"
     record(
@@ -280,7 +285,7 @@ def run(base: int, planted: int, skip_peers: bool) -> dict:
         ],
         core,
     )
-    scores[name] = pair_scores(pl.read_parquet(core / "clusters.parquet"), truth, corpus)
+    scores[name] = pair_scores(pl.read_parquet(core / "clusters.parquet"), truth, planted)
     filters = folder / "out-ours-filters"
     record(
         "ours 4 rule families (2 cores)",
@@ -307,10 +312,34 @@ def run(base: int, planted: int, skip_peers: bool) -> dict:
             out = folder / f"out-{tool}"
             record(name, [*peer, tool, str(corpus_file), str(out), "--workers", str(workers)], out)
             if (out / "clusters.jsonl").exists():
-                scores[name] = pair_scores(pl.read_ndjson(out / "clusters.jsonl"), truth, corpus)
+                scores[name] = pair_scores(pl.read_ndjson(out / "clusters.jsonl"), truth, planted)
         theirs = pl.read_ndjson(folder / "out-datatrove-filters" / "decisions.jsonl")
         filter_agreement = agreement(pl.read_parquet(filters / "decisions.parquet"), theirs)
     results = {"corpus": info, "runs": runs, "dedup": scores, "filter_agreement": filter_agreement}
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def rescore(base: int, planted_count: int) -> dict:
+    """Scores and agreement again from the outputs of the last run (no tool is rerun)."""
+    folder = ensure_corpus(base, planted_count)
+    results = json.loads((BENCH / "results.json").read_text())
+    truth, planted = pl.read_parquet(folder / "truth.parquet"), pl.read_parquet(folder / "planted.parquet")
+    outputs = {
+        "ours cleaned tier (2 cores)": lambda: clusters_of_curate(folder / "out-ours-dedup"),
+        "ours near-dedup core (2 cores)": lambda: pl.read_parquet(
+            folder / "out-ours-dedup-core" / "clusters.parquet"
+        ),
+        "rensa MinHash + LSH (1 core)": lambda: pl.read_ndjson(folder / "out-rensa" / "clusters.jsonl"),
+        "datatrove MinHash pipeline (2 workers)": lambda: pl.read_ndjson(
+            folder / "out-datatrove-minhash" / "clusters.jsonl"
+        ),
+    }
+    results["dedup"] = {name: pair_scores(load(), truth, planted) for name, load in outputs.items()}
+    theirs = pl.read_ndjson(folder / "out-datatrove-filters" / "decisions.jsonl")
+    results["filter_agreement"] = agreement(
+        pl.read_parquet(folder / "out-ours-filters" / "decisions.parquet"), theirs
+    )
     (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return results
 
@@ -341,7 +370,15 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=170_000)
     parser.add_argument("--planted", type=int, default=30_000)
     parser.add_argument("--skip-peers", action="store_true", help="only our own runs")
+    parser.add_argument("--rescore", action="store_true", help="recompute scores from the last run's outputs")
     args = parser.parse_args()
+    if args.rescore:
+        results = rescore(args.base, args.planted)
+        print(markdown(results))
+        print(
+            json.dumps({"dedup": results["dedup"], "filter_agreement": results["filter_agreement"]}, indent=2)
+        )
+        return
     if not args.skip_peers and not PEER_PYTHON.exists():
         raise SystemExit(f"{PEER_PYTHON} is missing: 'make bench' creates it (datatrove, rensa, xxhash)")
     results = run(args.base, args.planted, args.skip_peers)

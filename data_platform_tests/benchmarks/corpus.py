@@ -2,9 +2,10 @@
 
     python -m data_platform_tests.benchmarks.corpus OUT_DIR [--base 170000] [--planted 30000]
 
-Writes ``OUT_DIR/corpus.jsonl`` (``id``, ``text``, ``kind``) and ``OUT_DIR/truth.parquet``:
-every pair of documents whose word 5-gram sets have Jaccard similarity >= 0.8 (after lowercasing
-and keeping ``\\w+`` words), with how the second one came to be.
+Writes ``OUT_DIR/corpus.jsonl`` (``id``, ``text``, ``kind``), ``OUT_DIR/truth.parquet``: every
+pair of documents whose word 5-gram sets have Jaccard similarity >= 0.8 (after lowercasing and
+keeping ``\\w+`` words), with how the second one came to be, and ``OUT_DIR/planted.parquet``:
+each planted copy, its source and how it was made.
 
 - Natural duplicates: six books are in the set twice (two Project Gutenberg editions of one
   eBook number); only the first edition's paragraphs enter the pool, and paragraphs that occur
@@ -166,7 +167,12 @@ def build(out: Path, base: int, planted: int, seed: int = 11) -> dict:
     pl.DataFrame(truth, schema=["left", "right", "jaccard", "kind"], orient="row").write_parquet(
         out / "truth.parquet"
     )
-    planted_kinds = pl.DataFrame(planted_pairs, schema=["source", "copy", "kind"], orient="row")
+    planted_kinds = pl.DataFrame(
+        [(docs[a]["id"], docs[b]["id"], kind) for a, b, kind in planted_pairs],
+        schema=["source", "copy", "kind"],
+        orient="row",
+    )
+    planted_kinds.write_parquet(out / "planted.parquet")
     sizes = {
         "documents": len(docs),
         "bytes": (out / "corpus.jsonl").stat().st_size,
