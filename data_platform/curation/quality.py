@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numba
 import numpy as np
 import polars as pl
 
@@ -66,7 +67,7 @@ class GopherQuality:
     max_ellipsis_lines_ratio: float | None = 0.3
     min_alpha_words_ratio: float | None = 0.8
     min_stop_words: int | None = 2
-    stop_words: tuple[str, ...] = STOP_WORDS["en"]
+    stop_words: tuple[str, ...] = STOP_WORDS["en"]  # at most 64
 
 
 @dataclass(frozen=True)
@@ -204,17 +205,15 @@ def _text_measures() -> dict[str, pl.Expr]:
 
 
 def _token_measures(tokens: Tokens, rules: QualityRules) -> dict[str, np.ndarray]:
-    docs = len(tokens.offsets) - 1
-    doc_of = np.repeat(np.arange(docs), tokens.counts)
-    word = (tokens.kind & SYMBOL_TOKEN) == 0
+    words = rules.gopher_quality.stop_words if rules.gopher_quality else ()
+    stop = np.array(sorted({token_hash(w) for w in words}), dtype=np.uint64)
+    counts = _token_counts(tokens.exact, tokens.length, tokens.kind, tokens.offsets, stop)
     measures = {
         "words": tokens.counts,
-        "nonsymbol_words": np.bincount(doc_of, weights=word, minlength=docs).astype(np.int64),
-        "nonsymbol_chars": np.bincount(doc_of, weights=np.where(word, tokens.length, 0), minlength=docs),
-        "alpha_words": np.bincount(doc_of, weights=(tokens.kind & ALPHA_TOKEN) > 0, minlength=docs).astype(
-            np.int64
-        ),
-        "stop_words": _distinct_stop_words(tokens, doc_of, docs, rules),
+        "nonsymbol_words": counts[:, 0],
+        "nonsymbol_chars": counts[:, 1],
+        "alpha_words": counts[:, 2],
+        "stop_words": counts[:, 3],
     }
     repetition = rules.gopher_repetition
     if repetition is not None:
@@ -226,15 +225,28 @@ def _token_measures(tokens: Tokens, rules: QualityRules) -> dict[str, np.ndarray
     return measures
 
 
-def _distinct_stop_words(tokens: Tokens, doc_of: np.ndarray, docs: int, rules: QualityRules) -> np.ndarray:
-    words = rules.gopher_quality.stop_words if rules.gopher_quality else ()
-    if not words:
-        return np.zeros(docs, dtype=np.int64)
-    stop = np.array(sorted({token_hash(w) for w in words}), dtype=np.uint64)
-    at = np.minimum(np.searchsorted(stop, tokens.exact), len(stop) - 1)
-    hit = stop[at] == tokens.exact
-    pairs = np.unique(doc_of[hit].astype(np.int64) * len(stop) + at[hit])
-    return np.bincount(pairs // len(stop), minlength=docs).astype(np.int64)
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _token_counts(exact, length, kind, offsets, stop) -> np.ndarray:
+    """Per document: words that are not symbols, their characters, words with a letter, and
+    how many distinct stop words (``stop``: sorted hashes, at most 64) occur."""
+    docs = len(offsets) - 1
+    out = np.zeros((docs, 4), dtype=np.int64)
+    for d in numba.prange(docs):
+        seen = np.uint64(0)
+        for t in range(offsets[d], offsets[d + 1]):
+            if (kind[t] & SYMBOL_TOKEN) == 0:
+                out[d, 0] += 1
+                out[d, 1] += length[t]
+            if (kind[t] & ALPHA_TOKEN) != 0:
+                out[d, 2] += 1
+            if len(stop):
+                k = np.searchsorted(stop, exact[t])
+                if k < len(stop) and stop[k] == exact[t]:
+                    seen |= np.uint64(1) << np.uint64(k)
+        while seen:
+            out[d, 3] += 1
+            seen &= seen - np.uint64(1)
+    return out
 
 
 def _exploded_lines(frame: pl.DataFrame) -> pl.DataFrame:

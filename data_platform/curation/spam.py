@@ -28,7 +28,7 @@ import polars as pl
 from data_platform.curation.repetition import ngram_repetition
 from data_platform.curation.rules import Rule, measured, ratio
 from data_platform.curation.scoring import load_scorer
-from data_platform.curation.tokens import Tokens
+from data_platform.curation.tokens import CHAR_COUNTS, Tokens
 
 LINK_PATTERN = r"(?i)\b(?:https?://|www\.)\S+"
 EMAIL_PATTERN = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -56,16 +56,12 @@ def spam_stats(texts: pl.Series, tokens: Tokens, rules: SpamRules) -> pl.DataFra
     text = pl.col("text")
     frame = pl.DataFrame({"text": texts.fill_null("")}).select(
         links=text.str.count_matches(LINK_PATTERN),
-        upper=text.str.count_matches(r"\p{Lu}"),
-        lower=text.str.count_matches(r"\p{Ll}"),
-        letters=text.str.count_matches(r"\p{L}"),
-        visible=text.str.count_matches(r"\S"),
-        broken=text.str.count_matches(r"[\x{FFFD}\p{Co}]"),
         template=text.str.to_lowercase()
         .str.replace_all(LINK_PATTERN, "<link>")
         .str.replace_all(EMAIL_PATTERN, "<email>")
         .str.replace_all(r"\d+(?:[.,:/-]\d+)*", "0"),
     )
+    frame = frame.hstack(pl.DataFrame(tokens.chars, schema=list(CHAR_COUNTS), orient="row"))
     words = tokens.words()
     folded = Tokens(words.folded, words.folded, words.length, words.kind, words.offsets)
     top_word, _ = ngram_repetition(folded, (1,), ())

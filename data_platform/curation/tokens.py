@@ -23,6 +23,7 @@ properties (Polars' regex engine) and Python's own case mapping.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 import numba
@@ -30,6 +31,7 @@ import numpy as np
 import polars as pl
 
 SPACE, ALPHA, WORD, TERMINAL, UPPER, LOWER, DIGIT = 1, 2, 4, 8, 16, 32, 64
+CHAR_COUNTS = ("upper", "lower", "letters", "visible", "broken")
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
 SYMBOL_TOKEN, ALPHA_TOKEN = np.uint8(1), np.uint8(2)
@@ -89,6 +91,9 @@ class Tokens:
     length: np.ndarray  # int32 code points
     kind: np.ndarray  # uint8 SYMBOL_TOKEN | ALPHA_TOKEN bits
     offsets: np.ndarray  # int64, documents + 1
+    # Per document, counted in the same pass: capitals, lowercase letters, letters, visible
+    # (non-space) characters, and replacement or private-use characters (``CHAR_COUNTS``).
+    chars: np.ndarray | None = None
 
     @property
     def counts(self) -> np.ndarray:
@@ -99,7 +104,8 @@ class Tokens:
         starts, sizes = self.offsets[docs], self.counts[docs]
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         at = np.repeat(starts - offsets[:-1], sizes) + np.arange(offsets[-1])
-        return Tokens(self.exact[at], self.folded[at], self.length[at], self.kind[at], offsets)
+        chars = None if self.chars is None else self.chars[docs]
+        return Tokens(self.exact[at], self.folded[at], self.length[at], self.kind[at], offsets, chars)
 
     def words(self) -> Tokens:
         """The tokens that are not symbols (what MinHash shingles are made of)."""
@@ -111,6 +117,7 @@ class Tokens:
             length=self.length[keep],
             kind=self.kind[keep],
             offsets=kept_before[self.offsets].astype(np.int64),
+            chars=self.chars,
         )
 
 
@@ -400,15 +407,29 @@ def _tokenize_doc(classes, lower, abbreviations, cps, n, exact, folded, length, 
     return at
 
 
+@numba.njit(cache=True, nogil=True)
+def _count_chars(classes: np.ndarray, cps: np.ndarray, n: int, out: np.ndarray) -> None:
+    for k in range(n):
+        cp = cps[k]
+        bits = classes[cp]
+        out[0] += (bits & UPPER) != 0
+        out[1] += (bits & LOWER) != 0
+        out[2] += (bits & ALPHA) != 0
+        out[3] += (bits & SPACE) == 0
+        out[4] += cp == 0xFFFD or 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000
+
+
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _tokenize(data, offsets, classes, lower, abbreviations, cps, exact, folded, length, kind):
     """One pass: document d writes its tokens from its own first byte's position (a text has
     no more tokens than bytes) into the scratch arrays, then the slots in use are packed."""
     docs, base = len(offsets) - 1, offsets[0]
     counts = np.zeros(docs, dtype=np.int64)
+    chars = np.zeros((docs, 5), dtype=np.int64)
     for d in numba.prange(docs):
         start, stop = offsets[d] - base, offsets[d + 1] - base
         n = _decode(data, offsets[d], offsets[d + 1], cps[start:stop])
+        _count_chars(classes, cps[start:stop], n, chars[d])
         counts[d] = (
             _tokenize_doc(
                 classes, lower, abbreviations, cps[start:stop], n, exact, folded, length, kind, start
@@ -430,27 +451,35 @@ def _tokenize(data, offsets, classes, lower, abbreviations, cps, exact, folded, 
         packed[1][target : target + n] = folded[source : source + n]
         packed[2][target : target + n] = length[source : source + n]
         packed[3][target : target + n] = kind[source : source + n]
-    return packed[0], packed[1], packed[2], packed[3], starts
+    return packed[0], packed[1], packed[2], packed[3], starts, chars
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(size: int) -> tuple[np.ndarray, ...]:
+    """This thread's scratch arrays, at least ``size`` long, kept between calls: fresh pages
+    for every call cost more than the tokenising itself."""
+    arrays = getattr(_SCRATCH, "arrays", None)
+    if arrays is None or len(arrays[0]) < size:
+        arrays = tuple(
+            np.empty(size, dtype) for dtype in (np.int32, np.uint64, np.uint64, np.int32, np.uint8)
+        )
+        _SCRATCH.arrays = arrays
+    return arrays
 
 
 def tokenize(texts: pl.Series, slice_bytes: int = 4 << 20) -> Tokens:
     """Tokens of every text in ``texts`` (nulls have none).
 
     Texts are tokenised in slices of about ``slice_bytes`` of UTF-8: the single pass needs
-    scratch space of 25 bytes per text byte, allocated once per call and reused by every
-    slice (fresh pages for each slice cost more than the tokenising)."""
+    scratch space of 25 bytes per text byte, so the slice bounds what it keeps."""
     classes, lower = char_tables()
     data, offsets = utf8_buffers(texts)
     bounds = np.searchsorted(offsets, np.arange(offsets[0], offsets[-1], slice_bytes), side="right") - 1
     bounds = np.unique(np.concatenate([bounds, [len(offsets) - 1]]))
     widest = int(np.max(offsets[bounds[1:]] - offsets[bounds[:-1]], initial=1))
-    scratch = (
-        np.empty(widest, np.int32),
-        np.empty(widest, np.uint64),
-        np.empty(widest, np.uint64),
-        np.empty(widest, np.int32),
-        np.empty(widest, np.uint8),
-    )
+    scratch = _scratch(widest)
     parts = [
         _tokenize(data, offsets[lo : hi + 1], classes, lower, _abbreviation_hashes(), *scratch)
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
@@ -458,7 +487,12 @@ def tokenize(texts: pl.Series, slice_bytes: int = 4 << 20) -> Tokens:
     if not parts:
         empty = np.zeros(0, dtype=np.uint64)
         return Tokens(
-            empty, empty, np.zeros(0, np.int32), np.zeros(0, np.uint8), np.zeros(len(offsets), np.int64)
+            empty,
+            empty,
+            np.zeros(0, np.int32),
+            np.zeros(0, np.uint8),
+            np.zeros(len(offsets), np.int64),
+            np.zeros((0, len(CHAR_COUNTS)), np.int64),
         )
     firsts = np.cumsum([0] + [len(p[0]) for p in parts[:-1]])
     return Tokens(
@@ -467,4 +501,5 @@ def tokenize(texts: pl.Series, slice_bytes: int = 4 << 20) -> Tokens:
         length=np.concatenate([p[2] for p in parts]),
         kind=np.concatenate([p[3] for p in parts]),
         offsets=np.concatenate([[0]] + [p[4][1:] + first for p, first in zip(parts, firsts, strict=True)]),
+        chars=np.concatenate([p[5] for p in parts]),
     )
