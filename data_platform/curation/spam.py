@@ -54,13 +54,7 @@ class SpamRules:
 def spam_stats(texts: pl.Series, tokens: Tokens, rules: SpamRules) -> pl.DataFrame:
     """Measures for every text, in order."""
     text = pl.col("text")
-    frame = pl.DataFrame({"text": texts.fill_null("")}).select(
-        links=text.str.count_matches(LINK_PATTERN),
-        template=text.str.to_lowercase()
-        .str.replace_all(LINK_PATTERN, "<link>")
-        .str.replace_all(EMAIL_PATTERN, "<email>")
-        .str.replace_all(r"\d+(?:[.,:/-]\d+)*", "0"),
-    )
+    frame = pl.DataFrame({"text": texts.fill_null("")}).select(links=text.str.count_matches(LINK_PATTERN))
     frame = frame.hstack(pl.DataFrame(tokens.chars, schema=list(CHAR_COUNTS), orient="row"))
     words = tokens.words()
     folded = Tokens(words.folded, words.folded, words.length, words.kind, words.offsets)
@@ -75,10 +69,15 @@ def spam_stats(texts: pl.Series, tokens: Tokens, rules: SpamRules) -> pl.DataFra
     if rules.scorer_path is not None:
         frame = frame.with_columns(quality_score=pl.Series(load_scorer(rules.scorer_path).score(texts)))
     if rules.template_min_records is not None:
+        template = (
+            texts.fill_null("")
+            .str.to_lowercase()
+            .str.replace_all(LINK_PATTERN, "<link>")
+            .str.replace_all(EMAIL_PATTERN, "<email>")
+            .str.replace_all(r"\d+(?:[.,:/-]\d+)*", "0")
+        )
         frame = frame.with_columns(
-            template_rank=pl.int_range(pl.len()).over("template"),
-            template_size=pl.len().over("template"),
-            template_first=pl.int_range(pl.len()).min().over("template"),
+            template_rank=pl.int_range(pl.len()).over(template), template_size=pl.len().over(template)
         )
     return frame
 
