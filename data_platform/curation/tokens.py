@@ -270,6 +270,8 @@ def _clitic_start(classes, lower, cps, start: int, end: int) -> int:
 def _infix_end(classes, cps, k: int, start: int, end: int) -> int:
     """End of the infix starting at ``k`` inside ``cps[start:end]``, or -1 when none starts there."""
     cp = cps[k]
+    if (classes[cp] & WORD) != 0:  # letters and digits, nearly every character: never an infix
+        return -1
     before = cps[k - 1] if k > start else 32
     if cp == 46 or cp == 0x2026:  # "..." splits wherever it stands; "end.The" at the full stop
         stop = _run_end(cps, k, end)
