@@ -133,3 +133,21 @@ def test_turns_repeated_across_many_conversations_are_flagged_not_removed() -> N
     assert flags["b1-0"] is None, "text records have no turns"
     assert [flags[f"b1-c{i}"] for i in range(7)] == [1, 1, 1, 1, 1, 1, 0]
     assert result.quarantined.height == 0
+
+
+def test_rules_read_a_conversations_turns_not_its_speaker_labels() -> None:
+    texts = [
+        "hello I need some help today",
+        "sure what seems to be wrong",
+        "my parcel never arrived last week",
+        "sorry to hear that, let me check",
+        "thanks a lot for looking into it",
+        "it is on its way again now",
+    ]
+    turns = [{"speaker": "USER" if i % 2 == 0 else "AGENT", "text": t} for i, t in enumerate(texts)]
+    raw = raw_frame([], turns=[turns])
+    rules = CleaningRules(quality=QUALITY_PROFILES["short-text"])
+    result = clean_batch(raw, rules, pl.DataFrame(schema=SEEN_SCHEMA))
+    assert result.kept.height == 1, result.quarantined["detail"].to_list()
+    words = result.candidate_tokens.words()
+    assert words.counts.tolist() == [39], "the turns' 39 words; no speaker label among them"

@@ -30,7 +30,7 @@ from data_platform.curation.relevance import RelevanceRules, relevance_rules, re
 from data_platform.curation.rules import first_failure
 from data_platform.curation.tokens import Tokens, tokenize
 from data_platform.sources.registry import Source
-from data_platform.sources.schema import RAW_SCHEMA, quarantine_rows, record_field
+from data_platform.sources.schema import RAW_SCHEMA, content_text, quarantine_rows, record_field
 
 SEEN_SCHEMA = {"norm_sha256": pl.String, "record_id": pl.String, "batch_id": pl.String}
 CLEANED_COLUMNS = {
@@ -207,9 +207,10 @@ def clean_batch(
 
 
 def judge_content(frame: pl.DataFrame, rules: CleaningRules) -> tuple[pl.DataFrame, Tokens]:
-    """Tokenise the normalised content once; add the first broken relevance, quality or spam
-    rule and its detail."""
-    content = frame["_content"]
+    """Tokenise the normalised words once (a conversation's turns, one per line, without the
+    speaker labels that the exact-dedup key carries); add the first broken relevance, quality
+    or spam rule and its detail."""
+    content = frame.select(content_text())[:, 0]
     tokens = tokenize(content)
     found = relevance_rules(rules.relevance) + quality_rules(rules.quality)
     if not found:
