@@ -336,7 +336,16 @@ def _c4_measures(lines: pl.DataFrame, c4: C4Quality) -> pl.DataFrame:
     survives = pl.col("_survives") & ~pl.col("_curly")
     if c4.drop_policy_lines:
         survives &= ~lowered.str.contains("|".join(POLICY_PHRASES))
-    staged = staged.with_columns(_sentences=pl.when(survives).then(_sentences(cited)).otherwise(0))
+    staged = staged.with_columns(_kept=survives).with_columns(_kept_lines=pl.col("_kept").sum().over("_doc"))
+    # Sentences matter only below the threshold and a kept line holds at least one, so only the
+    # documents with fewer kept lines than that are counted; the others count their lines.
+    enough = c4.min_sentences or 0
+    counted = staged.filter(pl.col("_kept") & (pl.col("_kept_lines") < enough)).select(
+        "_doc", "_line", _counted=pl.max_horizontal(_sentences(cited), 1)
+    )
+    staged = staged.join(counted, on=["_doc", "_line"], how="left").with_columns(
+        _sentences=pl.when("_kept").then(pl.col("_counted").fill_null(1)).otherwise(0)
+    )
     return staged.group_by("_doc").agg(
         c4_sentences=pl.col("_sentences").sum(),
         c4_lorem_line=pl.col("_line").filter(pl.col("_lorem")).min().fill_null(-1),
