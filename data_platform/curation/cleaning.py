@@ -212,14 +212,14 @@ def judge_content(frame: pl.DataFrame, rules: CleaningRules) -> tuple[pl.DataFra
     or spam rule and its detail."""
     content = frame.select(content_text())[:, 0]
     tokens = tokenize(content)
-    found = relevance_rules(rules.relevance) + quality_rules(rules.quality)
-    if not found:
+    relevance, quality = relevance_rules(rules.relevance), quality_rules(rules.quality)
+    if not relevance and not quality:
         unjudged = pl.lit(None, pl.String)
         return frame.with_columns(_quality_rule=unjudged, _quality_detail=unjudged), tokens
-    measures = [relevance_stats(content, rules.relevance)] if rules.relevance.active else []
-    if quality_rules(rules.quality):
+    measures = [relevance_stats(content, rules.relevance)] if relevance else []
+    if quality:
         measures.append(quality_stats(content, tokens, rules.quality))
-    rule, detail = first_failure(found)
+    rule, detail = first_failure(relevance + quality)
     verdict = pl.concat(measures, how="horizontal").select(_quality_rule=rule, _quality_detail=detail)
     return frame.hstack(verdict), tokens
 

@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 
 from data_platform.curation.repetition import ngram_repetition
-from data_platform.curation.rules import Rule, measured, ratio
+from data_platform.curation.rules import Rule, limit, ratio
 from data_platform.curation.spam import SpamRules, spam_rules, spam_stats
 from data_platform.curation.tokens import ALPHA_TOKEN, SYMBOL_TOKEN, Tokens, token_hash
 
@@ -355,37 +355,49 @@ def _c4_measures(lines: pl.DataFrame, c4: C4Quality) -> pl.DataFrame:
 
 
 def gopher_repetition_rules(r: GopherRepetition) -> list[Rule]:
-    found: list[Rule] = []
-
-    def add(name: str, value: pl.Expr, threshold: float | None, what: str) -> None:
-        if threshold is not None:
-            found.append(Rule(name, value > threshold, measured(what, value, ">", threshold)))
-
-    add("gopher_dup_para_frac", ratio("dup_paragraphs", "paragraphs"), r.dup_para_frac, "repeated paragraphs")
-    add(
-        "gopher_dup_para_char_frac",
-        ratio("dup_paragraph_chars", "chars"),
-        r.dup_para_char_frac,
-        "characters in repeated paragraphs",
-    )
-    add("gopher_dup_line_frac", ratio("dup_lines", "nonempty_lines"), r.dup_line_frac, "repeated lines")
-    add(
-        "gopher_dup_line_char_frac",
-        ratio("dup_line_chars", "chars"),
-        r.dup_line_char_frac,
-        "characters in repeated lines",
-    )
+    found = [
+        *limit(
+            "gopher_dup_para_frac",
+            ratio("dup_paragraphs", "paragraphs"),
+            ">",
+            r.dup_para_frac,
+            "repeated paragraphs",
+        ),
+        *limit(
+            "gopher_dup_para_char_frac",
+            ratio("dup_paragraph_chars", "chars"),
+            ">",
+            r.dup_para_char_frac,
+            "characters in repeated paragraphs",
+        ),
+        *limit(
+            "gopher_dup_line_frac",
+            ratio("dup_lines", "nonempty_lines"),
+            ">",
+            r.dup_line_frac,
+            "repeated lines",
+        ),
+        *limit(
+            "gopher_dup_line_char_frac",
+            ratio("dup_line_chars", "chars"),
+            ">",
+            r.dup_line_char_frac,
+            "characters in repeated lines",
+        ),
+    ]
     for n, threshold in r.top_n_grams:
-        add(
+        found += limit(
             f"gopher_top_{n}_gram",
             ratio(f"top_{n}_gram_chars", "chars"),
+            ">",
             threshold,
             f"characters in the top {n}-gram",
         )
     for n, threshold in r.dup_n_grams:
-        add(
+        found += limit(
             f"gopher_dup_{n}_gram",
             ratio(f"dup_{n}_gram_chars", "chars"),
+            ">",
             threshold,
             f"characters in repeated {n}-grams",
         )
@@ -395,125 +407,91 @@ def gopher_repetition_rules(r: GopherRepetition) -> list[Rule]:
 def gopher_quality_rules(q: GopherQuality) -> list[Rule]:
     words = pl.col("nonsymbol_words")
     average = ratio("nonsymbol_chars", "nonsymbol_words")
-    found: list[Rule] = []
-
-    def add(name: str, value: pl.Expr, op: str, threshold: float | None, what: str) -> None:
-        if threshold is not None:
-            broken = value < threshold if op == "<" else value > threshold
-            found.append(Rule(name, broken, measured(what, value, op, threshold)))
-
-    add("gopher_short_doc", words, "<", q.min_doc_words, "words")
-    add("gopher_long_doc", words, ">", q.max_doc_words, "words")
-    add("gopher_below_avg_word_length", average, "<", q.min_avg_word_length, "mean word length")
-    add("gopher_above_avg_word_length", average, ">", q.max_avg_word_length, "mean word length")
-    add("gopher_too_many_hashes", ratio("hash_marks", "words"), ">", q.max_symbol_word_ratio, "# per word")
-    add(
-        "gopher_too_many_ellipsis",
-        ratio("ellipses", "words"),
-        ">",
-        q.max_symbol_word_ratio,
-        "ellipses per word",
-    )
-    add(
-        "gopher_too_many_bullets",
-        ratio("bullet_lines", "lines"),
-        ">",
-        q.max_bullet_lines_ratio,
-        "bullet lines",
-    )
-    add(
-        "gopher_too_many_end_ellipsis",
-        ratio("ellipsis_lines", "lines"),
-        ">",
-        q.max_ellipsis_lines_ratio,
-        "lines ending in an ellipsis",
-    )
-    add(
-        "gopher_below_alpha_threshold",
-        ratio("alpha_words", "words"),
-        "<",
-        q.min_alpha_words_ratio,
-        "words with a letter",
-    )
-    add("gopher_enough_stop_words", pl.col("stop_words"), "<", q.min_stop_words, "distinct stop words")
-    return found
+    return [
+        *limit("gopher_short_doc", words, "<", q.min_doc_words, "words"),
+        *limit("gopher_long_doc", words, ">", q.max_doc_words, "words"),
+        *limit("gopher_below_avg_word_length", average, "<", q.min_avg_word_length, "mean word length"),
+        *limit("gopher_above_avg_word_length", average, ">", q.max_avg_word_length, "mean word length"),
+        *limit(
+            "gopher_too_many_hashes", ratio("hash_marks", "words"), ">", q.max_symbol_word_ratio, "# per word"
+        ),
+        *limit(
+            "gopher_too_many_ellipsis",
+            ratio("ellipses", "words"),
+            ">",
+            q.max_symbol_word_ratio,
+            "ellipses per word",
+        ),
+        *limit(
+            "gopher_too_many_bullets",
+            ratio("bullet_lines", "lines"),
+            ">",
+            q.max_bullet_lines_ratio,
+            "bullet lines",
+        ),
+        *limit(
+            "gopher_too_many_end_ellipsis",
+            ratio("ellipsis_lines", "lines"),
+            ">",
+            q.max_ellipsis_lines_ratio,
+            "lines ending in an ellipsis",
+        ),
+        *limit(
+            "gopher_below_alpha_threshold",
+            ratio("alpha_words", "words"),
+            "<",
+            q.min_alpha_words_ratio,
+            "words with a letter",
+        ),
+        *limit(
+            "gopher_enough_stop_words", pl.col("stop_words"), "<", q.min_stop_words, "distinct stop words"
+        ),
+    ]
 
 
 def c4_rules(c: C4Quality) -> list[Rule]:
     found = []
-    lorem_first = (pl.col("c4_lorem_line") >= 0) & (pl.col("c4_lorem_line") == pl.col("c4_first_bad_line"))
-    if c.lorem_ipsum:
-        found.append(
-            Rule(
-                "c4_lorem_ipsum",
-                lorem_first,
-                pl.format("line {} contains lorem ipsum", pl.col("c4_lorem_line") + 1),
-            )
-        )
-    if c.curly_bracket:
-        curly_first = (pl.col("c4_curly_line") >= 0) & (
-            pl.col("c4_curly_line") == pl.col("c4_first_bad_line")
-        )
-        found.append(
-            Rule(
-                "c4_curly_bracket",
-                curly_first,
-                pl.format("line {} contains a curly bracket", pl.col("c4_curly_line") + 1),
-            )
-        )
-    if c.min_sentences is not None:
-        sentences = pl.col("c4_sentences")
-        found.append(
-            Rule(
-                "c4_too_few_sentences",
-                sentences < c.min_sentences,
-                measured("sentences in kept lines", sentences, "<", c.min_sentences),
-            )
-        )
-    return found
+    for flag, rule, column, what in (
+        (c.lorem_ipsum, "c4_lorem_ipsum", "c4_lorem_line", "lorem ipsum"),
+        (c.curly_bracket, "c4_curly_bracket", "c4_curly_line", "a curly bracket"),
+    ):
+        line = pl.col(column)
+        first = (line >= 0) & (line == pl.col("c4_first_bad_line"))  # the line that ended C4's scan
+        if flag:
+            found.append(Rule(rule, first, pl.format(f"line {{}} contains {what}", line + 1)))
+    return found + limit(
+        "c4_too_few_sentences", pl.col("c4_sentences"), "<", c.min_sentences, "sentences in kept lines"
+    )
 
 
 def fineweb_rules(f: FineWebQuality) -> list[Rule]:
-    found = [Rule("fineweb_empty", pl.col("nonblank_lines") == 0, pl.lit("no non-blank line"))]
-    if f.min_line_punct_ratio is not None:
-        value = ratio("terminal_lines", "nonblank_lines")
-        found.append(
-            Rule(
-                "fineweb_line_punct_ratio",
-                value < f.min_line_punct_ratio,
-                measured("lines ending a sentence", value, "<", f.min_line_punct_ratio),
-            )
-        )
-    if f.max_short_line_ratio is not None:
-        value = ratio("short_lines", "nonblank_lines")
-        found.append(
-            Rule(
-                "fineweb_short_line_ratio",
-                value > f.max_short_line_ratio,
-                measured(
-                    f"lines of at most {f.short_line_length} characters", value, ">", f.max_short_line_ratio
-                ),
-            )
-        )
-    if f.max_char_dup_ratio is not None:
-        value = ratio("dup_nonblank_line_chars", pl.col("chars") - pl.col("newlines"))
-        found.append(
-            Rule(
-                "fineweb_char_dup_ratio",
-                value > f.max_char_dup_ratio,
-                measured("characters in repeated lines", value, ">", f.max_char_dup_ratio),
-            )
-        )
-    if f.max_newline_ratio is not None:
-        value = ratio("newlines", "words")
-        found.append(
-            Rule(
-                "fineweb_list_ratio",
-                value > f.max_newline_ratio,
-                measured("line breaks per word", value, ">", f.max_newline_ratio),
-            )
-        )
-    return found
+    return [
+        Rule("fineweb_empty", pl.col("nonblank_lines") == 0, pl.lit("no non-blank line")),
+        *limit(
+            "fineweb_line_punct_ratio",
+            ratio("terminal_lines", "nonblank_lines"),
+            "<",
+            f.min_line_punct_ratio,
+            "lines ending a sentence",
+        ),
+        *limit(
+            "fineweb_short_line_ratio",
+            ratio("short_lines", "nonblank_lines"),
+            ">",
+            f.max_short_line_ratio,
+            f"lines of at most {f.short_line_length} characters",
+        ),
+        *limit(
+            "fineweb_char_dup_ratio",
+            ratio("dup_nonblank_line_chars", pl.col("chars") - pl.col("newlines")),
+            ">",
+            f.max_char_dup_ratio,
+            "characters in repeated lines",
+        ),
+        *limit(
+            "fineweb_list_ratio", ratio("newlines", "words"), ">", f.max_newline_ratio, "line breaks per word"
+        ),
+    ]
 
 
 def quality_rules(rules: QualityRules) -> list[Rule]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from data_platform.curation.rules import Rule, measured
+from data_platform.curation.rules import Rule, limit
 from data_platform.curation.scoring import classifier_from_examples, file_digest
 
 REASON = "irrelevant"
@@ -69,8 +69,5 @@ def relevance_rules(rules: RelevanceRules) -> list[Rule]:
     if rules.include:
         found.append(Rule(REASON, ~pl.col("included"), pl.lit("matches none of the include patterns")))
     if rules.examples:
-        score = pl.col("relevance_score")
-        found.append(
-            Rule(REASON, score < rules.min_score, measured("relevance score", score, "<", rules.min_score))
-        )
+        found += limit(REASON, pl.col("relevance_score"), "<", rules.min_score, "relevance score")
     return found

@@ -20,8 +20,17 @@ def ratio(numerator: str | pl.Expr, denominator: str | pl.Expr) -> pl.Expr:
     return pl.when(bottom > 0).then(top / bottom)
 
 
-def measured(what: str, value: pl.Expr, op: str, threshold: float) -> pl.Expr:
-    return pl.format(f"{what} {{}} {op} {threshold}", value.round(4))
+def limit(
+    name: str, value: pl.Expr, op: str, threshold: float | None, what: str, *, only_if: pl.Expr | None = None
+) -> list[Rule]:
+    """The rule "``value`` must not be ``op`` (``<`` or ``>``) ``threshold``", with a detail that
+    states value and threshold; no rule when the threshold is None (switched off). ``only_if``
+    limits it to records where the measure means something (enough words, letters...)."""
+    if threshold is None:
+        return []
+    broken = value < threshold if op == "<" else value > threshold
+    detail = pl.format(f"{what} {{}} {op} {threshold}", value.round(4))
+    return [Rule(name, broken if only_if is None else only_if & broken, detail)]
 
 
 def first_failure(found: list[Rule]) -> tuple[pl.Expr, pl.Expr]:

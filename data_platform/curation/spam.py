@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from data_platform.curation.repetition import ngram_repetition
-from data_platform.curation.rules import Rule, measured, ratio
+from data_platform.curation.rules import Rule, limit, ratio
 from data_platform.curation.scoring import load_scorer
 from data_platform.curation.tokens import CHAR_COUNTS, Tokens
 
@@ -83,53 +83,47 @@ def spam_stats(texts: pl.Series, tokens: Tokens, rules: SpamRules) -> pl.DataFra
 
 
 def spam_rules(rules: SpamRules) -> list[Rule]:
-    found: list[Rule] = []
-    if rules.max_link_ratio is not None:
-        per_word = ratio("links", "plain_words")
-        found.append(
-            Rule(
-                "link_stuffing",
-                (pl.col("links") >= rules.min_links) & (per_word > rules.max_link_ratio),
-                measured("links per word", per_word, ">", rules.max_link_ratio),
-            )
-        )
-    if rules.max_top_word_share is not None:
-        share = ratio("top_word_chars", "plain_word_chars")
-        found.append(
-            Rule(
-                "keyword_stuffing",
-                (pl.col("plain_words") >= rules.min_words_for_stuffing) & (share > rules.max_top_word_share),
-                measured(
-                    "share of word characters in the most frequent word", share, ">", rules.max_top_word_share
-                ),
-            )
-        )
-    if rules.max_upper_share is not None:
-        share = ratio("upper", pl.col("upper") + pl.col("lower"))
-        found.append(
-            Rule(
-                "all_caps",
-                (pl.col("letters") >= rules.min_letters) & (share > rules.max_upper_share),
-                measured("capitals among cased letters", share, ">", rules.max_upper_share),
-            )
-        )
-    if rules.min_letter_share is not None:
-        share = ratio("letters", "visible")
-        found.append(
-            Rule(
-                "char_class_anomaly",
-                (pl.col("visible") >= rules.min_visible_chars) & (share < rules.min_letter_share),
-                measured("letters among visible characters", share, "<", rules.min_letter_share),
-            )
-        )
-    if rules.max_broken_characters is not None:
-        found.append(
-            Rule(
-                "broken_characters",
-                pl.col("broken") > rules.max_broken_characters,
-                pl.format("{} replacement or private-use characters", "broken"),
-            )
-        )
+    found = [
+        *limit(
+            "link_stuffing",
+            ratio("links", "plain_words"),
+            ">",
+            rules.max_link_ratio,
+            "links per word",
+            only_if=pl.col("links") >= rules.min_links,
+        ),
+        *limit(
+            "keyword_stuffing",
+            ratio("top_word_chars", "plain_word_chars"),
+            ">",
+            rules.max_top_word_share,
+            "share of word characters in the most frequent word",
+            only_if=pl.col("plain_words") >= rules.min_words_for_stuffing,
+        ),
+        *limit(
+            "all_caps",
+            ratio("upper", pl.col("upper") + pl.col("lower")),
+            ">",
+            rules.max_upper_share,
+            "capitals among cased letters",
+            only_if=pl.col("letters") >= rules.min_letters,
+        ),
+        *limit(
+            "char_class_anomaly",
+            ratio("letters", "visible"),
+            "<",
+            rules.min_letter_share,
+            "letters among visible characters",
+            only_if=pl.col("visible") >= rules.min_visible_chars,
+        ),
+        *limit(
+            "broken_characters",
+            pl.col("broken"),
+            ">",
+            rules.max_broken_characters,
+            "replacement or private-use characters",
+        ),
+    ]
     if rules.template_min_records is not None:
         found.append(
             Rule(
@@ -143,12 +137,7 @@ def spam_rules(rules: SpamRules) -> list[Rule]:
             )
         )
     if rules.scorer_path is not None:
-        score = pl.col("quality_score")
-        found.append(
-            Rule(
-                "low_quality_score",
-                score < rules.min_score,
-                measured("model quality score", score, "<", rules.min_score),
-            )
+        found += limit(
+            "low_quality_score", pl.col("quality_score"), "<", rules.min_score, "model quality score"
         )
     return found
