@@ -120,9 +120,10 @@ class EarlierBatches:
     def near_candidates(self, own: NearDupIndex) -> pl.DataFrame:
         """Entries of earlier batches sharing a band key with a row of ``own``: the row, the
         entry's record and batch ids, its ``seq``/``ord`` and its signature."""
-        if not self.batches or own.bands.height == 0:
+        own_keys = own.band_frame()
+        if not self.batches or own_keys.height == 0:
             return candidate_frame([], own.params)
-        own_keys = own.bands.select("row", "key").with_columns(_shard=(pl.col("key") % SHARDS).cast(pl.Int64))
+        own_keys = own_keys.with_columns(_shard=(pl.col("key") % SHARDS).cast(pl.Int64))
         found = []
         for shard in range(SHARDS):
             mine = own_keys.filter(pl.col("_shard") == shard).drop("_shard")

@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 import polars as pl
 
+from data_platform.curation.lsh import BandTable
 from data_platform.curation.minhash import (
     EMPTY,
     MinHashParams,
@@ -52,48 +53,86 @@ class NearDupRules:
 
 @dataclass
 class NearDupIndex:
-    """Signatures of earlier records with their band keys, held column-wise."""
+    """Signatures of earlier records, their band keys and the band table over them."""
 
     params: MinHashParams
     records: pl.DataFrame = field(init=False)
-    matrix: np.ndarray = field(init=False)
-    bands: pl.DataFrame = field(init=False)
+    table: BandTable = field(init=False)
 
     def __post_init__(self) -> None:
         self.records = pl.DataFrame(schema=index_schema(self.params))
-        self.matrix = np.empty((0, self.params.num_perm), dtype=np.uint32)
-        self.bands = _band_frame(np.empty((0, self.params.bands), dtype=np.uint64), 0)
+        self.table = BandTable(self.params.bands)
+        self._matrix = GrowingRows(self.params.num_perm, np.uint32)
+        self._keys = GrowingRows(self.params.bands, np.uint64)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._matrix.view()
+
+    @property
+    def keys(self) -> np.ndarray:
+        return self._keys.view()
 
     def add(self, entries: pl.DataFrame) -> None:
         """Append index entries (``index_schema``) in order."""
         if entries.height == 0:
             return
         matrix = entries["signature"].to_numpy()
-        self.bands = pl.concat(
-            [self.bands, _band_frame(band_keys(matrix, self.params), self.matrix.shape[0])]
-        )
-        self.matrix = np.vstack([self.matrix, matrix])
+        keys = band_keys(matrix, self.params)
+        self.table.add(keys, _has_words(matrix))
+        self._keys.append(keys)
+        self._matrix.append(matrix)
         self.records = pl.concat([self.records, entries])
 
+    def live(self) -> np.ndarray:
+        """Rows that can match at all (records without words never do)."""
+        return _has_words(self.matrix)
+
+    def band_frame(self) -> pl.DataFrame:
+        """One row per (row, band) of a row that can match: the row and its band key."""
+        rows = np.flatnonzero(self.live())
+        return pl.DataFrame(
+            {"row": np.repeat(rows, self.params.bands), "key": self.keys[rows].reshape(-1)},
+            schema={"row": pl.Int64, "key": pl.UInt64},
+        )
+
     def near_candidates(self, own: NearDupIndex) -> pl.DataFrame:
-        return _candidates(self, own)
+        rows, others = self.table.pairs(own.keys, own.live())
+        return _candidate_rows(self, rows, others)
+
+
+class GrowingRows:
+    """A 2-D array appended to chunk by chunk (room doubles, so appending n rows costs O(n))."""
+
+    def __init__(self, width: int, dtype: type) -> None:
+        self.buffer, self.rows = np.empty((0, width), dtype=dtype), 0
+
+    def append(self, rows: np.ndarray) -> None:
+        needed = self.rows + rows.shape[0]
+        if needed > self.buffer.shape[0]:
+            grown = np.empty((max(needed, 2 * self.buffer.shape[0]), self.buffer.shape[1]), self.buffer.dtype)
+            grown[: self.rows] = self.buffer[: self.rows]
+            self.buffer = grown
+        self.buffer[self.rows : needed] = rows
+        self.rows = needed
+
+    def view(self) -> np.ndarray:
+        return self.buffer[: self.rows]
+
+
+def _has_words(matrix: np.ndarray) -> np.ndarray:
+    return ~(matrix == EMPTY).all(axis=1)
+
+
+def _candidate_rows(index: NearDupIndex, rows: np.ndarray, others: np.ndarray) -> pl.DataFrame:
+    """The entries ``others`` of ``index`` as candidates for ``rows``."""
+    return index.records[others].select(pl.Series("row", rows, dtype=pl.Int64), pl.all())
 
 
 @dataclass(frozen=True)
 class NearDupResult:
     kept: pl.DataFrame
     quarantined: pl.DataFrame
-
-
-def _band_frame(keys: np.ndarray, first_row: int) -> pl.DataFrame:
-    rows, bands = keys.shape
-    return pl.DataFrame(
-        {
-            "row": np.repeat(np.arange(first_row, first_row + rows, dtype=np.int64), bands),
-            "band": np.tile(np.arange(bands, dtype=np.int16), rows),
-            "key": keys.reshape(-1),
-        }
-    )
 
 
 def index_entries(
@@ -165,20 +204,10 @@ def near_duplicate_matches(
     return _verify(candidates, own, rules.threshold)
 
 
-def _candidates(index: NearDupIndex, own: NearDupIndex) -> pl.DataFrame:
-    pairs = (
-        own.bands.join(index.bands, on=["band", "key"], suffix="_other").select("row", "row_other").unique()
-    )
-    entries = index.records.with_row_index("row_other").with_columns(pl.col("row_other").cast(pl.Int64))
-    return pairs.join(entries, on="row_other").drop("row_other")
-
-
 def _earlier_rows(own: NearDupIndex) -> pl.DataFrame:
     """Candidates inside the chunk itself: only rows before the one judged."""
-    pairs = own.bands.join(own.bands, on=["band", "key"], suffix="_other")
-    pairs = pairs.filter(pl.col("row_other") < pl.col("row")).select("row", "row_other").unique()
-    entries = own.records.with_row_index("row_other").with_columns(pl.col("row_other").cast(pl.Int64))
-    return pairs.join(entries, on="row_other").drop("row_other")
+    rows, others = own.table.pairs(own.keys, own.live(), below=0)
+    return _candidate_rows(own, rows, others)
 
 
 def _verify(candidates: pl.DataFrame, own: NearDupIndex, threshold: float) -> pl.DataFrame:
@@ -193,10 +222,7 @@ def _verify(candidates: pl.DataFrame, own: NearDupIndex, threshold: float) -> pl
         similarity = exact_jaccard(own.records["shingles"].gather(rows), candidates["shingles"])
     else:
         similarity = (own.matrix[rows] == candidates["signature"].to_numpy()).mean(axis=1)
-    wordless = (own.matrix == EMPTY).all(axis=1)[rows]
-    verified = candidates.with_columns(similarity=similarity).filter(
-        (pl.col("similarity") >= threshold) & pl.Series(~wordless)
-    )
+    verified = candidates.with_columns(similarity=similarity).filter(pl.col("similarity") >= threshold)
     return (
         verified.sort(["row", "seq", "ord"])
         .group_by("row", maintain_order=True)
