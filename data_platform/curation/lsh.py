@@ -1,10 +1,10 @@
 """The LSH band table: which earlier rows share a band key with a row, found in compiled code.
 
 A multimap from 64-bit band key to the rows carrying it, held in flat arrays: an open-addressing
-table of keys, each slot pointing at the newest entry with that key, and per entry (row x band)
-the previous entry with the same key. Adding a chunk and finding its candidates both cost time
-in proportion to the chunk (and the candidates found), not to everything indexed before, which
-a join of the chunk's keys with all earlier keys would.
+table of slots (the key and, beside it in the same cache line, the newest entry with that key),
+and per entry (row x band) the previous entry with the same key. Adding a chunk and finding its
+candidates both cost time in proportion to the chunk (and the candidates found), not to
+everything indexed before, which a join of the chunk's keys with all earlier keys would.
 """
 
 from __future__ import annotations
@@ -16,17 +16,19 @@ EMPTY_SLOT = -1
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _slot(slot_keys: np.ndarray, slot_heads: np.ndarray, key: np.uint64) -> int:
-    """The slot holding ``key``, or the empty slot where it belongs (linear probing)."""
-    mask = len(slot_keys) - 1
-    at = int((key ^ (key >> np.uint64(31))) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(20)) & mask
-    while slot_heads[at] != EMPTY_SLOT and slot_keys[at] != key:
+def _slot(slots: np.ndarray, key: np.int64) -> int:
+    """The slot holding ``key``, or the empty slot where it belongs (linear probing). A slot is
+    (key, newest entry or EMPTY_SLOT)."""
+    mask = slots.shape[0] - 1
+    mixed = np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)
+    at = int(mixed >> np.uint64(20)) & mask
+    while slots[at, 1] != EMPTY_SLOT and slots[at, 0] != key:
         at = (at + 1) & mask
     return at
 
 
 @numba.njit(cache=True, nogil=True, _nrt=False)
-def _insert(keys, live, first_row, slot_keys, slot_heads, previous) -> int:
+def _insert(keys, live, first_row, slots, previous) -> int:
     """Index rows ``first_row + i`` by their band keys (rows not ``live`` are skipped); returns
     how many slots were newly taken."""
     bands, taken = keys.shape[1], 0
@@ -35,25 +37,25 @@ def _insert(keys, live, first_row, slot_keys, slot_heads, previous) -> int:
             continue
         for band in range(bands):
             entry = (first_row + i) * bands + band
-            at = _slot(slot_keys, slot_heads, keys[i, band])
-            if slot_heads[at] == EMPTY_SLOT:
-                slot_keys[at] = keys[i, band]
+            at = _slot(slots, keys[i, band])
+            if slots[at, 1] == EMPTY_SLOT:
+                slots[at, 0] = keys[i, band]
                 taken += 1
-            previous[entry] = slot_heads[at]
-            slot_heads[at] = entry
+            previous[entry] = slots[at, 1]
+            slots[at, 1] = entry
     return taken
 
 
 @numba.njit(cache=True, nogil=True, _nrt=False)
-def _rehash(old_keys, old_heads, slot_keys, slot_heads) -> None:
-    for at in range(len(old_keys)):
-        if old_heads[at] != EMPTY_SLOT:
-            moved = _slot(slot_keys, slot_heads, old_keys[at])
-            slot_keys[moved], slot_heads[moved] = old_keys[at], old_heads[at]
+def _rehash(old, slots) -> None:
+    for at in range(old.shape[0]):
+        if old[at, 1] != EMPTY_SLOT:
+            moved = _slot(slots, old[at, 0])
+            slots[moved, 0], slots[moved, 1] = old[at, 0], old[at, 1]
 
 
 @numba.njit(cache=True, nogil=True, _nrt=False)
-def _pairs(keys, live, slot_keys, slot_heads, previous, bands, below, out_rows, out_others) -> int:
+def _pairs(keys, live, slots, previous, bands, below, out_rows, out_others) -> int:
     """(row, other) for every other row sharing a band key with row ``i`` (and, with ``below``
     >= 0, numbered below ``below + i``); returns how many pairs (more than the output holds
     means: call again with room for that many)."""
@@ -62,8 +64,7 @@ def _pairs(keys, live, slot_keys, slot_heads, previous, bands, below, out_rows, 
         if not live[i]:
             continue
         for band in range(bands):
-            at = _slot(slot_keys, slot_heads, keys[i, band])
-            entry = slot_heads[at]
+            entry = slots[_slot(slots, keys[i, band]), 1]
             while entry != EMPTY_SLOT:
                 other = entry // bands
                 if below < 0 or other < below + i:
@@ -79,14 +80,13 @@ class BandTable:
 
     def __init__(self, bands: int) -> None:
         self.bands, self.rows, self.taken = bands, 0, 0
-        self.slot_keys = np.zeros(1024, dtype=np.uint64)
-        self.slot_heads = np.full(1024, EMPTY_SLOT, dtype=np.int64)
+        self.slots = _empty_slots(1024)
         self.previous = np.empty(0, dtype=np.int64)
 
     def add(self, keys: np.ndarray, live: np.ndarray) -> None:
         """Append rows with their band keys (``rows x bands``); rows not ``live`` never match."""
         self._make_room(keys.shape[0])
-        self.taken += _insert(keys, live, self.rows, self.slot_keys, self.slot_heads, self.previous)
+        self.taken += _insert(keys.view(np.int64), live, self.rows, self.slots, self.previous)
         self.rows += keys.shape[0]
 
     def pairs(self, keys: np.ndarray, live: np.ndarray, below: int = -1) -> tuple[np.ndarray, np.ndarray]:
@@ -97,7 +97,7 @@ class BandTable:
         while True:
             rows, others = np.empty(size, np.int64), np.empty(size, np.int64)
             found = _pairs(
-                keys, live, self.slot_keys, self.slot_heads, self.previous, self.bands, below, rows, others
+                keys.view(np.int64), live, self.slots, self.previous, self.bands, below, rows, others
             )
             if found <= size:
                 break
@@ -111,11 +111,15 @@ class BandTable:
             grown = np.empty(max(entries, 2 * len(self.previous)), dtype=np.int64)
             grown[: len(self.previous)] = self.previous
             self.previous = grown
-        capacity = len(self.slot_keys)
+        capacity = self.slots.shape[0]
         while 2 * (self.taken + new_rows * self.bands) > capacity:
             capacity *= 2
-        if capacity != len(self.slot_keys):
-            old_keys, old_heads = self.slot_keys, self.slot_heads
-            self.slot_keys = np.zeros(capacity, dtype=np.uint64)
-            self.slot_heads = np.full(capacity, EMPTY_SLOT, dtype=np.int64)
-            _rehash(old_keys, old_heads, self.slot_keys, self.slot_heads)
+        if capacity != self.slots.shape[0]:
+            old, self.slots = self.slots, _empty_slots(capacity)
+            _rehash(old, self.slots)
+
+
+def _empty_slots(capacity: int) -> np.ndarray:
+    slots = np.zeros((capacity, 2), dtype=np.int64)
+    slots[:, 1] = EMPTY_SLOT
+    return slots

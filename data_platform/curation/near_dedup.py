@@ -62,16 +62,19 @@ class NearDupIndex:
     def __post_init__(self) -> None:
         self.records = pl.DataFrame(schema=index_schema(self.params))
         self.table = BandTable(self.params.bands)
-        self._matrix = GrowingRows(self.params.num_perm, np.uint32)
-        self._keys = GrowingRows(self.params.bands, np.uint64)
+        self._matrices = [np.empty((0, self.params.num_perm), dtype=np.uint32)]
+        self._keys = [np.empty((0, self.params.bands), dtype=np.uint64)]
 
     @property
     def matrix(self) -> np.ndarray:
-        return self._matrix.view()
+        """Every row's signature (joined on first use: a growing index never needs it whole)."""
+        self._matrices = [np.concatenate(self._matrices)]
+        return self._matrices[0]
 
     @property
     def keys(self) -> np.ndarray:
-        return self._keys.view()
+        self._keys = [np.concatenate(self._keys)]
+        return self._keys[0]
 
     def add(self, entries: pl.DataFrame) -> None:
         """Append index entries (``index_schema``) in order."""
@@ -81,7 +84,7 @@ class NearDupIndex:
         keys = band_keys(matrix, self.params)
         self.table.add(keys, _has_words(matrix))
         self._keys.append(keys)
-        self._matrix.append(matrix)
+        self._matrices.append(matrix)
         self.records = pl.concat([self.records, entries])
 
     def live(self) -> np.ndarray:
@@ -99,25 +102,6 @@ class NearDupIndex:
     def near_candidates(self, own: NearDupIndex) -> pl.DataFrame:
         rows, others = self.table.pairs(own.keys, own.live())
         return _candidate_rows(self, rows, others)
-
-
-class GrowingRows:
-    """A 2-D array appended to chunk by chunk (room doubles, so appending n rows costs O(n))."""
-
-    def __init__(self, width: int, dtype: type) -> None:
-        self.buffer, self.rows = np.empty((0, width), dtype=dtype), 0
-
-    def append(self, rows: np.ndarray) -> None:
-        needed = self.rows + rows.shape[0]
-        if needed > self.buffer.shape[0]:
-            grown = np.empty((max(needed, 2 * self.buffer.shape[0]), self.buffer.shape[1]), self.buffer.dtype)
-            grown[: self.rows] = self.buffer[: self.rows]
-            self.buffer = grown
-        self.buffer[self.rows : needed] = rows
-        self.rows = needed
-
-    def view(self) -> np.ndarray:
-        return self.buffer[: self.rows]
 
 
 def _has_words(matrix: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Document quality rules: Gopher quality, Gopher repetition, C4 and FineWeb, column-wise.
 
 Per chunk, ``quality_stats`` measures every document once: token counts and n-gram repetition
-from the shared token arrays (curation/tokens.py, curation/repetition.py), line and paragraph
-statistics from Polars string expressions over the exploded lines. ``first_failure``
+from the shared token arrays (curation/tokens.py, curation/repetition.py), character, line and
+paragraph statistics in one compiled pass (curation/layout.py), and C4's line checks as Polars
+string expressions over the exploded lines. ``first_failure``
 (curation/rules.py) then turns the rules (``quality_rules``) into one Polars expression over
 those columns: the first rule a document breaks, in the order Gopher quality (so a short text
 is called short before it is called repetitive), Gopher repetition, C4, FineWeb, then the spam
@@ -27,6 +28,7 @@ import numba
 import numpy as np
 import polars as pl
 
+from data_platform.curation.layout import layout_stats
 from data_platform.curation.repetition import ngram_repetition
 from data_platform.curation.rules import Rule, limit, ratio
 from data_platform.curation.spam import SpamRules, spam_rules, spam_stats
@@ -53,7 +55,6 @@ POLICY_PHRASES = (
     "use cookies",
 )
 CITATION_PATTERN = r"\[\d*\]|\[edit\]|\[citation needed\]"
-TERMINAL_AT_END = r"\p{Sentence_Terminal}$"
 
 
 @dataclass(frozen=True)
@@ -182,32 +183,19 @@ QUALITY_PROFILES = {
 
 def quality_stats(texts: pl.Series, tokens: Tokens, rules: QualityRules) -> pl.DataFrame:
     """One row per text with every measure the enabled rules read."""
-    frame = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("_doc")
-    stats = frame.select("_doc", **_text_measures()).with_columns(**_token_measures(tokens, rules))
-    lines = _exploded_lines(frame)
-    stats = stats.join(_line_measures(lines, rules), on="_doc", how="left").join(
-        _block_duplicates(frame), on="_doc", how="left"
-    )
+    short_line = (rules.fineweb or FineWebQuality()).short_line_length
+    stats = layout_stats(texts, short_line).with_columns(**_token_measures(tokens, rules))
     if rules.c4 is not None:
-        stats = stats.join(_c4_measures(lines, rules.c4), on="_doc", how="left")
-    stats = stats.sort("_doc").drop("_doc").fill_null(0)
+        frame = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("_doc")
+        c4 = _c4_measures(_exploded_lines(frame), rules.c4).sort("_doc").drop("_doc")
+        stats = stats.hstack(c4)
     return stats.hstack(spam_stats(texts, tokens, rules.spam)) if rules.spam is not None else stats
-
-
-def _text_measures() -> dict[str, pl.Expr]:
-    text = pl.col("text")
-    return {
-        "chars": text.str.len_chars(),
-        "hash_marks": text.str.count_matches("#", literal=True),
-        "ellipses": text.str.count_matches("...", literal=True) + text.str.count_matches("…", literal=True),
-        "newlines": text.str.count_matches("\n", literal=True),
-    }
 
 
 def _token_measures(tokens: Tokens, rules: QualityRules) -> dict[str, np.ndarray]:
     words = rules.gopher_quality.stop_words if rules.gopher_quality else ()
     stop = np.array(sorted({token_hash(w) for w in words}), dtype=np.uint64)
-    counts = _token_counts(tokens.exact, tokens.length, tokens.kind, tokens.offsets, stop)
+    counts = _token_counts(tokens.exact, tokens.length, tokens.kind, tokens.offsets, stop, _slot_table(stop))
     measures = {
         "words": tokens.counts,
         "nonsymbol_words": counts[:, 0],
@@ -218,7 +206,7 @@ def _token_measures(tokens: Tokens, rules: QualityRules) -> dict[str, np.ndarray
     repetition = rules.gopher_repetition
     if repetition is not None:
         top_ns = tuple(n for n, _ in repetition.top_n_grams)
-        dup_ns = tuple(n for n, _ in repetition.dup_n_grams)
+        dup_ns = tuple(sorted(n for n, _ in repetition.dup_n_grams))
         top, dup = ngram_repetition(tokens, top_ns, dup_ns)
         measures |= {f"top_{n}_gram_chars": top[:, j] for j, n in enumerate(top_ns)}
         measures |= {f"dup_{n}_gram_chars": dup[:, j] for j, n in enumerate(dup_ns)}
@@ -226,27 +214,42 @@ def _token_measures(tokens: Tokens, rules: QualityRules) -> dict[str, np.ndarray
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def _token_counts(exact, length, kind, offsets, stop) -> np.ndarray:
+def _token_counts(exact, length, kind, offsets, stop, stop_slots) -> np.ndarray:
     """Per document: words that are not symbols, their characters, words with a letter, and
-    how many distinct stop words (``stop``: sorted hashes, at most 64) occur."""
+    how many distinct stop words (``stop``: hashes, at most 64, found through ``stop_slots``)
+    occur."""
     docs = len(offsets) - 1
     out = np.zeros((docs, 4), dtype=np.int64)
     for d in numba.prange(docs):
+        words = chars = alpha = 0  # sums in registers, stored once per document
         seen = np.uint64(0)
         for t in range(offsets[d], offsets[d + 1]):
             if (kind[t] & SYMBOL_TOKEN) == 0:
-                out[d, 0] += 1
-                out[d, 1] += length[t]
+                words += 1
+                chars += length[t]
             if (kind[t] & ALPHA_TOKEN) != 0:
-                out[d, 2] += 1
-            if len(stop):
-                k = np.searchsorted(stop, exact[t])
-                if k < len(stop) and stop[k] == exact[t]:
+                alpha += 1
+                k = stop_slots[exact[t] & np.uint64(len(stop_slots) - 1)] - 1  # stop words have letters
+                if k >= 0 and stop[k] == exact[t]:
                     seen |= np.uint64(1) << np.uint64(k)
+        distinct = 0
         while seen:
-            out[d, 3] += 1
+            distinct += 1
             seen &= seen - np.uint64(1)
+        out[d, 0], out[d, 1], out[d, 2], out[d, 3] = words, chars, alpha, distinct
     return out
+
+
+def _slot_table(hashes: np.ndarray) -> np.ndarray:
+    """A table where ``table[h & (len - 1)] - 1`` is the index of ``h`` in ``hashes`` (0 where no
+    hash lands): one load per token instead of a binary search. The table doubles until the
+    hashes' low bits are all distinct."""
+    size = 1024
+    while len(np.unique(hashes & np.uint64(size - 1))) < len(hashes):
+        size *= 2
+    table = np.zeros(size, dtype=np.int64)
+    table[(hashes & np.uint64(size - 1)).astype(np.int64)] = np.arange(1, len(hashes) + 1)
+    return table
 
 
 def _exploded_lines(frame: pl.DataFrame) -> pl.DataFrame:
@@ -256,52 +259,6 @@ def _exploded_lines(frame: pl.DataFrame) -> pl.DataFrame:
         .explode("line")
         .with_columns(_line=pl.int_range(pl.len()).over("_doc"))
         .filter(pl.col("line").is_not_null())
-    )
-
-
-def _line_measures(lines: pl.DataFrame, rules: QualityRules) -> pl.DataFrame:
-    line = pl.col("line")
-    nonblank = line.str.strip_chars() != ""
-    fineweb = rules.fineweb or FineWebQuality()
-    # Duplicates among non-empty lines (Gopher splits on runs of newlines) and among non-blank
-    # lines (FineWeb): a line counts from its second occurrence on.
-    repeat = ~pl.struct("_doc", "line").is_first_distinct()
-    return (
-        lines.with_columns(
-            _chars=line.str.len_chars(),
-            _rep_line=pl.when(line != "").then(repeat),
-            _web_line=pl.when(nonblank).then(repeat),
-        )
-        .group_by("_doc")
-        .agg(
-            lines=pl.len(),
-            bullet_lines=line.str.contains(r"^\s*[•\-]").sum(),
-            ellipsis_lines=line.str.contains(r"(\.\.\.|…)\s*$").sum(),
-            nonempty_lines=(line != "").sum(),
-            dup_lines=pl.col("_rep_line").sum(),
-            dup_line_chars=pl.col("_chars").filter(pl.col("_rep_line")).sum(),
-            nonblank_lines=nonblank.sum(),
-            terminal_lines=(nonblank & line.str.contains(TERMINAL_AT_END)).sum(),
-            short_lines=(nonblank & (pl.col("_chars") <= fineweb.short_line_length)).sum(),
-            dup_nonblank_line_chars=pl.col("_chars").filter(pl.col("_web_line")).sum(),
-        )
-    )
-
-
-def _block_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
-    """Paragraphs (split at blank lines) and how many of them, and of their characters, repeat."""
-    paragraphs = (
-        frame.select(
-            "_doc",
-            paragraph=pl.col("text").str.strip_chars().str.replace_all(r"\n{2,}", "\x00").str.split("\x00"),
-        )
-        .explode("paragraph")
-        .with_columns(_repeat=~pl.struct("_doc", "paragraph").is_first_distinct())
-    )
-    return paragraphs.group_by("_doc").agg(
-        paragraphs=pl.len(),
-        dup_paragraphs=pl.col("_repeat").sum(),
-        dup_paragraph_chars=pl.col("paragraph").str.len_chars().filter(pl.col("_repeat")).sum(),
     )
 
 
@@ -316,26 +273,35 @@ def _sentences(line: pl.Expr) -> pl.Expr:
 def _c4_measures(lines: pl.DataFrame, c4: C4Quality) -> pl.DataFrame:
     """Per document: sentences in the lines C4 keeps, and the first line that rejects it all.
 
-    Built in stages so each intermediate column is computed once."""
+    Only candidate lines (enough words, none too long, and with the terminal-punctuation rule
+    a terminal mark at the end) can be kept or reject a document, so the later checks run on
+    those alone; in hard-wrapped prose that is a small share of the lines."""
     stripped = pl.col("line").str.strip_chars()
-    staged = lines.with_columns(
-        _cited=stripped.str.replace_all(CITATION_PATTERN, ""),
-        _candidate=stripped.str.contains(rf"\S+(?:\s+\S+){{{c4.min_words_per_line - 1}}}")
-        & ~stripped.str.contains(rf"\S{{{c4.max_word_length + 1}}}"),
-    ).with_columns(_lowered=pl.col("_cited").str.to_lowercase())
-    cited, lowered, candidate = pl.col("_cited"), pl.col("_lowered"), pl.col("_candidate")
+    candidate = stripped.str.contains(
+        rf"\S+(?:\s+\S+){{{c4.min_words_per_line - 1}}}"
+    ) & ~stripped.str.contains(rf"\S{{{c4.max_word_length + 1}}}")
+    staged = lines.select(
+        "_doc", "_line", _cited=stripped.str.replace_all(CITATION_PATTERN, ""), _candidate=candidate
+    )
     if c4.drop_lines_without_terminal_punctuation:
-        candidate &= cited.str.contains(r"[.?!\"']$") & ~cited.str.ends_with("...")
-    lorem = candidate & lowered.str.contains("lorem ipsum", literal=True) if c4.lorem_ipsum else pl.lit(False)
-    staged = staged.with_columns(_candidate=candidate, _lorem=lorem)
-    survives = pl.col("_candidate") & ~pl.col("_lorem")
+        ending = pl.col("_cited")
+        staged = staged.with_columns(
+            _candidate=pl.col("_candidate") & ending.str.contains(r"[.?!\"']$") & ~ending.str.ends_with("...")
+        )
+    # Case-insensitive patterns instead of lowercasing every line first (same matches for
+    # these ASCII phrases, a third of the time).
+    staged = staged.filter("_candidate")
+    cited = pl.col("_cited")
+    lorem = cited.str.contains("(?i)lorem ipsum") if c4.lorem_ipsum else pl.lit(False)
+    staged = staged.with_columns(_lorem=lorem)
+    survives = ~pl.col("_lorem")
     if c4.drop_javascript_lines:
-        survives &= ~lowered.str.contains("javascript", literal=True)
+        survives &= ~cited.str.contains("(?i)javascript")
     curly = survives & cited.str.contains("{", literal=True) if c4.curly_bracket else pl.lit(False)
     staged = staged.with_columns(_survives=survives, _curly=curly)
     survives = pl.col("_survives") & ~pl.col("_curly")
     if c4.drop_policy_lines:
-        survives &= ~lowered.str.contains("|".join(POLICY_PHRASES))
+        survives &= ~cited.str.contains("(?i)" + "|".join(POLICY_PHRASES))
     staged = staged.with_columns(_kept=survives).with_columns(_kept_lines=pl.col("_kept").sum().over("_doc"))
     # Sentences matter only below the threshold and a kept line holds at least one, so only the
     # documents with fewer kept lines than that are counted; the others count their lines.
@@ -346,11 +312,16 @@ def _c4_measures(lines: pl.DataFrame, c4: C4Quality) -> pl.DataFrame:
     staged = staged.join(counted, on=["_doc", "_line"], how="left").with_columns(
         _sentences=pl.when("_kept").then(pl.col("_counted").fill_null(1)).otherwise(0)
     )
-    return staged.group_by("_doc").agg(
+    found = staged.group_by("_doc").agg(
         c4_sentences=pl.col("_sentences").sum(),
-        c4_lorem_line=pl.col("_line").filter(pl.col("_lorem")).min().fill_null(-1),
-        c4_curly_line=pl.col("_line").filter(pl.col("_curly")).min().fill_null(-1),
-        c4_first_bad_line=pl.col("_line").filter(pl.col("_lorem") | pl.col("_curly")).min().fill_null(-1),
+        c4_lorem_line=pl.col("_line").filter(pl.col("_lorem")).min(),
+        c4_curly_line=pl.col("_line").filter(pl.col("_curly")).min(),
+        c4_first_bad_line=pl.col("_line").filter(pl.col("_lorem") | pl.col("_curly")).min(),
+    )
+    # Documents without a candidate line have no sentences and no rejecting line (-1).
+    every = lines.select(pl.col("_doc").unique())
+    return every.join(found, on="_doc", how="left").with_columns(
+        pl.col("c4_sentences").fill_null(0), pl.exclude("_doc", "c4_sentences").fill_null(-1)
     )
 
 

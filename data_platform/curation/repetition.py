@@ -24,17 +24,6 @@ MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _prefixes(hashes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Polynomial prefix hashes (mod 2^64) and prefix lengths: any n-gram's hash and length in O(1)."""
-    pre = np.zeros(len(hashes) + 1, dtype=np.uint64)
-    chars = np.zeros(len(hashes) + 1, dtype=np.int64)
-    for k in range(len(hashes)):
-        pre[k + 1] = pre[k] * MIX + hashes[k]
-        chars[k + 1] = chars[k] + lengths[k]
-    return pre, chars
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
 def _gram_hash(pre: np.ndarray, power: np.uint64, start: int, n: int) -> np.uint64:
     h = pre[start + n] - pre[start] * power
     return h ^ (h >> np.uint64(29))
@@ -92,26 +81,56 @@ def _power(n: int) -> np.uint64:
     return power
 
 
+@numba.njit(cache=True, nogil=True, _nrt=False)
+def _measure_doc(hashes, lengths, top_ns, dup_ns, pre, chars, keys, used, counts, first, top, dup) -> None:
+    """One document's measures into ``top`` and ``dup``, using the scratch arrays given (sized
+    for it). Compiled without reference counting, which costs more than the hashing here."""
+    pre[0], chars[0] = 0, 0
+    for k in range(len(hashes)):
+        pre[k + 1] = pre[k] * MIX + hashes[k]
+        chars[k + 1] = chars[k] + lengths[k]
+    pre, chars = pre[: len(hashes) + 1], chars[: len(hashes) + 1]
+    capacity = 16
+    while capacity < 2 * len(pre):
+        capacity *= 2
+    keys, used, counts, first = keys[:capacity], used[:capacity], counts[:capacity], first[:capacity]
+    for j in range(len(top_ns)):
+        top[j] = _top_gram_chars(pre, chars, _power(top_ns[j]), top_ns[j], keys, used, counts, first)
+    for j in range(len(dup_ns)):
+        # No repeated n-gram means no repeated longer one (its first n tokens would repeat):
+        # most documents stop after the shortest size (``dup_ns`` ascending).
+        if j > 0 and dup[j - 1] == 0:
+            dup[j] = 0
+            continue
+        dup[j] = _duplicate_gram_chars(pre, chars, _power(dup_ns[j]), dup_ns[j], keys, used)
+
+
 @numba.njit(cache=True, nogil=True, parallel=True)
-def _measure(hashes, lengths, offsets, top_ns, dup_ns):
+def _measure(hashes, lengths, offsets, top_ns, dup_ns, blocks):
+    """Documents in ``blocks`` contiguous groups, one task each, scratch space per group."""
     docs = len(offsets) - 1
     top = np.zeros((docs, len(top_ns)), dtype=np.int64)
     dup = np.zeros((docs, len(dup_ns)), dtype=np.int64)
-    for d in numba.prange(docs):
-        pre, chars = _prefixes(hashes[offsets[d] : offsets[d + 1]], lengths[offsets[d] : offsets[d + 1]])
+    for b in numba.prange(blocks):
+        lo, hi = docs * b // blocks, docs * (b + 1) // blocks
+        longest = 0
+        for d in range(lo, hi):
+            longest = max(longest, offsets[d + 1] - offsets[d])
         capacity = 16
-        while capacity < 2 * len(pre):
+        while capacity < 2 * (longest + 1):
             capacity *= 2
+        pre = np.empty(longest + 1, dtype=np.uint64)
+        chars = np.empty(longest + 1, dtype=np.int64)
         keys = np.empty(capacity, dtype=np.uint64)
         used = np.zeros(capacity, dtype=np.bool_)
         counts = np.empty(capacity, dtype=np.int64)
         first = np.empty(capacity, dtype=np.int64)
-        for j in range(len(top_ns)):
-            n = top_ns[j]
-            top[d, j] = _top_gram_chars(pre, chars, _power(n), n, keys, used, counts, first)
-        for j in range(len(dup_ns)):
-            n = dup_ns[j]
-            dup[d, j] = _duplicate_gram_chars(pre, chars, _power(n), n, keys, used)
+        for d in range(lo, hi):
+            start, stop = offsets[d], offsets[d + 1]
+            _measure_doc(
+                hashes[start:stop], lengths[start:stop], top_ns, dup_ns,
+                pre, chars, keys, used, counts, first, top[d], dup[d],
+            )  # fmt: skip
     return top, dup
 
 
@@ -119,11 +138,14 @@ def ngram_repetition(
     tokens: Tokens, top_ns: tuple[int, ...], duplicate_ns: tuple[int, ...]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per document: top n-gram characters (one column per ``top_ns``) and duplicate n-gram
-    characters (one column per ``duplicate_ns``)."""
+    characters (one column per ``duplicate_ns``, which must be ascending)."""
+    if list(duplicate_ns) != sorted(duplicate_ns):
+        raise ValueError(f"duplicate n-gram sizes must be ascending, got {duplicate_ns}")
     return _measure(
         tokens.exact,
         tokens.length,
         tokens.offsets,
         np.array(top_ns, dtype=np.int64),
         np.array(duplicate_ns, dtype=np.int64),
+        max(1, min(64, (len(tokens.offsets) - 1) // 64)),
     )
