@@ -401,7 +401,28 @@ def _tokenize_doc(classes, lower, abbreviations, cps, n, exact, folded, length, 
         if _is(classes, cps[i], SPACE):
             i += 1
             continue
-        end = i
+        # Most chunks are a word, perhaps with one mark after it ("word", "word,"). No rule but
+        # the suffix split applies to those, so the word is hashed while its end is found.
+        h, f, flags, end = FNV_OFFSET, FNV_OFFSET, np.uint8(0), i
+        while end < n and _is(classes, cps[end], WORD):
+            cp = cps[end]
+            h = (h ^ np.uint64(cp)) * FNV_PRIME
+            f = (f ^ np.uint64(lower[cp])) * FNV_PRIME
+            if _is(classes, cp, ALPHA):
+                flags = ALPHA_TOKEN
+            end += 1
+        word_end = end
+        if end < n and _is_plain_mark(classes, cps[end]):
+            end += 1
+        plain = word_end > i and (end == n or _is(classes, cps[end], SPACE))
+        if plain and not (word_end - i == 6 and _spells(lower, cps, i, CANNOT)):
+            if len(exact) > 0:
+                exact[at], folded[at], length[at], kind[at] = h, f, word_end - i, flags
+            at += 1
+            if end > word_end:
+                at = _emit(classes, lower, cps, word_end, end, False, exact, folded, length, kind, at)
+            i = end
+            continue
         while end < n and not _is(classes, cps[end], SPACE):
             end += 1
         at = _chunk_tokens(
@@ -409,6 +430,13 @@ def _tokenize_doc(classes, lower, abbreviations, cps, n, exact, folded, length, 
         )
         i = end
     return at
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _is_plain_mark(classes: np.ndarray, cp: np.int32) -> bool:
+    """A mark that, ending a word, is split off alone: not a full stop (abbreviations), hyphen
+    or apostrophe (clitics)."""
+    return _is_affix(classes, cp) and cp != 46 and cp != 39 and cp != 0x2019
 
 
 @numba.njit(cache=True, nogil=True)
