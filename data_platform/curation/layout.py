@@ -107,30 +107,17 @@ def _is_repeat(data, start: int, end: int, starts, ends, hashes, mask: int) -> b
 @numba.njit(cache=True, nogil=True, inline="always")
 def _line(data, classes, start: int, end: int, short: int, out, starts, ends, hashes, mask: int) -> None:
     out[LINES] += 1
-    i, first = start, -1
-    while i < end:
-        cp, after = _decode_at(data, i)
-        if not _white(classes, cp):
-            first = cp
-            break
-        i = after
-    if first == BULLET or first == HYPHEN:  # noqa: SIM109 - numba compiles comparisons
-        out[BULLETS] += 1
-    nonblank = first >= 0
+    first, stop = _stripped(data, classes, start, end)
+    nonblank = first < stop
     if nonblank:
-        last = _decode_at(data, _char_start_before(data, end))[0]
+        opening, last = _decode_at(data, first)[0], _decode_at(data, _char_start_before(data, end))[0]
+        out[BULLETS] += opening == BULLET or opening == HYPHEN  # noqa: SIM109 - compiled comparisons
         out[NONBLANK] += 1
         out[TERMINAL_LINES] += (classes[last] & TERMINAL) != 0
         # At most 4 bytes per character: only lines in between need counting.
         out[SHORT] += end - start <= short or (end - start <= 4 * short and _chars(data, start, end) <= short)
-        j = end
-        while j > start:
-            k = _char_start_before(data, j)
-            if not _white(classes, _decode_at(data, k)[0]):
-                break
-            j = k
-        dots = j - start >= 3 and data[j - 1] == DOT and data[j - 2] == DOT and data[j - 3] == DOT
-        out[ELLIPSIS_LINES] += dots or _decode_at(data, _char_start_before(data, j))[0] == ELLIPSIS
+        dots = stop - first >= 3 and data[stop - 1] == DOT and data[stop - 2] == DOT and data[stop - 3] == DOT
+        out[ELLIPSIS_LINES] += dots or _decode_at(data, _char_start_before(data, stop))[0] == ELLIPSIS
     if end > start:
         out[NONEMPTY] += 1
     if _is_repeat(data, start, end, starts, ends, hashes, mask):
