@@ -150,6 +150,36 @@ def cmd_curate(args: argparse.Namespace) -> int:
     return 0
 
 
+PII_KEY_ENV = "DATA_PLATFORM_PII_KEY"
+
+
+def cmd_pii(args: argparse.Namespace) -> int:
+    from data_platform.governance.pii_file import pii_file
+
+    source = Path(args.input)
+    if not source.is_file():
+        print(f"{source}: no such file", file=sys.stderr)
+        return 2
+    key = os.environ.get(PII_KEY_ENV, "").encode() or None
+    try:
+        summary = pii_file(
+            source,
+            Path(args.output_dir),
+            id_field=args.id_field,
+            text_field=args.text_field,
+            mode=args.mode,
+            key=key,
+            progress=not args.no_progress,
+        )
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for problem in summary["unreadable"]:
+        print(problem, file=sys.stderr)
+    print(json.dumps({k: v for k, v in summary.items() if k != "unreadable"}, indent=2, sort_keys=True))
+    return 2 if summary["unreadable"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="data-platform", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -192,6 +222,19 @@ def build_parser() -> argparse.ArgumentParser:
     curate.add_argument("--language", default="en", help="ISO 639 code: stop words for the Gopher rule")
     curate.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     curate.set_defaults(run=cmd_curate)
+    pii = commands.add_parser("pii", help="find and redact PII in one jsonl/jsonl.gz/parquet file")
+    pii.add_argument("input", help="input file with an id and a text field")
+    pii.add_argument("output_dir", help="folder for findings.parquet, redacted.jsonl, summary.json")
+    pii.add_argument("--id-field", default="id")
+    pii.add_argument("--text-field", default="text")
+    pii.add_argument(
+        "--mode",
+        choices=("placeholder", "pseudonym"),
+        default="placeholder",
+        help=f"[TYPE] placeholders, or keyed pseudonyms [TYPE:hmac] (key from ${PII_KEY_ENV})",
+    )
+    pii.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    pii.set_defaults(run=cmd_pii)
     sources = commands.add_parser("sources", help="validate the source registry")
     sources.add_argument("registry", nargs="?", help="registry YAML (default: $DATA_PLATFORM_REGISTRY)")
     sources.set_defaults(run=cmd_sources)

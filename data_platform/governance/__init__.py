@@ -1,0 +1,1 @@
+"""Governance: PII, licences, consent and takedown, provenance, models, audit and datasheets."""

@@ -1,0 +1,467 @@
+"""PII detection and redaction over whole text columns.
+
+Each detector is a regular expression run by Polars' Rust engine over the column (a fast
+``contains`` first, so only texts with a candidate are rewritten), which wraps every candidate
+in two marker bytes; one compiled pass (``_marked_spans``) turns the markers into character and
+byte spans. Candidates are then validated where a checksum or a numbering plan exists: Luhn
+for payment cards, mod-97 and the country's length for IBANs, libphonenumber's plans for phone
+numbers, area/group/serial rules for US SSNs, octet ranges for IPv4, the standard library's
+parser for IPv6, Shannon entropy for unlabelled secrets. Context detectors (dates of birth,
+credentials in URLs, names after "my name is", greetings and sign-offs) mark only the value,
+not the cue. Overlapping findings keep the one of the higher-priority detector.
+
+Findings carry the input row, entity type, character span and detector, never the value.
+``redact`` rewrites the texts with typed placeholders (``[EMAIL_ADDRESS]``) or consistent
+pseudonyms (``[PERSON:3f2a9c41d0be]``, a keyed HMAC-SHA256 of type and value: the same value
+gets the same pseudonym under the same key, and the key is passed in, never stored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import phonenumbers
+import polars as pl
+import pyarrow as pa
+
+from data_platform.curation.tokens import utf8_buffers
+
+OPEN, CLOSE = "\x00", "\x01"
+B = r"(?-u:\b)"  # ASCII word boundary: keeps Rust's regex engine on its fast automaton
+DIGIT = "[0-9]"
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+DATE = (
+    rf"{DIGIT}{{1,2}}[/.-]{DIGIT}{{1,2}}[/.-]{DIGIT}{{2,4}}|{DIGIT}{{4}}-{DIGIT}{{2}}-{DIGIT}{{2}}"
+    rf"|{MONTH} {DIGIT}{{1,2}}(?:st|nd|rd|th)?,? {DIGIT}{{4}}"
+    rf"|{DIGIT}{{1,2}}(?:st|nd|rd|th)? (?:of )?{MONTH},? {DIGIT}{{4}}"
+)
+OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+HEX = "[0-9A-Fa-f]{1,4}"
+NAME = r"\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){0,2}"
+FULL_NAME = r"\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2}"
+NAME_CUES = (
+    "my name is|my name's|call me|i am|i'm|im|dear|hi|hello|hey|thanks|thank you|regards|"
+    "best regards|kind regards|best wishes|sincerely|cheers|yours truly|signed"
+)
+# Capitalised words a cue is often followed by that are not names ("I'm Sorry", "Hi All").
+NOT_NAME_WORDS = (
+    "all everyone team there guys folks sir madam sorry not so very really just glad happy good "
+    "great fine sure here back done new the a an and but this that it i we you they he she my "
+    "our your please thanks thank hello hi hey dear okay ok yes no well now still also again "
+    "today tomorrow monday tuesday wednesday thursday friday saturday sunday customer support "
+    "service american british english french german spanish italian chinese indian canadian"
+)
+NOT_NAMES = frozenset(NOT_NAME_WORDS.split())
+SECRET_PATTERNS = (
+    r"(?:AKIA|ASIA)[0-9A-Z]{16}",
+    r"gh[pousr]_[A-Za-z0-9]{36}",
+    r"github_pat_[A-Za-z0-9_]{82}",
+    r"xox[abposr]-[A-Za-z0-9-]{10,72}",
+    r"sk-(?:proj-)?[A-Za-z0-9_-]{20,}",
+    r"(?:sk|rk)_live_[0-9A-Za-z]{24,}",
+    r"AIza[0-9A-Za-z_-]{35}",
+    r"glpat-[0-9A-Za-z_-]{20}",
+    r"npm_[A-Za-z0-9]{36}",
+)
+PRIVATE_KEY = r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----(?s:.*?)-----END (?:[A-Z]+ )*PRIVATE KEY-----"
+# IBAN length per country (ISO 13616 registry, the SEPA countries and other common ones).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BR": 29, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20,
+    "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18,
+    "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27,
+    "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24,
+    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SE": 24, "SI": 19,
+    "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
+}  # fmt: skip
+PHONE_CUES = r"(?i)phone|tel|mobile|cell|fax|call|contact|number|reach|text|whatsapp|dial|\bph\b"
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "AU", "IN", "BR", "CA", "MX", "JP")
+FINDINGS_SCHEMA = {
+    "row": pl.Int64,
+    "entity_type": pl.String,
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "detector": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class Detector:
+    """``pattern`` marks the value; with ``cue`` it is ``(cue)(value)`` and only the value is
+    marked. ``trim`` may shorten candidates (frame with ``value``, spans, ``before``/``after``:
+    up to 32 characters before and 3 after); ``validate`` says which pass."""
+
+    name: str
+    entity: str
+    pattern: str
+    cue: bool = False
+    validate: Callable[[pl.DataFrame], pl.Series] | None = None
+    trim: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+
+
+def _card_ok(found: pl.DataFrame) -> pl.Series:
+    """12-19 digits passing Luhn, written whole or in the groups cards print (4-4-4-4..., 4-6-5,
+    4-6-4), and not right after a ``+`` (that is an international phone number)."""
+    values = found["value"]
+    digits = values.str.replace_all("[^0-9]", "")
+    data, offsets = utf8_buffers(digits)
+    sizes = pl.col("value").str.replace_all("-", " ").str.split(" ").list.eval(pl.element().str.len_bytes())
+    inner_fours = sizes.list.slice(0, sizes.list.len() - 1).list.eval(pl.element() == 4).list.all()
+    layouts = pl.lit(pl.Series([[4, 6, 5], [4, 6, 4]], dtype=pl.List(pl.UInt32)))
+    printed = found.select(
+        (sizes.list.len() == 1) | (inner_fours & (sizes.list.last() <= 4)) | sizes.is_in(layouts.implode())
+    ).to_series()
+    lengths = digits.str.len_bytes().is_between(12, 19)
+    return pl.Series(_luhn(data, offsets)) & lengths & printed & ~found["before"].str.ends_with("+")
+
+
+@numba.njit(cache=True, nogil=True)
+def _luhn(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(offsets) - 1, dtype=np.bool_)
+    for d in range(len(out)):
+        total, double = 0, False
+        for i in range(offsets[d + 1] - 1, offsets[d] - 1, -1):
+            digit = np.int64(data[i]) - 48
+            if double:
+                digit = digit * 2 - 9 if digit > 4 else digit * 2
+            total += digit
+            double = not double
+        out[d] = offsets[d + 1] > offsets[d] and total % 10 == 0
+    return out
+
+
+def _iban_trim(found: pl.DataFrame) -> pl.DataFrame:
+    """Cut each candidate after as many letters and digits as its country's IBAN has (the
+    pattern may run into the next word); IBAN candidates are rare, so this is per candidate."""
+    cut = []
+    for value in found["value"].to_list():
+        wanted, kept, taken = IBAN_LENGTHS.get(value[:2].upper(), 0), 0, 0
+        for char in value:
+            if kept == wanted:
+                break
+            taken += 1
+            kept += char != " "
+        cut.append(value[:taken].rstrip())
+    shorter = found["value"].str.len_chars() - pl.Series(cut).str.len_chars()
+    return found.with_columns(
+        value=pl.Series(cut, dtype=pl.String),
+        end=found["end"] - shorter,
+        byte_end=found["byte_end"] - shorter,
+    )
+
+
+def _iban_ok(found: pl.DataFrame) -> pl.Series:
+    compact = found["value"].str.replace_all(" ", "").str.to_uppercase()
+    lengths = compact.str.slice(0, 2).replace_strict(IBAN_LENGTHS, default=0, return_dtype=pl.Int64)
+    data, offsets = utf8_buffers(compact)
+    return pl.Series(_mod97(data, offsets)) & (compact.str.len_bytes() == lengths)
+
+
+@numba.njit(cache=True, nogil=True)
+def _mod97(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """ISO 7064 mod 97-10 on the rearranged IBAN (first four characters moved to the end)."""
+    out = np.zeros(len(offsets) - 1, dtype=np.bool_)
+    for d in range(len(out)):
+        start, end = offsets[d], offsets[d + 1]
+        if end - start < 5:
+            continue
+        remainder = 0
+        for k in range(end - start):
+            c = np.int64(data[start + (k + 4) % (end - start)])
+            value = c - 48 if c < 65 else c - 55  # digits 0-9, letters A=10 ... Z=35
+            remainder = (remainder * (100 if value > 9 else 10) + value) % 97
+        out[d] = remainder == 1
+    return out
+
+
+def _ssn_ok(found: pl.DataFrame) -> pl.Series:
+    parts = found["value"].str.split("-")
+    area, group, serial = parts.list.get(0), parts.list.get(1), parts.list.get(2)
+    return (
+        ~area.is_in(["000", "666"]) & ~area.str.starts_with("9") & (group != "00") & (serial != "0000")
+    ).fill_null(False)
+
+
+def _ipv4_ok(found: pl.DataFrame) -> pl.Series:
+    """Not four numbers cut out of a longer dotted run (``03.93.92.16.85`` is a phone number)."""
+    return ~found["before"].str.contains(r"[0-9]\.$") & ~found["after"].str.contains(r"^\.[0-9]")
+
+
+def _ipv6_ok(found: pl.DataFrame) -> pl.Series:
+    def parses(value: str) -> bool:
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            return False
+        return True
+
+    return found["value"].map_elements(parses, return_dtype=pl.Boolean)
+
+
+def _phone_ok(found: pl.DataFrame) -> pl.Series:
+    """7 to 15 digits, not shaped like a date, a US SSN or a dotted quad; one or two digit
+    groups without ``+`` or a bracketed area code (house numbers, postcodes) only after a phone
+    word; then possible in the numbering plan of its country (``+``/``00``) or of one of
+    ``PHONE_REGIONS``
+    (libphonenumber's metadata)."""
+    values = found["value"]
+    digits = values.str.count_matches("[0-9]")
+    other_shape = values.str.contains(
+        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}|^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}$|^[0-9]{3}-[0-9]{2}-[0-9]{4}$|^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$"
+    )
+    bare = (values.str.count_matches("[0-9]+") <= 2) & ~values.str.contains(r"^[+(]|^00")
+    cued = found["before"].str.contains(PHONE_CUES)
+    shaped = digits.is_between(7, 15) & ~other_shape & (~bare | cued)
+
+    def plausible(value: str) -> bool:
+        international = value.startswith(("+", "00"))
+        text = "+" + value[2:] if value.startswith("00") else value
+        for region in (None,) if international else PHONE_REGIONS:
+            try:
+                number = phonenumbers.parse(text, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_possible_number(number):
+                return True
+        return False
+
+    result = shaped.to_numpy().copy()
+    candidates = np.flatnonzero(result)  # the library is called only where the shape fits
+    result[candidates] = [plausible(value) for value in values.gather(candidates).to_list()]
+    return pl.Series(result, dtype=pl.Boolean)
+
+
+def _entropy_ok(found: pl.DataFrame) -> pl.Series:
+    """Mixed-case letters and digits with at least 4.2 bits per character: keys and tokens, not
+    words or hex digests."""
+    values = found["value"]
+    data, offsets = utf8_buffers(values)
+    mixed = values.str.contains("[a-z]") & values.str.contains("[A-Z]") & values.str.contains("[0-9]")
+    return pl.Series(_entropy(data, offsets) >= 4.2) & mixed
+
+
+@numba.njit(cache=True, nogil=True)
+def _entropy(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(offsets) - 1)
+    counts = np.zeros(256, dtype=np.int64)
+    for d in range(len(out)):
+        counts[:] = 0
+        n = offsets[d + 1] - offsets[d]
+        for i in range(offsets[d], offsets[d + 1]):
+            counts[data[i]] += 1
+        for c in counts:
+            if c:
+                p = c / n
+                out[d] -= p * np.log2(p)
+    return out
+
+
+def _name_ok(found: pl.DataFrame) -> pl.Series:
+    first = found["value"].str.extract(r"^(\p{L}+)").str.to_lowercase()
+    return ~first.is_in(list(NOT_NAMES)).fill_null(True)
+
+
+URL_USERINFO = r"((?i:[a-z][a-z0-9+.-]*://))([^\s/?#@:]+:[^\s/?#@]+)@"
+URL_TOKEN_KEYS = "access_token|token|api_key|apikey|key|secret|password|passwd|pwd|sig|signature|auth"
+URL_TOKEN = rf"([?&](?i:{URL_TOKEN_KEYS})=)([^\s&#]+)"
+EMAIL = r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}"
+CARD = B + r"[0-9](?:[ -]?[0-9]){11,18}" + B
+IBAN = B + r"[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,30}" + B
+SSN = B + r"[0-9]{3}-[0-9]{2}-[0-9]{4}" + B
+BIRTH_CUES = r"born(?: on| in)?|date of birth|d\.?o\.?b\.?|birth ?date|birthday"
+BIRTH = rf"((?i:{B}(?:{BIRTH_CUES}){B})[\s:,-]*(?:is |was |on )?)({DATE})"
+IPV4 = rf"{B}{OCTET}(?:\.{OCTET}){{3}}{B}"
+IPV6 = rf"(?:{HEX}:){{7}}{HEX}|(?:{HEX}:){{1,7}}:(?:{HEX}(?::{HEX}){{0,6}})?|::(?:{HEX}:){{0,6}}{HEX}"
+PHONE_START = r"(?:\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?|\([0-9]{1,4}\)[ .-]?|(?-u:\b))"
+PHONE = (
+    PHONE_START + r"[0-9]{1,8}(?:[ .-][0-9]{1,8}){1,5}"
+    r"(?:\s?(?:x|ext\.?)\s?[0-9]{1,5})?(?-u:\b)"
+    r"|\+[0-9]{7,15}" + B
+)
+NAME_AFTER_CUE = rf"((?i:{B}(?:{NAME_CUES}){B})[,:!]?[ \t]*\n?[ \t]*)({NAME})"
+FULL_NAME_AFTER_THIS_IS = rf"((?i:{B}this is{B})[ \t]+)({FULL_NAME})"
+HIGH_ENTROPY = B + r"[A-Za-z0-9+/_=-]{24,}" + B
+
+# In priority order: where findings overlap, the earlier detector's finding stays.
+DETECTORS = (
+    Detector("private_key", "SECRET", PRIVATE_KEY),
+    Detector("url_userinfo", "URL_CREDENTIALS", URL_USERINFO, cue=True),
+    Detector("url_token", "URL_CREDENTIALS", URL_TOKEN, cue=True),
+    Detector("known_prefix_secret", "SECRET", B + "(?:" + "|".join(SECRET_PATTERNS) + ")"),
+    Detector("email", "EMAIL_ADDRESS", EMAIL),
+    Detector("credit_card_luhn", "CREDIT_CARD", CARD, validate=_card_ok),
+    Detector("iban_mod97", "IBAN_CODE", IBAN, validate=_iban_ok, trim=_iban_trim),
+    Detector("us_ssn", "US_SSN", SSN, validate=_ssn_ok),
+    Detector("date_of_birth", "DATE_OF_BIRTH", BIRTH, cue=True),
+    Detector("ipv4", "IP_ADDRESS", IPV4, validate=_ipv4_ok),
+    Detector("ipv6", "IP_ADDRESS", IPV6, validate=_ipv6_ok),
+    Detector("phone", "PHONE_NUMBER", PHONE, validate=_phone_ok),
+    Detector("name_after_cue", "PERSON", NAME_AFTER_CUE, cue=True, validate=_name_ok),
+    Detector("full_name_after_this_is", "PERSON", FULL_NAME_AFTER_THIS_IS, cue=True, validate=_name_ok),
+    Detector("high_entropy_secret", "SECRET", HIGH_ENTROPY, validate=_entropy_ok),
+)
+
+
+@numba.njit(cache=True, nogil=True)
+def _marked_spans(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Spans between OPEN and CLOSE bytes: (text, byte start, byte end, char start, char end),
+    offsets in the text without the markers."""
+    found = 0
+    for i in range(offsets[0], offsets[-1]):
+        found += data[i] == 0
+    rows = np.empty(found, dtype=np.int64)
+    spans = np.empty((found, 4), dtype=np.int64)
+    k = 0
+    for d in range(len(offsets) - 1):
+        byte, char = 0, 0
+        for i in range(offsets[d], offsets[d + 1]):
+            b = data[i]
+            if b == 0:
+                rows[k], spans[k, 0], spans[k, 2] = d, byte, char
+            elif b == 1:
+                spans[k, 1], spans[k, 3] = byte, char
+                k += 1
+            else:
+                byte += 1
+                char += (b & 0xC0) != 0x80
+    return rows, spans
+
+
+def _candidates(texts: pl.Series, detector: Detector, taken: pl.DataFrame) -> pl.DataFrame:
+    """One detector's findings: row, byte and char spans, value; candidates overlapping
+    ``taken`` are dropped, the rest trimmed and validated."""
+    hit = texts.str.contains(detector.pattern).fill_null(False)
+    rows = np.flatnonzero(hit.to_numpy())
+    marker = "${1}" + OPEN + "${2}" + CLOSE if detector.cue else OPEN + "${0}" + CLOSE
+    marked = texts.gather(rows).str.replace_all(detector.pattern, marker)
+    data, offsets = utf8_buffers(marked)
+    local, spans = _marked_spans(data, offsets)
+    found = pl.DataFrame(
+        {
+            "row": rows[local],
+            "byte_start": spans[:, 0],
+            "byte_end": spans[:, 1],
+            "start": spans[:, 2],
+            "end": spans[:, 3],
+        }
+    )
+    start, end, text = pl.col("start"), pl.col("end"), pl.col("_text")
+    found = (
+        found.with_columns(_text=texts.gather(found["row"]))
+        .with_columns(
+            value=text.str.slice(start, end - start),
+            before=text.str.slice((start - 32).clip(0), start.clip(upper_bound=32)),
+            after=text.str.slice(end, 3),
+        )
+        .drop("_text")
+    )
+    found = found.filter(~pl.Series(_overlapping(found, taken)))
+    if detector.trim is not None and found.height:
+        found = detector.trim(found)
+    if detector.validate is not None and found.height:
+        found = found.filter(detector.validate(found))
+    return found.with_columns(entity_type=pl.lit(detector.entity), detector=pl.lit(detector.name))
+
+
+def detect(texts: pl.Series, detectors: tuple[Detector, ...] = DETECTORS) -> pl.DataFrame:
+    """Findings in ``texts`` (``FINDINGS_SCHEMA`` plus ``byte_start``, ``byte_end`` and the
+    ``value``, which callers must not store), sorted by row and start. Detectors run in
+    priority order; a candidate overlapping an earlier detector's finding is dropped before it
+    is validated, so the costly checks (phone plans) see only what is left."""
+    clean = texts.fill_null("").str.replace_all("[\x00\x01]", "\x02")  # markers stay unambiguous
+    schema = {**FINDINGS_SCHEMA, "byte_start": pl.Int64, "byte_end": pl.Int64, "value": pl.String}
+    accepted = pl.DataFrame(schema=schema)
+    for detector in detectors:
+        found = _candidates(clean, detector, accepted)
+        accepted = pl.concat([accepted, found.select(list(schema))]).sort("row", "start")
+    return accepted
+
+
+def _overlapping(found: pl.DataFrame, taken: pl.DataFrame) -> np.ndarray:
+    """Which spans of ``found`` overlap a span of ``taken`` (sorted by row and start, its spans
+    disjoint): the taken span starting last before a candidate's end is the only one to test."""
+    if taken.height == 0 or found.height == 0:
+        return np.zeros(found.height, dtype=bool)
+    rows, starts, ends = (found[c].to_numpy() for c in ("row", "start", "end"))
+    taken_rows, taken_starts, taken_ends = (taken[c].to_numpy() for c in ("row", "start", "end"))
+    at = np.searchsorted((taken_rows << 32) | taken_starts, (rows << 32) | ends, side="left") - 1
+    safe = np.clip(at, 0, None)
+    return (at >= 0) & (taken_rows[safe] == rows) & (taken_ends[safe] > starts)
+
+
+def replacements(findings: pl.DataFrame, mode: str, key: bytes | None = None) -> pl.Series:
+    """What replaces each finding: ``[TYPE]`` placeholders, or with ``mode="pseudonym"``
+    ``[TYPE:hmac]``, the same for the same value and key."""
+    if mode == "placeholder":
+        return ("[" + findings["entity_type"] + "]").alias("replacement")
+    if mode != "pseudonym":
+        raise ValueError(f"redaction mode must be 'placeholder' or 'pseudonym', not {mode!r}")
+    if not key:
+        raise ValueError("pseudonyms need a key (set DATA_PLATFORM_PII_KEY); it is never written to the lake")
+    pairs = findings.select("entity_type", "value").unique()
+    digests = [
+        hmac.new(key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()[:12]
+        for kind, value in pairs.iter_rows()
+    ]  # one keyed hash per distinct value, not per record
+    named = pairs.with_columns(digest=pl.Series(digests, dtype=pl.String))
+    joined = findings.join(named, on=["entity_type", "value"], how="left", maintain_order="left")
+    return ("[" + joined["entity_type"] + ":" + joined["digest"] + "]").alias("replacement")
+
+
+def redact(
+    texts: pl.Series, findings: pl.DataFrame, mode: str = "placeholder", key: bytes | None = None
+) -> pl.Series:
+    """``texts`` with every finding replaced (``replacements``); nulls stay null."""
+    missing = texts.is_null()
+    texts = texts.fill_null("")
+    data, offsets = utf8_buffers(texts)
+    replaced = replacements(findings, mode, key)
+    rep_data, rep_offsets = (
+        utf8_buffers(replaced) if findings.height else (np.zeros(1, np.uint8), np.zeros(1, np.int64))
+    )
+    out, out_offsets = _splice(
+        data,
+        offsets,
+        findings["row"].to_numpy().astype(np.int64),
+        findings["byte_start"].to_numpy().astype(np.int64),
+        findings["byte_end"].to_numpy().astype(np.int64),
+        rep_data,
+        rep_offsets,
+    )
+    array = pa.LargeStringArray.from_buffers(len(texts), pa.py_buffer(out_offsets), pa.py_buffer(out))
+    return pl.Series(texts.name, array).set(missing, None)
+
+
+@numba.njit(cache=True, nogil=True)
+def _splice(data, offsets, rows, starts, ends, rep_data, rep_offsets) -> tuple[np.ndarray, np.ndarray]:
+    """Rebuild the texts with byte ranges ``[starts, ends)`` of ``rows`` (sorted by row, then
+    start, not overlapping) replaced by the matching replacement strings."""
+    docs = len(offsets) - 1
+    size = offsets[-1] - offsets[0]
+    for f in range(len(rows)):
+        size += (rep_offsets[f + 1] - rep_offsets[f]) - (ends[f] - starts[f])
+    out = np.empty(max(size, 1), dtype=np.uint8)
+    out_offsets = np.zeros(docs + 1, dtype=np.int64)
+    at, f = 0, 0
+    for d in range(docs):
+        cursor = offsets[d]
+        while f < len(rows) and rows[f] == d:
+            stop = offsets[d] + starts[f]
+            out[at : at + stop - cursor] = data[cursor:stop]
+            at += stop - cursor
+            piece = rep_offsets[f + 1] - rep_offsets[f]
+            out[at : at + piece] = rep_data[rep_offsets[f] : rep_offsets[f + 1]]
+            at += piece
+            cursor = offsets[d] + ends[f]
+            f += 1
+        out[at : at + offsets[d + 1] - cursor] = data[cursor : offsets[d + 1]]
+        at += offsets[d + 1] - cursor
+        out_offsets[d + 1] = at
+    return out[:at], out_offsets

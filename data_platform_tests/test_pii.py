@@ -1,0 +1,115 @@
+"""PII detection and redaction: each detector's checks, spans, redaction modes, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from data_platform.cli import main
+from data_platform.governance.pii import detect, redact
+from data_platform_tests.pii_corpus import generate, luhn_complete, score
+
+STRUCTURED = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN")
+ALL_TYPES = (*STRUCTURED, "DATE_OF_BIRTH", "URL_CREDENTIALS", "SECRET", "PERSON")
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    findings = detect(pl.Series([text]))
+    return list(findings.select("entity_type", "value").iter_rows())
+
+
+def test_generated_corpus_recall_and_precision_per_type() -> None:
+    rows = generate(3000, seed=21)
+    findings = detect(pl.Series([row["text"] for row in rows]))
+    scores = score(list(findings.select("row", "entity_type", "start", "end").iter_rows()), rows, ALL_TYPES)
+    for kind in STRUCTURED:
+        assert scores[kind]["recall"] >= 0.95, (kind, scores[kind])
+    assert scores["PERSON"]["recall"] >= 0.7, scores["PERSON"]
+    correct = sum(s["found"] * s["precision"] for s in scores.values() if s["found"])
+    assert correct / sum(s["found"] for s in scores.values()) >= 0.95, scores
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("card 4111 1111 1111 1111 ok", [("CREDIT_CARD", "4111 1111 1111 1111")]),
+        ("card 4111 1111 1111 1112 bad checksum", []),
+        ("iban GB82 WEST 1234 5698 7654 32 today", [("IBAN_CODE", "GB82 WEST 1234 5698 7654 32")]),
+        ("iban GB82WEST12345698765433 bad checksum", []),
+        ("ssn 123-45-6789.", [("US_SSN", "123-45-6789")]),
+        ("ssn 000-45-6789 and 666-12-3456 are never issued", []),
+        ("from 10.0.0.256 and 999.1.1.1", []),
+        ("from fe80::1ff:fe23:4567:890a", [("IP_ADDRESS", "fe80::1ff:fe23:4567:890a")]),
+        ("version 1.2.3 of 2024, room 12, call at 10:30", []),
+        ("Call +44 20 7946 0958 today", [("PHONE_NUMBER", "+44 20 7946 0958")]),
+        ("she lives at 7943 2027 Prospect Street", []),
+        ("key AKIAIOSFODNN7EXAMPLE here", [("SECRET", "AKIAIOSFODNN7EXAMPLE")]),
+        ("digest 9fceb02d0ae598e95dc970b74767f19372d61af8 only", []),
+        ("My name is Ana Lima.", [("PERSON", "Ana Lima")]),
+        ("Hi all, I am Sorry.", []),
+        ("I was born on 12/03/1985.", [("DATE_OF_BIRTH", "12/03/1985")]),
+        ("The report of 12/03/1985 was late.", []),
+        ("get https://bob:hunter2@host.example/x", [("URL_CREDENTIALS", "bob:hunter2")]),
+    ],
+)
+def test_detectors_accept_and_reject(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+def test_private_key_block_is_one_finding() -> None:
+    key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nabc==\n-----END RSA PRIVATE KEY-----"
+    assert found(f"here:\n{key}\nbye") == [("SECRET", key)]
+
+
+def test_spans_count_characters_after_non_ascii_text() -> None:
+    text = "Grüße aus Köln — schreib an jörg.m@example.de bitte"
+    findings = detect(pl.Series([text]))
+    start, end = findings["start"][0], findings["end"][0]
+    assert text[start:end] == "jörg.m@example.de"
+    assert findings["byte_start"][0] == len(text[:start].encode())
+    assert findings["byte_end"][0] - findings["byte_start"][0] == len("jörg.m@example.de".encode())
+
+
+def test_redaction_placeholders_pseudonyms_and_nulls() -> None:
+    card = luhn_complete("4", 16, __import__("random").Random(1))
+    texts = pl.Series(["Mail ana@example.com or ana@example.com", None, f"Pay with {card}."])
+    findings = detect(texts)
+    assert redact(texts, findings).to_list() == [
+        "Mail [EMAIL_ADDRESS] or [EMAIL_ADDRESS]",
+        None,
+        "Pay with [CREDIT_CARD].",
+    ]
+    first = redact(texts, findings, "pseudonym", b"key-1").to_list()[0]
+    pseudonyms = first.split(" or ")
+    assert pseudonyms[0].endswith(pseudonyms[1]) and "ana" not in first  # same value, same pseudonym
+    assert first != redact(texts, findings, "pseudonym", b"key-2").to_list()[0]  # the key matters
+    with pytest.raises(ValueError, match="need a key"):
+        redact(texts, findings, "pseudonym", None)
+
+
+def test_pii_cli_writes_findings_without_values_and_redacted_records(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "text": "ssn 123-45-6789", "extra": 1}, {"id": "b", "text": "nothing here"}]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert main(["pii", str(source), str(tmp_path / "out"), "--no-progress"]) == 0
+    findings = pl.read_parquet(tmp_path / "out" / "findings.parquet")
+    assert findings.to_dicts() == [
+        {"id": "a", "entity_type": "US_SSN", "start": 4, "end": 15, "detector": "us_ssn"}
+    ]
+    redacted = [json.loads(line) for line in (tmp_path / "out" / "redacted.jsonl").read_text().splitlines()]
+    assert redacted == [
+        {"id": "a", "text": "ssn [US_SSN]", "extra": 1},
+        {"id": "b", "text": "nothing here", "extra": None},
+    ]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["findings_by_type"] == {"US_SSN": 1} and summary["records"] == 2
+
+
+def test_pii_cli_names_a_broken_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "fine"}\n{"id": "b", "text": \n')
+    assert main(["pii", str(source), str(tmp_path / "out"), "--no-progress"]) == 2
+    assert f"{source}:2" in capsys.readouterr().err
