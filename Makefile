@@ -30,13 +30,14 @@ ui: $(STAMP)
 # The peers (datatrove with spaCy, rensa, xxhash) live in their own environment: their pins must
 # not leak into ours, and none of their code is part of the project.
 BENCH_VENV := .bench-venv
-$(BENCH_VENV)/.installed:
+$(BENCH_VENV)/.installed-2:
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet 'datatrove[processing]==0.10.1' spacy orjson rensa==0.5.0 xxhash
+	$(BENCH_VENV)/bin/python -m pip install --quiet 'datatrove[processing]==0.10.1' spacy orjson rensa==0.5.0 xxhash \
+		presidio-analyzer==2.2.366 scrubadub==2.0.1
 	touch $@
 
-bench: $(STAMP) $(BENCH_VENV)/.installed
+bench: $(STAMP) $(BENCH_VENV)/.installed-2
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_ingest
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_langid
@@ -44,6 +45,7 @@ bench: $(STAMP) $(BENCH_VENV)/.installed
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_clean
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_curation
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_incremental
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_pii
 
 lint: $(STAMP)
 	$(BIN)/ruff check data_platform data_platform_tests

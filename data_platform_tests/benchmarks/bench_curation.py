@@ -58,11 +58,13 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def measured_run(command: list[str], log: Path) -> dict:
+def measured_run(command: list[str], log: Path, env: dict[str, str] | None = None) -> dict:
     """Run ``command``; wall seconds and the peak resident memory of its process tree."""
     started = time.perf_counter()
     with log.open("w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=env
+        )
         peak = 0
 
         def sample() -> None:
