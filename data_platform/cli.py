@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+import polars as pl
+
 from data_platform import settings
 
 
@@ -153,6 +155,29 @@ def cmd_curate(args: argparse.Namespace) -> int:
 PII_KEY_ENV = "DATA_PLATFORM_PII_KEY"
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from data_platform.governance import audit
+    from data_platform.lake.store import Lake
+
+    if not args.name:
+        for query in audit.load_queries().values():
+            print(query.usage())
+        return 0
+    try:
+        result = audit.run_audit(Lake(settings.lake_root()), args.name, audit.parse_params(args.param))
+    except audit.AuditError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.format == "csv":
+        print(result.write_csv(), end="")
+    elif args.format == "json":
+        print(result.write_json())
+    else:
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=80):
+            print(result)
+    return 0
+
+
 def cmd_pii(args: argparse.Namespace) -> int:
     from data_platform.governance.pii_file import pii_file
 
@@ -235,6 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pii.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     pii.set_defaults(run=cmd_pii)
+    audit = commands.add_parser("audit", help="run a named audit query from sql/audit.sql (none: list them)")
+    audit.add_argument(
+        "name", nargs="?", help="query name; leave out to list the queries and their parameters"
+    )
+    audit.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bound parameter")
+    audit.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    audit.set_defaults(run=cmd_audit)
     sources = commands.add_parser("sources", help="validate the source registry")
     sources.add_argument("registry", nargs="?", help="registry YAML (default: $DATA_PLATFORM_REGISTRY)")
     sources.set_defaults(run=cmd_sources)

@@ -20,3 +20,10 @@ where filename not like '%/.tmp-%';
 -- One view per release version, and release_latest for the newest.
 create or replace view release_{version} as
 select * from read_parquet({lake} || '/releases/{version}/records-*.parquet');
+
+-- name: release_all
+-- Every release's records with the version they belong to.
+create or replace view release_all as
+select * exclude (filename), regexp_extract(filename, '/releases/(v[0-9]+)/', 1) as version
+from read_parquet({lake} || '/releases/v*/records-*.parquet', union_by_name = true, filename = true)
+where filename not like '%/.tmp-%';

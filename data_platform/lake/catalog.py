@@ -53,6 +53,7 @@ def view_statements(lake: Lake) -> list[str]:
         statements.append(templates["release"].replace("{version}", version).replace("{lake}", lake_root))
     if versions:
         statements.append(f"create or replace view release_latest as select * from release_{versions[-1]};")
+        statements.append(templates["release_all"].replace("{lake}", lake_root))
     return statements
 
 

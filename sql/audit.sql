@@ -1,0 +1,45 @@
+-- Audit queries: `data-platform audit` lists them, `data-platform audit NAME --param key=value`
+-- runs one. Each query starts with `-- name:`, then `-- description:` and one `-- param:` line
+-- per parameter (`name type [optional]: meaning`). Parameters are bound by DuckDB ($name),
+-- never formatted into the SQL text. The views come from sql/views.sql.
+
+-- name: record_lineage
+-- description: Every place a record has been: raw (file and line delivered), cleaned, annotated,
+-- description: quarantine (tier, reason, detail) and each release that contains it.
+-- param: record_id string: the record's id (32 hex characters)
+select 'raw' as step, batch_id, origin_file, origin_line, null as reason, null as detail
+from raw_records where record_id = $record_id
+union all
+select 'cleaned', batch_id, origin_file, origin_line, null, null
+from cleaned_records where record_id = $record_id
+union all
+select 'annotated', batch_id, origin_file, origin_line, null, null
+from annotated_records where record_id = $record_id
+union all
+select 'quarantine:' || tier, batch_id, origin_file, origin_line, reason, detail
+from quarantine where record_id = $record_id
+union all
+select 'release:' || version, batch_id, origin_file, origin_line, null, null
+from release_all where record_id = $record_id
+order by step;
+
+-- name: release_composition
+-- description: Records of one release by source, licence, consent and language.
+-- param: version string: release version, e.g. v1
+select source_id, licence, consent, lang, count(*) as records
+from release_all where version = $version
+group by all order by records desc, source_id, licence, consent, lang;
+
+-- name: quarantine_reasons
+-- description: Why records left each tier, per batch; all batches unless one is given.
+-- param: batch_id string optional: limit to this batch
+select tier, batch_id, reason, count(*) as records
+from quarantine where $batch_id is null or batch_id = $batch_id
+group by all order by tier, batch_id, records desc, reason;
+
+-- name: source_in_releases
+-- description: How many records of one source each release holds.
+-- param: source_id string: registry id of the source
+select version, count(*) as records
+from release_all where source_id = $source_id
+group by version order by version;
