@@ -6,11 +6,15 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from data_platform import settings
+
+# Key for PII pseudonyms: read from the environment, never written anywhere.
+PII_KEY_ENV = "DATA_PLATFORM_PII_KEY"
 
 
 def _summary(home: Path, version: str) -> str:
@@ -122,6 +126,20 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_on_file(args: argparse.Namespace, work: Callable[[Path, Path], dict]) -> dict | None:
+    """Run a one-file command on ``args.input`` into ``args.output_dir``; None (after saying
+    why on stderr) when the input is missing or cannot be read."""
+    source = Path(args.input)
+    if not source.is_file():
+        print(f"{source}: no such file", file=sys.stderr)
+        return None
+    try:
+        return work(source, Path(args.output_dir))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def cmd_curate(args: argparse.Namespace) -> int:
     from data_platform.curation.cleaning import CleaningRules
     from data_platform.curation.curate import curate_file
@@ -129,30 +147,24 @@ def cmd_curate(args: argparse.Namespace) -> int:
     from data_platform.curation.near_dedup import NearDupRules
     from data_platform.curation.quality import QUALITY_PROFILES
 
-    source = Path(args.input)
-    if not source.is_file():
-        print(f"{source}: no such file", file=sys.stderr)
-        return 2
     quality = QUALITY_PROFILES[args.quality].for_language(args.language)
     near_dup = NearDupRules(params=MinHashParams(exact_jaccard=args.exact_jaccard), threshold=args.threshold)
     rules = CleaningRules(min_chars=args.min_chars, near_dup=near_dup, quality=quality)
-    try:
-        summary = curate_file(
+    summary = _run_on_file(
+        args,
+        lambda source, output: curate_file(
             source,
-            Path(args.output_dir),
+            output,
             rules=rules,
             id_field=args.id_field,
             text_field=args.text_field,
             progress=not args.no_progress,
-        )
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+        ),
+    )
+    if summary is None:
         return 2
     print(json.dumps(summary, indent=2, sort_keys=True))
     return 0
-
-
-PII_KEY_ENV = "DATA_PLATFORM_PII_KEY"
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -181,23 +193,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_pii(args: argparse.Namespace) -> int:
     from data_platform.governance.pii_file import pii_file
 
-    source = Path(args.input)
-    if not source.is_file():
-        print(f"{source}: no such file", file=sys.stderr)
-        return 2
     key = os.environ.get(PII_KEY_ENV, "").encode() or None
-    try:
-        summary = pii_file(
+    summary = _run_on_file(
+        args,
+        lambda source, output: pii_file(
             source,
-            Path(args.output_dir),
+            output,
             id_field=args.id_field,
             text_field=args.text_field,
             mode=args.mode,
             key=key,
             progress=not args.no_progress,
-        )
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+        ),
+    )
+    if summary is None:
         return 2
     for problem in summary["unreadable"]:
         print(problem, file=sys.stderr)

@@ -34,6 +34,20 @@ from data_platform.sources.registry import FieldMap, adhoc_source
 DUPLICATE_REASONS = ("exact_duplicate", "near_duplicate")
 
 
+def one_file_drop(path: Path, command: str, id_field: str, text_field: str, min_chars: int) -> Drop:
+    """A file given on the command line as a drop of an unregistered source (the raw tier's
+    readers, so bad lines are reported with file, line and field)."""
+    source = adhoc_source(
+        command,
+        input_format(path),
+        path.parent,
+        fields=FieldMap(id=id_field, text=text_field),
+        min_chars=min_chars,
+        max_record_bytes=64 << 20,
+    )
+    return Drop(source, path, f"{command}:{path.name}", datetime.fromtimestamp(0, UTC))
+
+
 def input_format(path: Path) -> str:
     if path.name.endswith(".jsonl.gz"):
         return "jsonl.gz"
@@ -53,15 +67,7 @@ def curate_file(
 ) -> dict[str, Any]:
     """Clean ``source_path`` into ``output_dir``; return the summary that is also written."""
     started = time.perf_counter()
-    source = adhoc_source(
-        "curate",
-        input_format(source_path),
-        source_path.parent,
-        fields=FieldMap(id=id_field, text=text_field),
-        min_chars=rules.min_chars,
-        max_record_bytes=64 << 20,
-    )
-    drop = Drop(source, source_path, f"curate:{source_path.name}", datetime.fromtimestamp(0, UTC))
+    drop = one_file_drop(source_path, "curate", id_field, text_field, rules.min_chars)
     output_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="curate-", dir=output_dir))
     try:

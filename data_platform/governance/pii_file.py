@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 from tqdm import tqdm
 
-from data_platform.curation.curate import input_format
+from data_platform.curation.curate import one_file_drop
 from data_platform.governance.pii import FINDINGS_SCHEMA, detect, redact
-from data_platform.sources.readers import Drop, ReadStats, read_drop
-from data_platform.sources.registry import FieldMap, adhoc_source
+from data_platform.sources.readers import ReadStats, read_drop
 
 
 def pii_file(
@@ -41,15 +39,7 @@ def pii_file(
 ) -> dict[str, Any]:
     """Detect and redact PII in ``source_path``; return the summary (also written)."""
     started = time.perf_counter()
-    source = adhoc_source(
-        "pii",
-        input_format(source_path),
-        source_path.parent,
-        fields=FieldMap(id=id_field, text=text_field),
-        min_chars=0,
-        max_record_bytes=64 << 20,
-    )
-    drop = Drop(source, source_path, f"pii:{source_path.name}", datetime.fromtimestamp(0, UTC))
+    drop = one_file_drop(source_path, "pii", id_field, text_field, min_chars=0)
     output_dir.mkdir(parents=True, exist_ok=True)
     stats, findings, rejects = ReadStats(), [], []
     bar = tqdm(desc="pii", unit="B", unit_scale=True, disable=not progress)
