@@ -46,6 +46,12 @@ def test_generated_corpus_recall_and_precision_per_type() -> None:
         ("version 1.2.3 of 2024, room 12, call at 10:30", []),
         ("Call +44 20 7946 0958 today", [("PHONE_NUMBER", "+44 20 7946 0958")]),
         ("she lives at 7943 2027 Prospect Street", []),
+        (
+            "Desk: 020 7946 0958\nFax: 2025550143",
+            [("PHONE_NUMBER", "020 7946 0958"), ("PHONE_NUMBER", "2025550143")],
+        ),
+        ("My driver's license number is 6940579", []),
+        ("Our offices are located at 6556 106 Rue Lepic", []),
         ("key AKIAIOSFODNN7EXAMPLE here", [("SECRET", "AKIAIOSFODNN7EXAMPLE")]),
         ("digest 9fceb02d0ae598e95dc970b74767f19372d61af8 only", []),
         ("My name is Ana Lima.", [("PERSON", "Ana Lima")]),

@@ -81,7 +81,10 @@ IBAN_LENGTHS = {
     "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SE": 24, "SI": 19,
     "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
 }  # fmt: skip
-PHONE_CUES = r"(?i)phone|tel|mobile|cell|fax|call|contact|number|reach|text|whatsapp|dial|\bph\b"
+PHONE_CUES = (
+    r"(?i)phone|tel|mobile|cell|fax|call|contact|reach|text|whatsapp|dial|\bph\b|office|desk|"
+    r"home|work|landline|hotline|sms|message|answer"
+)
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "AU", "IN", "BR", "CA", "MX", "JP")
 FINDINGS_SCHEMA = {
     "row": pl.Int64,
@@ -208,8 +211,8 @@ def _ipv6_ok(found: pl.DataFrame) -> pl.Series:
 def _phone_ok(found: pl.DataFrame) -> pl.Series:
     """7 to 15 digits, not shaped like a date, a US SSN or a dotted quad; one or two digit
     groups without ``+`` or a bracketed area code (house numbers, postcodes) only after a phone
-    word; then possible in the numbering plan of its country (``+``/``00``) or of one of
-    ``PHONE_REGIONS``
+    word and not before a capitalised word; then possible in the numbering plan of its country
+    (``+``/``00``) or of one of ``PHONE_REGIONS``
     (libphonenumber's metadata)."""
     values = found["value"]
     digits = values.str.count_matches("[0-9]")
@@ -217,7 +220,8 @@ def _phone_ok(found: pl.DataFrame) -> pl.Series:
         r"^[0-9]{4}-[0-9]{2}-[0-9]{2}|^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}$|^[0-9]{3}-[0-9]{2}-[0-9]{4}$|^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$"
     )
     bare = (values.str.count_matches("[0-9]+") <= 2) & ~values.str.contains(r"^[+(]|^00")
-    cued = found["before"].str.contains(PHONE_CUES)
+    # a street name after it makes a cued bare number an address ("offices at 6556 106 Rue ...")
+    cued = found["before"].str.contains(PHONE_CUES) & ~found["after"].str.contains(r"^ \p{Lu}")
     shaped = digits.is_between(7, 15) & ~other_shape & (~bare | cued)
 
     def plausible(value: str) -> bool:
@@ -283,7 +287,7 @@ PHONE_START = r"(?:\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?|\([0-9]{1,4}\)[ .
 PHONE = (
     PHONE_START + r"[0-9]{1,8}(?:[ .-][0-9]{1,8}){1,5}"
     r"(?:\s?(?:x|ext\.?)\s?[0-9]{1,5})?(?-u:\b)"
-    r"|\+[0-9]{7,15}" + B
+    r"|\+?(?-u:\b)[0-9]{7,15}" + B
 )
 NAME_AFTER_CUE = rf"((?i:{B}(?:{NAME_CUES}){B})[,:!]?[ \t]*\n?[ \t]*)({NAME})"
 FULL_NAME_AFTER_THIS_IS = rf"((?i:{B}this is{B})[ \t]+)({FULL_NAME})"
