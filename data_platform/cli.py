@@ -77,8 +77,9 @@ def cmd_release(args: argparse.Namespace) -> int:
     instance = dg.DagsterInstance.get()
     if not instance.has_dynamic_partition("releases", version):
         instance.add_dynamic_partitions("releases", [version])
+    run_config = {"ops": {"released_dataset": {"config": {"licence_profile": args.profile}}}}
     result = defs.resolve_job_def("release_job").execute_in_process(
-        instance=instance, partition_key=version, raise_on_error=False
+        instance=instance, partition_key=version, raise_on_error=False, run_config=run_config
     )
     print(f"release {version}: {'done' if result.success else 'FAILED (see the run in the UI)'}")
     return 0 if result.success else 1
@@ -222,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo)
     release = commands.add_parser("release", help="cut a release from every gated annotated batch")
     release.add_argument("--version", help="version to cut (default: the next vN)")
+    release.add_argument(
+        "--profile", choices=("commercial", "research"), default="research", help="licence profile"
+    )
     release.set_defaults(run=cmd_release)
     review = commands.add_parser("review", help="judge sampled cleaning decisions; precision per rule")
     review.add_argument(

@@ -19,6 +19,7 @@ import polars as pl
 
 from data_platform.curation.hashing import sha256_column
 from data_platform.errors import ReleaseExistsError
+from data_platform.governance import licences
 from data_platform.lake.atomic import canonical_json, staged_folder
 from data_platform.lake.store import PARQUET_OPTIONS, Lake
 
@@ -95,9 +96,14 @@ def content_hash(sorted_record_hashes: pl.Series) -> str:
     return digest.hexdigest()
 
 
-def cut_release(lake: Lake, version: str, *, created_at: str, code_version: str) -> Release:
+def cut_release(
+    lake: Lake, version: str, *, created_at: str, code_version: str, licence_profile: str = "research"
+) -> Release:
     """Build release ``version``, or return it unchanged if it already exists (releases are
-    immutable). Raise ReleaseExistsError if the folder exists without a manifest."""
+    immutable). Raise ReleaseExistsError if the folder exists without a manifest. Records whose
+    licence the profile refuses (governance/licences.py) stay out, counted in the manifest;
+    ATTRIBUTION.md credits the sources whose licences require it."""
+    policy = licences.profile(licence_profile)
     if not VERSION_PATTERN.match(version):
         raise ValueError(f"release version {version!r} must look like v1, v2, ...")
     folder = release_root(lake) / version
@@ -107,6 +113,9 @@ def cut_release(lake: Lake, version: str, *, created_at: str, code_version: str)
         raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
     included, excluded = _gated_batches(lake)
     records, superseded = _release_records(lake, included)
+    refused = licences.licence_refusals(records["licence"], policy)
+    refused_by_licence = _counts(records.filter(refused.is_not_null()), "licence")
+    records = records.filter(refused.is_null())
     parents = [v for v in list_releases(lake) if _number(v) < _number(version)]
     manifest = _manifest(
         lake,
@@ -119,7 +128,12 @@ def cut_release(lake: Lake, version: str, *, created_at: str, code_version: str)
         excluded,
         superseded,
     )
+    manifest["licence_profile"] = {"name": policy.name, "description": policy.description}
+    manifest["refused_by_licence"] = refused_by_licence
     with staged_folder(folder) as staging:
+        (staging / "ATTRIBUTION.md").write_text(
+            licences.attribution_markdown(records, version, policy), encoding="utf-8"
+        )
         for part, start in enumerate(range(0, max(records.height, 1), PART_ROWS)):
             records.slice(start, PART_ROWS).write_parquet(
                 staging / f"records-{part:05d}.parquet", **PARQUET_OPTIONS

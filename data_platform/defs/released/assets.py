@@ -28,6 +28,12 @@ RELEASE_SCHEMA = {
 }
 
 
+class ReleaseConfig(dg.Config):
+    """Which licence profile (governance/licences.py: commercial, research) the release obeys."""
+
+    licence_profile: str = "research"
+
+
 @dg.asset(
     partitions_def=release_partitions,
     deps=[dg.AssetDep(annotated_records, partition_mapping=dg.AllPartitionMapping())],
@@ -52,10 +58,13 @@ RELEASE_SCHEMA = {
         ),
     },
 )
-def released_dataset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+def released_dataset(
+    context: dg.AssetExecutionContext, lake: LakeResource, config: ReleaseConfig
+) -> dg.MaterializeResult:
     """A frozen dataset version: every annotated record from batches whose annotated gate passed,
-    sorted by record id, with a manifest (parent version, code version, counts per source,
-    language and kind, licences, included and excluded batches, content hash) and a DuckDB view
+    sorted by record id, whose licence the chosen profile admits, with a manifest (parent version,
+    code version, licence profile, counts per source, language and kind, licences, records
+    refused by licence, included and excluded batches, content hash), ATTRIBUTION.md and a DuckDB view
     ``release_<version>`` in the lake catalog. Versions are immutable: re-running one is a no-op.
     """
     store = lake.lake()
@@ -64,6 +73,7 @@ def released_dataset(context: dg.AssetExecutionContext, lake: LakeResource) -> d
         context.partition_key,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         code_version=settings.code_version(),
+        licence_profile=config.licence_profile,
     )
     catalog = refresh_catalog(store)
     manifest = release.manifest
@@ -78,6 +88,8 @@ def released_dataset(context: dg.AssetExecutionContext, lake: LakeResource) -> d
             "content_sha256": manifest["content_sha256"] or "",
             "manifest": dg.MetadataValue.json(manifest),
             "excluded_batches": dg.MetadataValue.json(manifest["excluded_batches"]),
+            "licence_profile": manifest["licence_profile"]["name"],
+            "refused_by_licence": dg.MetadataValue.json(manifest["refused_by_licence"]),
             "duckdb_catalog": dg.MetadataValue.path(str(catalog)),
             "duckdb_view": f"release_{release.version}",
         }
@@ -89,7 +101,7 @@ def released_dataset(context: dg.AssetExecutionContext, lake: LakeResource) -> d
     blocking=True,
     partitions_def=release_partitions,
     description="GX suites on the release files: unique ids, hashes, value sets, and "
-    "records in (included annotated partitions) = released + superseded.",
+    "records in (included annotated partitions) = released + superseded + refused by licence.",
 )
 def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
     store = lake.lake()
@@ -130,7 +142,11 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
                     pd.DataFrame(
                         {
                             "records_in": [records_in],
-                            "records_accounted": [released + manifest["superseded_records"]],
+                            "records_accounted": [
+                                released
+                                + manifest["superseded_records"]
+                                + sum(manifest["refused_by_licence"].values())
+                            ],
                         }
                     )
                 ],
