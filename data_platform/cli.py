@@ -215,6 +215,46 @@ def cmd_pii(args: argparse.Namespace) -> int:
     return 2 if summary["unreadable"] else 0
 
 
+def cmd_takedown(args: argparse.Namespace) -> int:
+    from data_platform.governance.impact import takedown_report
+    from data_platform.governance.takedown import Scope, file_takedown
+    from data_platform.lake.store import Lake
+
+    lake = Lake(settings.lake_root())
+    field, _, value = (args.field or "").partition("=")
+    text = Path(args.text_file).read_text(encoding="utf-8") if args.text_file else args.text
+    scope = Scope(tuple(args.record_id), args.source, field or None, value if field else None, text)
+    try:
+        entry = file_takedown(lake, scope, reason=args.reason)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(json.dumps(takedown_report(lake, entry["request_id"]), indent=2, sort_keys=True))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from data_platform.governance import models
+    from data_platform.lake.store import Lake
+
+    lake = Lake(settings.lake_root())
+    if args.action == "register":
+        missing = [flag for flag in ("name", "version", "release") if not getattr(args, flag)]
+        if missing:
+            print(f"models register needs --{', --'.join(missing)}", file=sys.stderr)
+            return 2
+        try:
+            entry = models.register_model(lake, args.name, args.version, args.release, args.notes)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(json.dumps(entry, sort_keys=True))
+        return 0
+    for entry in models.models(lake, release=args.release, name=args.name):
+        print(json.dumps(entry, sort_keys=True))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="data-platform", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -280,6 +320,22 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bound parameter")
     audit.add_argument("--format", choices=("table", "csv", "json"), default="table")
     audit.set_defaults(run=cmd_audit)
+    takedown = commands.add_parser("takedown", help="record a takedown request; report what it touched")
+    scope = takedown.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--record-id", action="append", default=[], help="a record id (repeatable)")
+    scope.add_argument("--source", help="every record of this source")
+    scope.add_argument("--field", metavar="KEY=VALUE", help="records delivered with this field value")
+    scope.add_argument("--text", help="this text and its near-duplicate copies")
+    scope.add_argument("--text-file", help="the text to take down, from a file")
+    takedown.add_argument("--reason", default="", help="why (kept in the ledger)")
+    takedown.set_defaults(run=cmd_takedown)
+    model_cmd = commands.add_parser("models", help="register which release trained a model, or list them")
+    model_cmd.add_argument("action", choices=("register", "list"))
+    model_cmd.add_argument("--name", help="model name")
+    model_cmd.add_argument("--version", help="model version (register)")
+    model_cmd.add_argument("--release", help="release version it was trained on (register; filter for list)")
+    model_cmd.add_argument("--notes", default="", help="free text kept with the entry")
+    model_cmd.set_defaults(run=cmd_models)
     sources = commands.add_parser("sources", help="validate the source registry")
     sources.add_argument("registry", nargs="?", help="registry YAML (default: $DATA_PLATFORM_REGISTRY)")
     sources.set_defaults(run=cmd_sources)

@@ -19,7 +19,7 @@ import polars as pl
 
 from data_platform.curation.hashing import sha256_column
 from data_platform.errors import ReleaseExistsError
-from data_platform.governance import licences
+from data_platform.governance import licences, takedown
 from data_platform.lake.atomic import canonical_json, staged_folder
 from data_platform.lake.store import PARQUET_OPTIONS, Lake
 
@@ -102,7 +102,8 @@ def cut_release(
     """Build release ``version``, or return it unchanged if it already exists (releases are
     immutable). Raise ReleaseExistsError if the folder exists without a manifest. Records whose
     licence the profile refuses (governance/licences.py) stay out, counted in the manifest;
-    ATTRIBUTION.md credits the sources whose licences require it."""
+    ATTRIBUTION.md credits the sources whose licences require it. Records any takedown request
+    in the ledger reaches stay out too, counted per request."""
     policy = licences.profile(licence_profile)
     if not VERSION_PATTERN.match(version):
         raise ValueError(f"release version {version!r} must look like v1, v2, ...")
@@ -116,6 +117,11 @@ def cut_release(
     refused = licences.licence_refusals(records["licence"], policy)
     refused_by_licence = _counts(records.filter(refused.is_not_null()), "licence")
     records = records.filter(refused.is_null())
+    request = takedown.matching_requests(records, takedown.takedowns(lake))
+    taken_down = _counts(
+        records.with_columns(request=request).filter(pl.col("request").is_not_null()), "request"
+    )
+    records = records.filter(request.is_null()).select(RELEASE_COLUMNS)
     parents = [v for v in list_releases(lake) if _number(v) < _number(version)]
     manifest = _manifest(
         lake,
@@ -130,6 +136,7 @@ def cut_release(
     )
     manifest["licence_profile"] = {"name": policy.name, "description": policy.description}
     manifest["refused_by_licence"] = refused_by_licence
+    manifest["taken_down"] = taken_down
     with staged_folder(folder) as staging:
         (staging / "ATTRIBUTION.md").write_text(
             licences.attribution_markdown(records, version, policy), encoding="utf-8"
@@ -163,7 +170,7 @@ def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]
     """Union of the batches; a record id delivered again in a later batch supersedes the
     earlier copy (sources re-deliver corrected records under the same key)."""
     if not batches:
-        empty = pl.DataFrame(schema={c: pl.String for c in RELEASE_COLUMNS})
+        empty = pl.DataFrame(schema={c: pl.String for c in [*RELEASE_COLUMNS, "meta"]})
         return empty, 0
     sequences = lake.batch_sequences()
     frame = pl.concat(
@@ -174,7 +181,7 @@ def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]
         "record_id", keep="first", maintain_order=True
     )
     latest = latest.with_columns(record_sha256=record_hashes(latest))
-    return latest.select(RELEASE_COLUMNS), frame.height - latest.height
+    return latest.select(*RELEASE_COLUMNS, "meta"), frame.height - latest.height
 
 
 def _counts(records: pl.DataFrame, column: str) -> dict[str, int]:

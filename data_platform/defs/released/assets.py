@@ -90,6 +90,7 @@ def released_dataset(
             "excluded_batches": dg.MetadataValue.json(manifest["excluded_batches"]),
             "licence_profile": manifest["licence_profile"]["name"],
             "refused_by_licence": dg.MetadataValue.json(manifest["refused_by_licence"]),
+            "taken_down": dg.MetadataValue.json(manifest["taken_down"]),
             "duckdb_catalog": dg.MetadataValue.path(str(catalog)),
             "duckdb_view": f"release_{release.version}",
         }
@@ -101,7 +102,8 @@ def released_dataset(
     blocking=True,
     partitions_def=release_partitions,
     description="GX suites on the release files: unique ids, hashes, value sets, and "
-    "records in (included annotated partitions) = released + superseded + refused by licence.",
+    "records in (included annotated partitions) = released + superseded + refused by licence "
+    "+ taken down.",
 )
 def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
     store = lake.lake()
@@ -146,6 +148,7 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
                                 released
                                 + manifest["superseded_records"]
                                 + sum(manifest["refused_by_licence"].values())
+                                + sum(manifest["taken_down"].values())
                             ],
                         }
                     )

@@ -1,0 +1,136 @@
+"""Takedown requests: an append-only ledger, and which records a request reaches.
+
+A request names one scope: record ids, a whole source, a field of the delivered record (an
+author or user id: ``meta`` holds the record as delivered), or a text whose exact and near
+copies must go. For a text the ledger keeps its normalised sha256 and its MinHash signature,
+never the text itself. Every release cut after a request leaves out what it reaches
+(lake/releases.py); ``governance/impact.py`` reports which earlier releases held it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from data_platform.curation.hashing import sha256_column
+from data_platform.curation.lsh import BandTable
+from data_platform.curation.minhash import MinHashParams, band_keys, shingle_tokens, signatures
+from data_platform.curation.normalize import clean_text_column
+from data_platform.curation.tokens import tokenize
+from data_platform.governance.ledgers import append_entry, read_entries
+from data_platform.lake.store import Lake
+from data_platform.sources.schema import content_text
+
+LEDGER = "takedowns"
+PARAMS = MinHashParams()
+NEAR_THRESHOLD = 0.8
+
+
+@dataclass(frozen=True)
+class Scope:
+    record_ids: tuple[str, ...] = ()
+    source_id: str | None = None
+    field: str | None = None
+    value: str | None = None
+    text: str | None = None
+
+    def check(self) -> None:
+        given = [
+            bool(self.record_ids),
+            self.source_id is not None,
+            self.field is not None,
+            self.text is not None,
+        ]
+        if sum(given) != 1:
+            raise ValueError(
+                "a takedown names exactly one scope: record ids, a source, a field=value or a text"
+            )
+        if self.field is not None and (not self.field.isidentifier() or self.value is None):
+            raise ValueError(
+                f"field scope needs a plain field name and a value, not {self.field!r}={self.value!r}"
+            )
+        if self.text is not None and not self.text.strip():
+            raise ValueError("a text takedown needs a non-empty text")
+
+
+def file_takedown(lake: Lake, scope: Scope, reason: str = "", received: str | None = None) -> dict[str, Any]:
+    """Append a request to the ledger; returns the entry (with its new request id)."""
+    scope.check()
+    entry: dict[str, Any] = {
+        "request_id": f"td-{uuid.uuid4().hex[:12]}",
+        "received": received or datetime.now(UTC).isoformat(timespec="seconds"),
+        "reason": reason,
+        "record_ids": list(scope.record_ids),
+        "source_id": scope.source_id,
+        "field": scope.field,
+        "value": scope.value,
+    }
+    if scope.text is not None:
+        text = pl.Series([scope.text])
+        entry["text_sha256"] = _normalised_hashes(text)[0]
+        entry["signature"] = _signatures(text)[0].tolist()
+    append_entry(lake, LEDGER, entry)
+    return entry
+
+
+def takedowns(lake: Lake) -> list[dict[str, Any]]:
+    return read_entries(lake, LEDGER)
+
+
+def matching_requests(records: pl.DataFrame, requests: list[dict[str, Any]]) -> pl.Series:
+    """Per record, the first request (in ledger order) that reaches it, or null. ``records``
+    needs record_id, source_id, text, turns and norm_sha256; ``meta`` for field scopes."""
+    hit = pl.Series("request_id", [None] * records.height, dtype=pl.String)
+    near = _near_text_matches(records, [r for r in requests if r.get("signature")])
+    for request in requests:
+        reached = _exact_reach(records, request)
+        if request.get("signature"):
+            reached = reached | (near == request["request_id"])
+        hit = hit.zip_with(hit.is_not_null() | ~reached, pl.Series([request["request_id"]] * records.height))
+    return hit
+
+
+def _exact_reach(records: pl.DataFrame, request: dict[str, Any]) -> pl.Series:
+    if request["record_ids"]:
+        return records["record_id"].is_in(request["record_ids"])
+    if request["source_id"] is not None:
+        return records["source_id"] == request["source_id"]
+    if request["field"] is not None:
+        values = records.select(pl.col("meta").str.json_path_match(f"$.{request['field']}"))
+        return (values.to_series() == request["value"]).fill_null(False)
+    return records["norm_sha256"] == request["text_sha256"]
+
+
+def _near_text_matches(records: pl.DataFrame, requests: list[dict[str, Any]]) -> pl.Series:
+    """Per record, a text request whose signature it shares a band with and agrees with on at
+    least NEAR_THRESHOLD of the permutations (estimated Jaccard), or null."""
+    found = pl.Series("request_id", [None] * records.height, dtype=pl.String)
+    if not requests or records.height == 0:
+        return found
+    taken = np.array([r["signature"] for r in requests], dtype=np.uint32)
+    table = BandTable(PARAMS.bands)
+    table.add(band_keys(taken, PARAMS), np.ones(len(requests), dtype=bool))
+    mine = _signatures(records.select(content_text()).to_series())
+    live = ~(mine == np.uint32(0xFFFFFFFF)).all(axis=1)
+    rows, others = table.pairs(band_keys(mine, PARAMS), live)
+    similar = (mine[rows] == taken[others]).mean(axis=1) >= NEAR_THRESHOLD
+    ids = np.array([r["request_id"] for r in requests], dtype=object)
+    values = found.to_list()
+    for row, other in zip(rows[similar], others[similar], strict=True):
+        values[row] = values[row] or ids[other]
+    return pl.Series("request_id", values, dtype=pl.String)
+
+
+def _signatures(texts: pl.Series) -> np.ndarray:
+    return signatures(shingle_tokens(tokenize(texts), PARAMS.ngram), PARAMS)
+
+
+def _normalised_hashes(texts: pl.Series) -> list[str]:
+    """The cleaned tier's exact-duplicate key of a text record with this text."""
+    normalised = clean_text_column(texts.to_frame("text"), "text")["text"]
+    return sha256_column(normalised.fill_null("")).to_list()

@@ -1,0 +1,100 @@
+"""Takedowns reach every later release (exact and near copies), and the report names the earlier
+releases and the models trained on them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from data_platform import settings
+from data_platform.cli import main
+from data_platform.demo.runner import DemoOutcome
+from data_platform.governance.impact import takedown_report
+from data_platform.governance.models import models, register_model
+from data_platform.governance.takedown import Scope, file_takedown, takedowns
+from data_platform.lake.releases import cut_release, next_version
+from data_platform.lake.store import Lake
+from data_platform.sources.schema import content_text
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def lake(demo: DemoOutcome, tmp_path: Path) -> Lake:
+    copy = Lake(tmp_path / "home" / "lake")
+    shutil.copytree(demo.lake.root, copy.root)
+    return copy
+
+
+def released(lake: Lake, version: str) -> pl.DataFrame:
+    return pl.read_parquet(lake.root / "releases" / version / "records-*.parquet")
+
+
+def test_a_text_takedown_removes_exact_and_near_copies_from_the_next_release(
+    lake: Lake, demo: DemoOutcome
+) -> None:
+    before = released(lake, demo.release).with_columns(content=content_text())
+    conversation = before.filter(pl.col("kind") == "conversation").row(0, named=True)
+    words = conversation["content"].split(" ")
+    words[len(words) // 2] = "zebra"  # one word changed: a near copy, not an exact one
+    short = before.filter((pl.col("kind") == "text") & (pl.col("content").str.len_chars() > 20)).row(
+        0, named=True
+    )
+    register_model(lake, "intent-clf", "1.0", demo.release)
+
+    near = file_takedown(lake, Scope(text=" ".join(words)), reason="user request")
+    exact = file_takedown(lake, Scope(text=short["content"]))
+    report = takedown_report(lake, near["request_id"])
+
+    assert all(conversation["content"] not in json.dumps(entry) for entry in takedowns(lake))  # no text kept
+    held = {entry["release"]: entry for entry in report["releases"]}
+    assert conversation["record_id"] in held[demo.release]["record_ids"]
+    assert held[demo.release]["models"] == ["intent-clf 1.0"]
+
+    version = next_version(lake)
+    release = cut_release(lake, version, created_at="2030-01-01T00:00:00+00:00", code_version="t")
+    after = released(lake, version)
+    assert conversation["record_id"] not in set(after["record_id"])
+    assert short["record_id"] not in set(after["record_id"])
+    assert release.manifest["taken_down"][near["request_id"]] >= 1
+    assert release.manifest["taken_down"][exact["request_id"]] >= 1
+    assert after.height + sum(release.manifest["taken_down"].values()) == before.height
+
+
+def test_record_source_and_field_scopes(lake: Lake, demo: DemoOutcome) -> None:
+    before = released(lake, demo.release)
+    one = before["record_id"][0]
+    file_takedown(lake, Scope(record_ids=(one,)))
+    file_takedown(lake, Scope(source_id="sgd_dialogues"))
+    release = cut_release(lake, next_version(lake), created_at="2030-01-01T00:00:00+00:00", code_version="t")
+    after = released(lake, release.version)
+    assert one not in set(after["record_id"]) and "sgd_dialogues" not in set(after["source_id"])
+    with pytest.raises(ValueError, match="exactly one scope"):
+        file_takedown(lake, Scope(record_ids=(one,), source_id="x"))
+    with pytest.raises(ValueError, match="field scope"):
+        file_takedown(lake, Scope(field="bad name", value="x"))
+
+
+def test_model_registry_both_directions(lake: Lake, demo: DemoOutcome) -> None:
+    register_model(lake, "tone", "2", demo.release, notes="first run")
+    assert [m["version"] for m in models(lake, release=demo.release, name="tone")] == ["2"]
+    with pytest.raises(ValueError, match="does not exist"):
+        register_model(lake, "tone", "3", "v999")
+    with pytest.raises(ValueError, match="registered already"):
+        register_model(lake, "tone", "2", demo.release)
+
+
+def test_takedown_and_models_cli(lake: Lake, demo: DemoOutcome, monkeypatch, capsys) -> None:
+    monkeypatch.setenv(settings.HOME_ENV, str(lake.root.parent))
+    assert main(["models", "register", "--name", "m", "--version", "1", "--release", demo.release]) == 0
+    assert main(["models", "register", "--name", "m"]) == 2
+    capsys.readouterr()
+    record = released(lake, demo.release).row(0, named=True)
+    assert main(["takedown", "--record-id", record["record_id"], "--reason", "gdpr"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["request"]["reason"] == "gdpr"
+    assert any("m 1" in entry["models"] for entry in report["releases"])
