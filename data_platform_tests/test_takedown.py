@@ -13,6 +13,7 @@ import pytest
 from data_platform import settings
 from data_platform.cli import main
 from data_platform.demo.runner import DemoOutcome
+from data_platform.governance.audit import run_audit
 from data_platform.governance.impact import takedown_report
 from data_platform.governance.models import models, register_model
 from data_platform.governance.takedown import Scope, file_takedown, takedowns
@@ -98,3 +99,7 @@ def test_takedown_and_models_cli(lake: Lake, demo: DemoOutcome, monkeypatch, cap
     report = json.loads(capsys.readouterr().out)
     assert report["request"]["reason"] == "gdpr"
     assert any("m 1" in entry["models"] for entry in report["releases"])
+    per_source = run_audit(lake, "models_per_source", {"source_id": record["source_id"]})
+    assert per_source.select("name", "version", "release").row(0) == ("m", "1", demo.release)
+    requests = run_audit(lake, "takedown_requests", {})
+    assert requests["request_id"].to_list() == [report["request"]["request_id"]]

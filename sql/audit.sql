@@ -43,3 +43,21 @@ group by all order by tier, batch_id, records desc, reason;
 select version, count(*) as records
 from release_all where source_id = $source_id
 group by version order by version;
+
+-- name: models_per_source
+-- description: Models trained on releases that hold records of one source, with how many.
+-- param: source_id string: registry id of the source
+select m.name, m.version, m.release, count(*) as records_of_source
+from models m join release_all r on r.version = m.release
+where r.source_id = $source_id
+group by all order by m.name, m.version;
+
+-- name: release_models
+-- description: Models registered as trained on one release.
+-- param: version string: release version, e.g. v1
+select name, version, registered_at, notes from models where release = $version order by name, version;
+
+-- name: takedown_requests
+-- description: Every takedown request in the ledger with its scope (texts by their sha256).
+select request_id, received, reason, len(record_ids) as record_ids, source_id, field, value, text_sha256
+from takedowns order by received, request_id;

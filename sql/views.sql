@@ -27,3 +27,18 @@ create or replace view release_all as
 select * exclude (filename), regexp_extract(filename, '/releases/(v[0-9]+)/', 1) as version
 from read_parquet({lake} || '/releases/v*/records-*.parquet', union_by_name = true, filename = true)
 where filename not like '%/.tmp-%';
+
+-- name: models
+-- The model registry (governance/models.py): which release trained which model.
+create or replace view models as
+select * from read_json({ledger}, format = 'newline_delimited', columns = {
+    name: 'VARCHAR', version: 'VARCHAR', release: 'VARCHAR', registered_at: 'VARCHAR', notes: 'VARCHAR'
+});
+
+-- name: takedowns
+-- The takedown ledger (governance/takedown.py); a text scope shows as its normalised sha256.
+create or replace view takedowns as
+select * from read_json({ledger}, format = 'newline_delimited', columns = {
+    request_id: 'VARCHAR', received: 'VARCHAR', reason: 'VARCHAR', record_ids: 'VARCHAR[]',
+    source_id: 'VARCHAR', field: 'VARCHAR', value: 'VARCHAR', text_sha256: 'VARCHAR'
+});

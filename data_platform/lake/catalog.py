@@ -54,6 +54,10 @@ def view_statements(lake: Lake) -> list[str]:
     if versions:
         statements.append(f"create or replace view release_latest as select * from release_{versions[-1]};")
         statements.append(templates["release_all"].replace("{lake}", lake_root))
+    for ledger in ("models", "takedowns"):  # governance/ledgers.py
+        path = lake.root / "_governance" / f"{ledger}.jsonl"
+        if path.exists():
+            statements.append(templates[ledger].replace("{ledger}", sql_literal(str(path))))
     return statements
 
 
