@@ -54,9 +54,14 @@ def _summary(home: Path, version: str) -> str:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from data_platform.demo.runner import run_demo
+    from data_platform.errors import DataPlatformError
 
     home = Path(args.home).resolve()
-    outcome = run_demo(home)
+    try:
+        outcome = run_demo(home)
+    except DataPlatformError as exc:
+        print(f"demo failed: {exc}", file=sys.stderr)
+        return 1
     print(_summary(home, outcome.release))
     print(
         "\nOpen the UI on this instance:\n"

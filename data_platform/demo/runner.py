@@ -20,6 +20,7 @@ from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.partitions import batch_partitions, release_partitions
 from data_platform.defs.resources import resources_for
 from data_platform.demo.generator import generate_demo
+from data_platform.errors import DataPlatformError
 from data_platform.lake.releases import next_version
 from data_platform.lake.store import Lake
 
@@ -86,9 +87,11 @@ def run_outcome(result: dg.ExecuteInProcessResult) -> str:
 def cut_next_release(defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake) -> str:
     version = next_version(lake)
     instance.add_dynamic_partitions(release_partitions.name, [version])
-    defs.resolve_job_def("release_job").execute_in_process(
+    result = defs.resolve_job_def("release_job").execute_in_process(
         instance=instance, partition_key=version, raise_on_error=False, run_config=QUIET
     )
+    if not result.success:  # without this a broken release would pass for one that exists
+        raise DataPlatformError(f"release {version}: {run_outcome(result)}")
     return version
 
 
