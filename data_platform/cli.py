@@ -238,6 +238,19 @@ def cmd_takedown(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lineage(args: argparse.Namespace) -> int:
+    from data_platform.governance.lineage import describe, record_lineage
+    from data_platform.lake.store import Lake
+
+    try:
+        lineage = record_lineage(Lake(settings.lake_root()), args.record_id)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(json.dumps(lineage, indent=2, default=str) if args.json else describe(lineage))
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from data_platform.governance import models
     from data_platform.lake.store import Lake
@@ -334,6 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--text-file", help="the text to take down, from a file")
     takedown.add_argument("--reason", default="", help="why (kept in the ledger)")
     takedown.set_defaults(run=cmd_takedown)
+    lineage = commands.add_parser("lineage", help="where a record came from and what was done to it")
+    lineage.add_argument("record_id")
+    lineage.add_argument("--json", action="store_true", help="machine-readable output")
+    lineage.set_defaults(run=cmd_lineage)
     model_cmd = commands.add_parser("models", help="register which release trained a model, or list them")
     model_cmd.add_argument("action", choices=("register", "list"))
     model_cmd.add_argument("--name", help="model name")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from pathlib import Path
@@ -26,8 +27,10 @@ def registry_path() -> Path:
     return Path(os.environ.get(REGISTRY_ENV, platform_home() / "sources.yaml")).resolve()
 
 
+@functools.cache
 def code_version() -> str:
-    """Package version plus the git commit of the checkout, when there is one."""
+    """Package version plus the git commit of the checkout, when there is one (asked once per
+    process: every partition written records it)."""
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],
