@@ -1,5 +1,7 @@
 """The Dagster entry point: collects the definitions of every area and binds the resources."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from data_platform.defs.annotated.assets import annotated_gate, annotated_records
@@ -7,6 +9,7 @@ from data_platform.defs.cleaned.assets import cleaned_gate, cleaned_records
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.ingest.sensors import drop_sensor, freshness_schedule
 from data_platform.defs.jobs import ingest_job, registry_job, release_job
+from data_platform.defs.models.assets import model_specs
 from data_platform.defs.raw.assets import raw_gate, raw_records
 from data_platform.defs.released.assets import release_gate, released_dataset
 from data_platform.defs.released.sensors import release_sensor
@@ -14,14 +17,17 @@ from data_platform.defs.resources import default_resources
 
 
 def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:
-    """All definitions, bound to ``resources`` (default: the lake and registry from the env)."""
+    """All definitions, bound to ``resources`` (default: the lake and registry from the env);
+    registered models appear as assets downstream of the released dataset."""
+    resources = resources or default_resources()
+    models = model_specs(Path(resources["lake"].root))
     return dg.Definitions(
-        assets=[source_registry, raw_records, cleaned_records, annotated_records, released_dataset],
+        assets=[source_registry, raw_records, cleaned_records, annotated_records, released_dataset, *models],
         asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],
         jobs=[ingest_job, release_job, registry_job],
         sensors=[drop_sensor, release_sensor],
         schedules=[freshness_schedule],
-        resources=resources or default_resources(),
+        resources=resources,
     )
 
 

@@ -103,3 +103,20 @@ def test_takedown_and_models_cli(lake: Lake, demo: DemoOutcome, monkeypatch, cap
     assert per_source.select("name", "version", "release").row(0) == ("m", "1", demo.release)
     requests = run_audit(lake, "takedown_requests", {})
     assert requests["request_id"].to_list() == [report["request"]["request_id"]]
+
+
+def test_a_registered_model_is_an_asset_downstream_of_the_released_dataset(
+    lake: Lake, demo: DemoOutcome
+) -> None:
+    from data_platform.definitions import build_definitions
+    from data_platform.defs.resources import resources_for
+
+    register_model(lake, "intent-clf", "1.0", demo.release)
+    register_model(lake, "intent-clf", "1.1", demo.release, notes="more epochs")
+    defs = build_definitions(resources_for(lake.root, lake.root.parent / "sources.yaml"))
+    specs = {spec.key.to_user_string(): spec for spec in defs.resolve_all_asset_specs()}
+    model = specs["models/intent-clf"]
+    assert [dep.asset_key.to_user_string() for dep in model.deps] == ["released_dataset"]
+    assert model.metadata["latest_version"] == "1.1"
+    assert model.metadata["trained_on_release"] == demo.release
+    assert [v["version"] for v in model.metadata["versions"].value] == ["1.0", "1.1"]
