@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from data_platform import settings
 from data_platform.annotation.labels import LanguagePolicy, annotate
 from data_platform.annotation.language import LanguageIdentifier
 from data_platform.lake.store import Lake, PartitionInfo
@@ -32,6 +31,5 @@ def annotate_partition(
         "source_id": source.id,
         "labelers": {"language": f"{identifier.name} {identifier.version}"},
         "language_policy": vars(policy),
-        "code_version": settings.code_version(),
     }
     return lake.write_partition("annotated", batch_id, chunks(), summary)

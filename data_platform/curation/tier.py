@@ -13,7 +13,6 @@ from dataclasses import asdict
 
 import polars as pl
 
-from data_platform import settings
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
 from data_platform.curation.earlier import EarlierBatches, unique_keys, write_contribution
 from data_platform.curation.near_dedup import (
@@ -64,7 +63,6 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
         "seq": seq,
         "source_id": raw_stats["source_id"],
         "rules": asdict(rules),
-        "code_version": settings.code_version(),
     }
     info = lake.write_partition("cleaned", batch_id, chunks(), summary)
     entries = pl.concat([pl.DataFrame(schema=index_schema(params)), *own_entries])

@@ -4,7 +4,7 @@ Layout under the lake root::
 
     <tier>/<batch_id>/records-00000.parquet ...   records that stay in the tier
     <tier>/<batch_id>/quarantine-00000.parquet ...  records that left it, with reason codes
-    <tier>/<batch_id>/_stats.json                  counters and a digest of the files above
+    <tier>/<batch_id>/_stats.json                  counters, a digest of the files above, code version
     _gates/<tier>/<batch_id>.json                  verdict of the tier's quality gate
     _state/batches/<batch_id>.json                 the batch's sequence number
     releases/<version>/                            frozen dataset versions
@@ -24,6 +24,7 @@ from typing import Any
 
 import polars as pl
 
+from data_platform import settings
 from data_platform.errors import GateNotPassedError
 from data_platform.lake.atomic import (
     TMP_PREFIX,
@@ -104,6 +105,7 @@ class Lake:
                 "quarantined_by_reason": dict(sorted(by_reason.items())),
                 "parts": part + 1,
                 "digest": digest,
+                "code_version": settings.code_version(),  # which code wrote it (record lineage)
             }
             (staging / "_stats.json").write_text(canonical_json(document), encoding="utf-8")
         return PartitionInfo(final, records, quarantined, digest, document)

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from data_platform import settings
 from data_platform.lake.store import Lake, PartitionInfo
 from data_platform.sources.readers import DEFAULT_CHUNK_ROWS, Drop, ReadStats, read_drop
 
@@ -15,12 +14,7 @@ def ingest_drop(lake: Lake, drop: Drop, *, chunk_rows: int = DEFAULT_CHUNK_ROWS)
     """Write the raw partition of ``drop``; records in = accepted + quarantined."""
     seq = lake.batch_sequence(drop.batch_id, drop.source.id, str(drop.path))
     stats = ReadStats()
-    summary: dict[str, object] = {
-        "seq": seq,
-        "source_id": drop.source.id,
-        "file": str(drop.path),
-        "code_version": settings.code_version(),
-    }
+    summary: dict[str, object] = {"seq": seq, "source_id": drop.source.id, "file": str(drop.path)}
 
     def chunks() -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
         for chunk in read_drop(drop, stats, chunk_rows=chunk_rows):
