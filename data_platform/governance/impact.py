@@ -17,11 +17,10 @@ def takedown_report(lake: Lake, request_id: str) -> dict[str, Any]:
     requests = [r for r in takedowns(lake) if r["request_id"] == request_id]
     if not requests:
         raise ValueError(f"no takedown request {request_id!r} in the ledger")
-    releases = []
+    releases, delivered = [], _delivered_fields(lake)
     for version in list_releases(lake):
-        records = _with_delivered_fields(
-            lake, pl.read_parquet(release_root(lake) / version / "records-*.parquet")
-        )
+        records = pl.read_parquet(release_root(lake) / version / "records-*.parquet")
+        records = records.join(delivered, on="record_id", how="left")
         reached = records.filter(matching_requests(records, requests).is_not_null())
         if reached.height:
             releases.append(
@@ -35,11 +34,11 @@ def takedown_report(lake: Lake, request_id: str) -> dict[str, Any]:
     return {"request": requests[0], "releases": releases}
 
 
-def _with_delivered_fields(lake: Lake, records: pl.DataFrame) -> pl.DataFrame:
-    """Releases do not carry the record as delivered (``meta``); field scopes need it, so it
-    comes back from the annotated tier by record id."""
+def _delivered_fields(lake: Lake) -> pl.DataFrame:
+    """Each record's ``meta`` (the record as delivered) from the annotated tier, read once:
+    releases do not carry it and field scopes need it."""
     batches = lake.partitions("annotated")
     if not batches:
-        return records.with_columns(meta=pl.lit(None, pl.String))
+        return pl.DataFrame(schema={"record_id": pl.String, "meta": pl.String})
     delivered = pl.concat([lake.scan_records("annotated", b).select("record_id", "meta") for b in batches])
-    return records.join(delivered.unique("record_id").collect(), on="record_id", how="left")
+    return delivered.unique("record_id").collect()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from data_platform.governance.ledgers import ledger_path
 from data_platform.lake.releases import list_releases
 from data_platform.lake.store import TIERS, Lake
 
@@ -54,8 +55,8 @@ def view_statements(lake: Lake) -> list[str]:
     if versions:
         statements.append(f"create or replace view release_latest as select * from release_{versions[-1]};")
         statements.append(templates["release_all"].replace("{lake}", lake_root))
-    for ledger in ("models", "takedowns"):  # governance/ledgers.py
-        path = lake.root / "_governance" / f"{ledger}.jsonl"
+    for ledger in ("models", "takedowns"):
+        path = ledger_path(lake, ledger)
         if path.exists():
             statements.append(templates[ledger].replace("{ledger}", sql_literal(str(path))))
     return statements
