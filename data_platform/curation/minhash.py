@@ -216,6 +216,11 @@ def _band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
+def has_words(signatures: np.ndarray) -> np.ndarray:
+    """Rows that can match at all: a text without words signs as all EMPTY."""
+    return ~(signatures == EMPTY).all(axis=1)
+
+
 def band_keys(signatures: np.ndarray, params: MinHashParams) -> np.ndarray:
     """A 64-bit key per (document, band): documents sharing any band key are candidates."""
     return _band_keys(signatures, params.bands, params.rows)

@@ -20,10 +20,10 @@ import polars as pl
 
 from data_platform.curation.lsh import BandTable
 from data_platform.curation.minhash import (
-    EMPTY,
     MinHashParams,
     band_keys,
     exact_jaccard,
+    has_words,
     shingle_sets,
     shingle_tokens,
     signatures,
@@ -82,14 +82,14 @@ class NearDupIndex:
             return
         matrix = entries["signature"].to_numpy()
         keys = band_keys(matrix, self.params)
-        self.table.add(keys, _has_words(matrix))
+        self.table.add(keys, has_words(matrix))
         self._keys.append(keys)
         self._matrices.append(matrix)
         self.records = pl.concat([self.records, entries])
 
     def live(self) -> np.ndarray:
         """Rows that can match at all (records without words never do)."""
-        return _has_words(self.matrix)
+        return has_words(self.matrix)
 
     def band_frame(self) -> pl.DataFrame:
         """One row per (row, band) of a row that can match: the row and its band key."""
@@ -102,10 +102,6 @@ class NearDupIndex:
     def near_candidates(self, own: NearDupIndex) -> pl.DataFrame:
         rows, others = self.table.pairs(own.keys, own.live())
         return _candidate_rows(self, rows, others)
-
-
-def _has_words(matrix: np.ndarray) -> np.ndarray:
-    return ~(matrix == EMPTY).all(axis=1)
 
 
 def _candidate_rows(index: NearDupIndex, rows: np.ndarray, others: np.ndarray) -> pl.DataFrame:

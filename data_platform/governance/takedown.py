@@ -19,7 +19,7 @@ import polars as pl
 
 from data_platform.curation.hashing import sha256_column
 from data_platform.curation.lsh import BandTable
-from data_platform.curation.minhash import MinHashParams, band_keys, shingle_tokens, signatures
+from data_platform.curation.minhash import MinHashParams, band_keys, has_words, shingle_tokens, signatures
 from data_platform.curation.normalize import clean_text_column
 from data_platform.curation.tokens import tokenize
 from data_platform.governance.ledgers import append_entry, read_entries
@@ -116,8 +116,7 @@ def _near_text_matches(records: pl.DataFrame, requests: list[dict[str, Any]]) ->
     table = BandTable(PARAMS.bands)
     table.add(band_keys(taken, PARAMS), np.ones(len(requests), dtype=bool))
     mine = _signatures(records.select(content_text()).to_series())
-    live = ~(mine == np.uint32(0xFFFFFFFF)).all(axis=1)
-    rows, others = table.pairs(band_keys(mine, PARAMS), live)
+    rows, others = table.pairs(band_keys(mine, PARAMS), has_words(mine))
     similar = (mine[rows] == taken[others]).mean(axis=1) >= NEAR_THRESHOLD
     ids = np.array([r["request_id"] for r in requests], dtype=object)
     values = found.to_list()
