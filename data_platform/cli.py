@@ -14,7 +14,6 @@ import polars as pl
 from data_platform import settings
 
 # Key for PII pseudonyms: read from the environment, never written anywhere.
-PII_KEY_ENV = "DATA_PLATFORM_PII_KEY"
 
 
 def _summary(home: Path, version: str) -> str:
@@ -45,10 +44,13 @@ def _summary(home: Path, version: str) -> str:
         lines += [f"  {b}: {why}" for b, why in sorted(manifest["excluded_batches"].items())]
     blocked = [b for b in lake.partitions("raw") if not lake.gate_passed("raw", b)]
     lines += [f"  {b}: raw gate failed, not promoted" for b in blocked]
+    pii = ", ".join(f"{kind} {n:,}" for kind, n in sorted(manifest["pii_findings"].items())) or "none"
+    lines.append(f"PII redacted in the release ({manifest['redaction']['policy']}s): {pii}")
     lines.append(
         f"release {version}: {manifest['record_count']:,} records, "
         f"content sha256 {manifest['content_sha256']}"
     )
+    lines.append(f"datasheet: {lake.root / 'releases' / version / 'DATASHEET.md'}")
     return "\n".join(lines)
 
 
@@ -82,12 +84,38 @@ def cmd_release(args: argparse.Namespace) -> int:
     instance = dg.DagsterInstance.get()
     if not instance.has_dynamic_partition("releases", version):
         instance.add_dynamic_partitions("releases", [version])
-    run_config = {"ops": {"released_dataset": {"config": {"licence_profile": args.profile}}}}
+    config = {"licence_profile": args.profile, "redaction": args.redaction, **_release_card(args.card)}
+    run_config = {"ops": {"released_dataset": {"config": config}}}
     result = defs.resolve_job_def("release_job").execute_in_process(
         instance=instance, partition_key=version, raise_on_error=False, run_config=run_config
     )
     print(f"release {version}: {'done' if result.success else 'FAILED (see the run in the UI)'}")
     return 0 if result.success else 1
+
+
+def _release_card(path: str | None) -> dict[str, str]:
+    """The datasheet card (governance/datasheet.py) from a YAML mapping of its fields."""
+    import yaml
+
+    from data_platform.errors import InputFileError
+    from data_platform.governance.datasheet import ReleaseCard
+
+    if path is None:
+        return {}
+    try:
+        card = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputFileError(path, None, "-", f"not a readable YAML file: {exc}") from exc
+    if not isinstance(card, dict):
+        raise InputFileError(
+            path, None, "-", "must be a mapping of " + ", ".join(ReleaseCard.__dataclass_fields__)
+        )
+    for field, value in card.items():
+        if field not in ReleaseCard.__dataclass_fields__:
+            raise InputFileError(path, None, str(field), "not a datasheet field")
+        if not isinstance(value, str):
+            raise InputFileError(path, None, str(field), "must be text")
+    return card
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -197,9 +225,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_pii(args: argparse.Namespace) -> int:
+    from data_platform.governance.pii import key_from_env
     from data_platform.governance.pii_file import pii_file
 
-    key = os.environ.get(PII_KEY_ENV, "").encode() or None
+    key = key_from_env()
     summary = _run_on_file(
         args,
         lambda source, output: pii_file(
@@ -221,7 +250,7 @@ def cmd_pii(args: argparse.Namespace) -> int:
 
 
 def cmd_takedown(args: argparse.Namespace) -> int:
-    from data_platform.governance.impact import takedown_report
+    from data_platform.governance.impact import record_impact, takedown_report
     from data_platform.governance.takedown import Scope, file_takedown
     from data_platform.lake.store import Lake
 
@@ -234,7 +263,9 @@ def cmd_takedown(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    print(json.dumps(takedown_report(lake, entry["request_id"]), indent=2, sort_keys=True))
+    report = takedown_report(lake, entry["request_id"])
+    record_impact(lake, report, computed_at=entry["received"])
+    print(json.dumps(report, indent=2, sort_keys=True))
     return 0
 
 
@@ -284,6 +315,17 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument(
         "--profile", choices=("commercial", "research"), default="research", help="licence profile"
     )
+    release.add_argument(
+        "--redaction",
+        choices=("placeholder", "pseudonym"),
+        default="placeholder",
+        help="PII as [TYPE] placeholders, or the cleaned tier's keyed pseudonyms [TYPE:hmac]",
+    )
+    release.add_argument(
+        "--card",
+        metavar="YAML",
+        help="datasheet text: purpose, intended_uses, out_of_scope_uses, maintainer, contact, update_policy",
+    )
     release.set_defaults(run=cmd_release)
     review = commands.add_parser("review", help="judge sampled cleaning decisions; precision per rule")
     review.add_argument(
@@ -327,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--mode",
         choices=("placeholder", "pseudonym"),
         default="placeholder",
-        help=f"[TYPE] placeholders, or keyed pseudonyms [TYPE:hmac] (key from ${PII_KEY_ENV})",
+        help="[TYPE] placeholders, or keyed pseudonyms [TYPE:hmac] (key from $DATA_PLATFORM_PII_KEY)",
     )
     pii.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     pii.set_defaults(run=cmd_pii)

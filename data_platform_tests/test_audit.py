@@ -11,6 +11,7 @@ from data_platform import settings
 from data_platform.cli import main
 from data_platform.demo.runner import DemoOutcome
 from data_platform.governance.audit import AuditError, load_queries, parse_params, run_audit
+from data_platform.lake.releases import read_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +47,14 @@ def test_release_composition_adds_up_to_the_release(demo: DemoOutcome) -> None:
     released = pl.read_parquet(demo.lake.root / "releases" / demo.release / "records-*.parquet")
     assert composition["records"].sum() == released.height
     assert set(composition["licence"]) == set(released["licence"])
+
+
+def test_pii_per_release_counts_what_the_manifest_counts(demo: DemoOutcome) -> None:
+    counts = run_audit(demo.lake, "pii_per_release", {"version": demo.release})
+    manifest = read_manifest(demo.lake, demo.release)
+    assert counts.height > 0
+    totals = counts.group_by("entity_type").agg(pl.col("findings").sum())
+    assert dict(totals.iter_rows()) == manifest["pii_findings"]
 
 
 @pytest.mark.parametrize("value", HOSTILE)

@@ -151,3 +151,46 @@ def test_rules_read_a_conversations_turns_not_its_speaker_labels() -> None:
     assert result.kept.height == 1, result.quarantined["detail"].to_list()
     words = result.candidate_tokens.words()
     assert words.counts.tolist() == [39], "the turns' 39 words; no speaker label among them"
+
+
+def test_duplicates_under_other_terms_are_kept_as_alternates() -> None:
+    """An exact duplicate from a batch with another licence or consent stays, naming its kept
+    copy; one under the same terms is quarantined; within a chunk the terms are the same."""
+    rules = CleaningRules(quality=NO_QUALITY)
+    first = raw_frame(["shared text", "also shared"], batch="b1")
+    seen = extend_seen(pl.DataFrame(schema=SEEN_SCHEMA), dedup_keys(first, rules))
+    second = raw_frame(["shared  text", "also shared", "also shared"], batch="b2")
+    terms = {"b1": ("CC-BY-NC-4.0", "c"), "b2": ("MIT", "c")}
+    result = clean_batch(second, rules, seen, lambda batch: terms[batch])
+    assert result.alternates.select("record_id", "duplicate_of").rows() == [
+        ("b2-0", "b1-0"),
+        ("b2-1", "b1-1"),
+    ]
+    assert result.quarantined.select("record_id", "related_id").rows() == [("b2-2", "b1-1")]
+    assert result.kept.height == 0
+    same_terms = clean_batch(second, rules, seen, lambda batch: ("MIT", "c"))
+    assert same_terms.alternates.height == 0 and same_terms.quarantined.height == 3
+    other_consent = {"b1": ("MIT", "opt-in"), "b2": ("MIT", "c")}
+    assert clean_batch(second, rules, seen, lambda batch: other_consent[batch]).alternates.height == 2
+
+
+def test_records_whose_person_opted_out_are_quarantined_with_the_field() -> None:
+    flags = [
+        '{"user": {"opt_out": true}}',
+        '{"user": {"opt_out": false}}',
+        '{"user": {"opt_out": " Withdrawn"}}',
+        "{}",
+    ]
+    raw = raw_frame(
+        ["first text here", "second text here", "third text here", "fourth text here"]
+    ).with_columns(meta=pl.Series(flags))
+    rules = CleaningRules(quality=NO_QUALITY, opt_out_field="user.opt_out")
+    result = clean_batch(raw, rules, pl.DataFrame(schema=SEEN_SCHEMA))
+    assert result.quarantined.select("record_id", "reason").rows() == [
+        ("b1-0", "consent_opt_out"),
+        ("b1-2", "consent_opt_out"),
+    ]
+    assert result.quarantined["detail"][0] == "field user.opt_out of the delivered record says true"
+    assert result.kept["record_id"].to_list() == ["b1-1", "b1-3"]
+    without = clean_batch(raw, CleaningRules(quality=NO_QUALITY), pl.DataFrame(schema=SEEN_SCHEMA))
+    assert without.kept.height == 4

@@ -71,3 +71,42 @@ def test_two_profiles_split_the_same_data_and_credit_their_sources(demo: DemoOut
     assert "| sgd_dialogues | CC-BY-NC-4.0 |" in credited_research
     assert "CC-BY-NC-4.0" not in credited_commercial
     assert "| clinc_intents | CC-BY-3.0 | https://spdx.org/licenses/CC-BY-3.0.html |" in credited_commercial
+
+
+@pytest.mark.slow
+def test_each_profile_picks_a_clusters_survivor_by_licence_not_by_arrival(
+    demo: DemoOutcome, tmp_path: Path
+) -> None:
+    """Three dialogues arrive first under CC-BY-NC and again later from another source under
+    CC0: the later copies are alternates (duplicate_of); both profiles release the CC0 copies,
+    and the research release leaves the NonCommercial originals out as alternates."""
+    lake = Lake(tmp_path / "lake")
+    shutil.copytree(demo.lake.root, lake.root)
+    first = next(b for b in lake.partitions("annotated") if b.startswith("sgd_dialogues"))
+    later = next(b for b in lake.partitions("annotated") if b.startswith("clinc_intents"))
+    originals = lake.scan_records("annotated", first).collect().with_columns(licence=pl.lit("CC-BY-NC-4.0"))
+    copies = originals.head(3).with_columns(
+        duplicate_of=pl.col("record_id"),
+        record_id="alt-" + pl.col("record_id"),
+        batch_id=pl.lit(later),
+        source_id=pl.lit("clinc_intents"),
+        licence=pl.lit("CC0-1.0"),
+    )
+    for batch, records in ((first, originals), (later, None)):
+        if records is None:
+            records = pl.concat([lake.scan_records("annotated", batch).collect(), copies])
+        quarantine = lake.scan_quarantine("annotated", batch).collect()
+        lake.write_partition("annotated", batch, [(records, quarantine)], lake.stats("annotated", batch))
+        lake.record_gate("annotated", batch, {"passed": True})
+
+    created = "2030-01-01T00:00:00+00:00"
+    for version, profile_name in (("v901", "research"), ("v902", "commercial")):
+        release = cut_release(
+            lake, version, created_at=created, code_version="t", licence_profile=profile_name
+        )
+        ids = set(pl.read_parquet(release.path / "records-*.parquet")["record_id"])
+        assert {f"alt-{r}" for r in originals.head(3)["record_id"]} <= ids
+        assert not set(originals.head(3)["record_id"]) & ids
+        assert release.manifest["duplicate_alternates"]["chosen_over_first_copy"] == 3
+        left_out = release.manifest["duplicate_alternates"]["left_out"]
+        assert left_out == (3 if profile_name == "research" else 0)  # commercial refused them already

@@ -141,3 +141,18 @@ def test_exact_jaccard_verification_decides_on_the_true_similarity() -> None:
     assert kept == ["b-0", "b-1"]
     kept, quarantined = run([BASE, BASE + " thanks"], NearDupIndex(exact.params), exact)
     assert kept == ["b-0"] and "exact Jaccard 0.9" in quarantined["detail"][0]
+
+
+def test_near_duplicates_under_other_terms_are_kept_as_alternates() -> None:
+    rules = NearDupRules()
+    index = NearDupIndex(rules.params)
+    index.add(index_entries(frame([BASE], batch="a"), 1, 0, rules.params))
+    batch = frame([BASE + " please", BASE + " thanks"]).with_columns(
+        licence=pl.Series(["CC0-1.0", "MIT"]), duplicate_of=pl.lit(None, pl.String)
+    )
+    result = remove_near_duplicates(
+        batch, index_entries(batch, 2, 0, rules.params), [index], rules, lambda _: ("MIT", "c")
+    )
+    assert result.alternates.select("record_id", "duplicate_of").rows() == [("b-0", "a-0")]
+    assert result.alternates.columns == batch.columns
+    assert result.quarantined["record_id"].to_list() == ["b-1"] and result.kept.height == 0

@@ -9,7 +9,7 @@ import pytest
 
 from data_platform.definitions import build_definitions
 from data_platform.defs.resources import resources_for
-from data_platform.demo.runner import DemoOutcome
+from data_platform.demo.runner import DEMO_CARD, DemoOutcome
 from data_platform.lake.releases import content_hash, cut_release, read_manifest, record_hashes
 from data_platform.lake.store import TIERS
 
@@ -162,3 +162,37 @@ def test_release_command_cuts_the_next_version_on_the_instance(demo: DemoOutcome
     assert manifest["content_sha256"] == read_manifest(demo.lake, demo.release)["content_sha256"]
     with dg.DagsterInstance.from_config(str(home / "dagster_home")) as instance:
         assert instance.has_dynamic_partition("releases", "v2")
+
+
+def test_release_carries_a_datasheet_and_passes_the_governance_gate(demo: DemoOutcome, instance) -> None:
+    folder = demo.lake.root / "releases" / demo.release
+    sheet = (folder / "DATASHEET.md").read_text(encoding="utf-8")
+    manifest = read_manifest(demo.lake, demo.release)
+    for section in (
+        "Motivation",
+        "Composition",
+        "Collection process",
+        "Preprocessing, cleaning and labelling",
+        "Uses",
+        "Distribution",
+        "Maintenance",
+    ):
+        assert f"\n## {section}\n" in sheet
+    assert DEMO_CARD["purpose"] in sheet and DEMO_CARD["out_of_scope_uses"] in sheet
+    assert "| sgd_dialogues | Task-oriented assistant dialogues (SGD sample). | data-platform demo |" in sheet
+    for source, count in manifest["counts"]["by_source"].items():
+        assert f"| {source} | {count:,} |" in sheet
+    assert "| cleaned | exact_duplicate |" in sheet and "| raw |" in sheet
+    for entity, count in manifest["pii_findings"].items():
+        assert f"| {entity} | {count:,} |" in sheet
+    assert "language: py3langid" in sheet
+
+    wanted = dg.AssetRecordsFilter(asset_key=dg.AssetKey("released_dataset"), asset_partitions=[demo.release])
+    [record] = instance.fetch_materializations(wanted, limit=1).records
+    assert record.asset_materialization.metadata["datasheet"].value == sheet
+    key = dg.AssetCheckKey(dg.AssetKey("released_dataset"), "release_gate")
+    history = instance.event_log_storage.get_asset_check_execution_history(key, limit=20)
+    [evaluation] = [r.event.dagster_event.event_specific_data for r in history if r.partition == demo.release]
+    assert evaluation.passed
+    checked = {e["expectation"] for e in evaluation.metadata["all_expectations"].data}
+    assert any("structured_pii" in e for e in checked) and any("provenance_gap" in e for e in checked)

@@ -80,6 +80,7 @@ def test_invalid_licence_expressions_raise(expression: str) -> None:
         ({"id": "Bad Id"}, "id"),
         ({"owner": None}, "owner"),
         ({"fields": {"body": "text"}}, "fields"),
+        ({"fields": {"opt_out": "user.opt-out"}}, "fields.opt_out"),
         ({"max_quarantine_rate": 2}, "max_quarantine_rate"),
     ],
 )

@@ -103,6 +103,11 @@ def test_takedown_and_models_cli(lake: Lake, demo: DemoOutcome, monkeypatch, cap
     assert per_source.select("name", "version", "release").row(0) == ("m", "1", demo.release)
     requests = run_audit(lake, "takedown_requests", {})
     assert requests["request_id"].to_list() == [report["request"]["request_id"]]
+    impact = run_audit(lake, "takedown_impact", {"request_id": report["request"]["request_id"]})
+    rows = impact.select("release", "records", "model", "model_version").rows()
+    assert (demo.release, 1, "m", "1") in rows  # releases cut by earlier tests may hold it too
+    assert {r[0] for r in rows} == {entry["release"] for entry in report["releases"]}
+    assert run_audit(lake, "takedown_impact", {"request_id": "td-none"}).height == 0
 
 
 def test_a_registered_model_is_an_asset_downstream_of_the_released_dataset(

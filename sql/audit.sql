@@ -61,3 +61,20 @@ select name, version, registered_at, notes from models where release = $version 
 -- description: Every takedown request in the ledger with its scope (texts by their sha256).
 select request_id, received, reason, len(record_ids) as record_ids, source_id, field, value, text_sha256
 from takedowns order by received, request_id;
+
+-- name: takedown_impact
+-- description: What one takedown request reached when it was filed: each release that held its
+-- description: records, how many, and the models registered on that release (as registered now).
+-- param: request_id string: the request's id, e.g. td-0123456789ab
+select i.release, len(i.record_ids) as records, m.name as model, m.version as model_version, i.computed_at
+from takedown_impact i left join (select * from models) m on m.release = i.release
+where i.request_id = $request_id
+order by i.release, m.name, m.version;
+
+-- name: pii_per_release
+-- description: PII found and redacted in released text, by release, source and entity type.
+-- param: version string optional: limit to this release
+select version, source_id, finding.entity_type as entity_type, count(*) as findings, count(distinct record_id) as records
+from (select version, source_id, record_id, unnest(pii) as finding from release_all)
+where $version is null or version = $version
+group by all order by version, source_id, findings desc, entity_type;

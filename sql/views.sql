@@ -42,3 +42,11 @@ select * from read_json({ledger}, format = 'newline_delimited', columns = {
     request_id: 'VARCHAR', received: 'VARCHAR', reason: 'VARCHAR', record_ids: 'VARCHAR[]',
     source_id: 'VARCHAR', field: 'VARCHAR', value: 'VARCHAR', text_sha256: 'VARCHAR'
 });
+
+-- name: takedown_impact
+-- What each takedown request reached when it was filed (governance/impact.py): one row per
+-- release that held its records (release null: none did).
+create or replace view takedown_impact as
+select * from read_json({ledger}, format = 'newline_delimited', columns = {
+    request_id: 'VARCHAR', release: 'VARCHAR', record_ids: 'VARCHAR[]', computed_at: 'VARCHAR'
+});

@@ -22,6 +22,12 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from data_platform.curation.alternates import (
+    ALTERNATE_COLUMNS,
+    ALTERNATE_DESCRIPTIONS,
+    Terms,
+    differs_from_kept,
+)
 from data_platform.curation.hashing import sha256_column
 from data_platform.curation.near_dedup import NearDupRules
 from data_platform.curation.normalize import clean_text_column
@@ -32,12 +38,14 @@ from data_platform.curation.tokens import Tokens, tokenize
 from data_platform.sources.registry import Source
 from data_platform.sources.schema import RAW_SCHEMA, content_text, quarantine_rows, record_field
 
+OPT_OUT_VALUES = ("true", "yes", "y", "1", "opt-out", "opt_out", "opted-out", "opted_out", "withdrawn")
 SEEN_SCHEMA = {"norm_sha256": pl.String, "record_id": pl.String, "batch_id": pl.String}
 CLEANED_COLUMNS = {
     "text_chars": pl.Int64(),
     "norm_sha256": pl.String(),
     "mojibake_fixed": pl.Boolean(),
     "templated_turns": pl.Int64(),
+    **ALTERNATE_COLUMNS,
 }
 CLEANED_DESCRIPTIONS = {
     "text": "Text after mojibake repair, NFC and whitespace normalisation",
@@ -46,6 +54,7 @@ CLEANED_DESCRIPTIONS = {
     "norm_sha256": "sha256 of the normalised content: the exact-duplicate key",
     "mojibake_fixed": "True when ftfy repaired mis-decoded text in this record",
     "templated_turns": "Turns whose exact text recurs in many conversations of the batch (null for text)",
+    **ALTERNATE_DESCRIPTIONS,
 }
 
 
@@ -60,6 +69,8 @@ class CleaningRules:
     # A turn whose text appears in at least this many conversations of a chunk is templated
     # (bot greetings, canned apologies): flagged, not removed.
     template_min_conversations: int = 5
+    # The delivered record's field that carries a per-record consent withdrawal (FieldMap.opt_out).
+    opt_out_field: str | None = None
 
 
 def rules_for_source(source: Source) -> CleaningRules:
@@ -70,7 +81,12 @@ def rules_for_source(source: Source) -> CleaningRules:
     if source.quality_model is not None and quality.spam is not None:
         model, floor = str(source.quality_model), source.min_quality_score
         quality = replace(quality, spam=replace(quality.spam, scorer_path=model, min_score=floor))
-    return CleaningRules(min_chars=source.min_chars, quality=quality, relevance=source.relevance)
+    return CleaningRules(
+        min_chars=source.min_chars,
+        quality=quality,
+        relevance=source.relevance,
+        opt_out_field=source.fields.opt_out,
+    )
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,8 @@ class CleanResult:
     # Every record that passed the non-duplicate rules, in order: what the near-dup index holds.
     distinct_candidates: pl.DataFrame
     candidate_tokens: Tokens
+    # Exact duplicates under other terms than their kept copy (curation/alternates.py).
+    alternates: pl.DataFrame
 
 
 def normalise_records(raw: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
@@ -135,11 +153,16 @@ def count_templated_turns(frame: pl.DataFrame, min_conversations: int) -> pl.Dat
 
 
 def clean_batch(
-    raw: pl.DataFrame, rules: CleaningRules, seen: pl.DataFrame | Callable[[pl.Series], pl.DataFrame]
+    raw: pl.DataFrame,
+    rules: CleaningRules,
+    seen: pl.DataFrame | Callable[[pl.Series], pl.DataFrame],
+    terms: Terms | None = None,
 ) -> CleanResult:
     """Clean one chunk of a batch. ``seen`` holds the dedup keys (unique) of everything before
     this chunk: earlier batches by sequence number, then earlier chunks of this batch; or it
-    looks up the owners of the keys it is given (the lake's index is not held in memory)."""
+    looks up the owners of the keys it is given (the lake's index is not held in memory).
+    With ``terms``, exact duplicates whose licence or consent differs from their kept copy's
+    are returned as alternates instead of being quarantined."""
     frame = count_templated_turns(normalise_records(raw, rules), rules.template_min_conversations)
     frame, tokens = judge_content(frame, rules)
     if callable(seen):
@@ -153,8 +176,11 @@ def clean_batch(
     ).with_columns(_first_in_chunk=pl.col("norm_sha256").is_first_distinct())
     first_id = frame.group_by("norm_sha256").agg(_first_id=pl.col("record_id").first())
     frame = frame.join(first_id, on="norm_sha256", how="left", maintain_order="left")
+    frame = frame.with_columns(_opt_out=opt_out_values(rules.opt_out_field))
     reason = (
-        pl.when(pl.col("text_chars") == 0)
+        pl.when(pl.col("_opt_out").str.to_lowercase().str.strip_chars().is_in(OPT_OUT_VALUES))
+        .then(pl.lit("consent_opt_out"))
+        .when(pl.col("text_chars") == 0)
         .then(pl.lit("empty_text"))
         .when(is_conversation & (pl.col("_turn_count") < rules.min_turns))
         .then(pl.lit("too_few_turns"))
@@ -166,7 +192,9 @@ def clean_batch(
         .then(pl.lit("exact_duplicate"))
     )
     detail = (
-        pl.when(pl.col("_reason") == "too_short")
+        pl.when(pl.col("_reason") == "consent_opt_out")
+        .then(pl.format("field {} of the delivered record says {}", pl.lit(rules.opt_out_field), "_opt_out"))
+        .when(pl.col("_reason") == "too_short")
         .then(pl.format("{} characters, fewer than {}", "text_chars", pl.lit(rules.min_chars)))
         .when(pl.col("_reason") == "too_few_turns")
         .then(pl.format("{} non-empty turns, fewer than {}", "_turn_count", pl.lit(rules.min_turns)))
@@ -183,8 +211,19 @@ def clean_batch(
         .otherwise(pl.lit("no content left after normalisation"))
     )
     frame = frame.with_columns(_reason=reason)
+    frame = frame.with_columns(
+        _kept_batch=pl.when(pl.col("_reason") == "exact_duplicate").then(
+            pl.coalesce("_dup_batch", "batch_id")
+        )
+    )
+    frame = frame.with_columns(
+        # Later copies inside the chunk repeat the first one's terms: quarantined as usual.
+        duplicate_of=pl.when(differs_from_kept(frame, "_kept_batch", terms) & pl.col("_first_in_chunk")).then(
+            pl.coalesce("_dup_of", "_first_id")
+        )
+    )
     quarantined = quarantine_rows(
-        frame.filter(pl.col("_reason").is_not_null()),
+        frame.filter(pl.col("_reason").is_not_null() & pl.col("duplicate_of").is_null()),
         tier="cleaned",
         reason=pl.col("_reason"),
         detail=detail,
@@ -203,7 +242,15 @@ def clean_batch(
         keys=passing.select(list(SEEN_SCHEMA)),
         distinct_candidates=passing.select(*RAW_SCHEMA, *CLEANED_COLUMNS),
         candidate_tokens=tokens.take(passing["_row"].to_numpy()),
+        alternates=frame.filter(pl.col("duplicate_of").is_not_null()).select(*RAW_SCHEMA, *CLEANED_COLUMNS),
     )
+
+
+def opt_out_values(field_path: str | None) -> pl.Expr:
+    """The delivered record's opt-out field as text (null without the field or the setting)."""
+    if field_path is None:
+        return pl.lit(None, pl.String)
+    return pl.col("meta").str.json_path_match(f"$.{field_path}")
 
 
 def judge_content(frame: pl.DataFrame, rules: CleaningRules) -> tuple[pl.DataFrame, Tokens]:

@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 import polars as pl
 
+from data_platform.curation.alternates import Terms, differs_from_kept
 from data_platform.curation.lsh import BandTable
 from data_platform.curation.minhash import (
     MinHashParams,
@@ -113,6 +114,8 @@ def _candidate_rows(index: NearDupIndex, rows: np.ndarray, others: np.ndarray) -
 class NearDupResult:
     kept: pl.DataFrame
     quarantined: pl.DataFrame
+    # Near duplicates under other terms than their kept copy (curation/alternates.py).
+    alternates: pl.DataFrame
 
 
 def index_entries(
@@ -144,13 +147,21 @@ class CandidateSource(Protocol):
 
 
 def remove_near_duplicates(
-    frame: pl.DataFrame, entries: pl.DataFrame, sources: list[CandidateSource], rules: NearDupRules
+    frame: pl.DataFrame,
+    entries: pl.DataFrame,
+    sources: list[CandidateSource],
+    rules: NearDupRules,
+    terms: Terms | None = None,
 ) -> NearDupResult:
     """Quarantine the records of ``frame`` that nearly duplicate an entry of ``sources`` (earlier
     batches, earlier chunks) or an earlier record of ``frame``. ``entries`` are the index
-    entries of ``frame``'s rows, in order."""
+    entries of ``frame``'s rows, in order. With ``terms``, near duplicates whose licence or
+    consent differs from their kept copy's become alternates instead."""
     verdict = near_duplicate_matches(entries, sources, rules)
     removed = frame.with_row_index("_row").join(verdict, on="_row", how="inner")
+    alternate = differs_from_kept(removed, "dup_batch", terms)
+    alternates = removed.filter(alternate).with_columns(duplicate_of=pl.col("dup_of")).select(frame.columns)
+    removed = removed.filter(~alternate)
     quarantined = quarantine_rows(
         removed,
         tier="cleaned",
@@ -165,7 +176,7 @@ def remove_near_duplicates(
         related_id=pl.col("dup_of"),
     )
     kept = frame.with_row_index("_row").join(verdict, on="_row", how="anti").drop("_row")
-    return NearDupResult(kept=kept, quarantined=quarantined)
+    return NearDupResult(kept=kept, quarantined=quarantined, alternates=alternates)
 
 
 def _similarity_kind(params: MinHashParams) -> str:

@@ -8,6 +8,7 @@ shard by shard; this batch's own earlier parts are held in memory.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
@@ -22,15 +23,27 @@ from data_platform.curation.near_dedup import (
     remove_near_duplicates,
 )
 from data_platform.curation.review import draw_sample
+from data_platform.governance import pii
+from data_platform.governance.redaction import redact_records, tier_mode
 from data_platform.lake.store import Lake, PartitionInfo
 
 
+def batch_terms(lake: Lake, batch_id: str) -> tuple[str | None, str | None]:
+    """The licence and consent a batch's records were ingested under (stamped per record by the
+    raw tier, so a later registry change does not rewrite history)."""
+    first = lake.scan_records("raw", batch_id).select("licence", "consent").head(1).collect()
+    return (first["licence"][0], first["consent"][0]) if first.height else (None, None)
+
+
 def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], CleaningRules]) -> PartitionInfo:
-    """Write the cleaned partition of ``batch_id`` and its contributions to both indexes."""
+    """Write the cleaned partition of ``batch_id`` and its contributions to both indexes. The
+    kept records are stored with their PII redacted (governance/redaction.py)."""
     lake.require_gate("raw", batch_id)
     raw_stats = lake.stats("raw", batch_id)
     seq, rules = raw_stats["seq"], rules_for(raw_stats["source_id"])
     params = rules.near_dup.params
+    key = pii.key_from_env()
+    terms = functools.cache(lambda batch: batch_terms(lake, batch))
     earlier = EarlierBatches(lake, seq, rules_for)
     own_index = NearDupIndex(params)
     own_seen = pl.DataFrame(schema=SEEN_SCHEMA)
@@ -44,7 +57,7 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
     def chunks() -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
         nonlocal own_seen
         for path in lake.record_files("raw", batch_id):
-            result = clean_batch(pl.read_parquet(path), rules, seen_for)
+            result = clean_batch(pl.read_parquet(path), rules, seen_for, terms)
             own_seen = extend_seen(own_seen, result.keys)
             first = sum(e.height for e in own_entries)
             entries = index_entries(result.distinct_candidates, seq, first, params, result.candidate_tokens)
@@ -52,17 +65,19 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
                 entries, on="record_id", maintain_order="left"
             )
             near_result = remove_near_duplicates(
-                result.kept, kept_entries, [earlier, own_index], rules.near_dup
+                result.kept, kept_entries, [earlier, own_index], rules.near_dup, terms
             )
             own_index.add(entries)
             own_keys.append(result.keys)
             own_entries.append(entries)
-            yield near_result.kept, pl.concat([result.quarantined, near_result.quarantined])
+            kept = pl.concat([near_result.kept, result.alternates, near_result.alternates])
+            yield redact_records(kept, key), pl.concat([result.quarantined, near_result.quarantined])
 
     summary = {
         "seq": seq,
         "source_id": raw_stats["source_id"],
         "rules": asdict(rules),
+        "pii": {"mode": tier_mode(key), "key_id": pii.key_id(key)},
     }
     info = lake.write_partition("cleaned", batch_id, chunks(), summary)
     entries = pl.concat([pl.DataFrame(schema=index_schema(params)), *own_entries])

@@ -1,5 +1,6 @@
 """What a takedown request touched: the releases that held records it reaches, and the models
-trained on those releases."""
+trained on those releases. ``record_impact`` keeps the answer in an append-only ledger
+(``_governance/takedown_impact.jsonl``) that the ``takedown_impact`` audit query reads."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 import polars as pl
 
+from data_platform.governance.ledgers import append_entry
 from data_platform.governance.models import models
-from data_platform.governance.takedown import matching_requests, takedowns
+from data_platform.governance.takedown import matching_requests, takedowns, with_delivered_meta
 from data_platform.lake.releases import list_releases, release_root
 from data_platform.lake.store import Lake
 
@@ -17,10 +19,10 @@ def takedown_report(lake: Lake, request_id: str) -> dict[str, Any]:
     requests = [r for r in takedowns(lake) if r["request_id"] == request_id]
     if not requests:
         raise ValueError(f"no takedown request {request_id!r} in the ledger")
-    releases, delivered = [], _delivered_fields(lake)
+    releases = []
     for version in list_releases(lake):
         records = pl.read_parquet(release_root(lake) / version / "records-*.parquet")
-        records = records.join(delivered, on="record_id", how="left")
+        records = with_delivered_meta(lake, records, requests)
         reached = records.filter(matching_requests(records, requests).is_not_null())
         if reached.height:
             releases.append(
@@ -34,11 +36,22 @@ def takedown_report(lake: Lake, request_id: str) -> dict[str, Any]:
     return {"request": requests[0], "releases": releases}
 
 
-def _delivered_fields(lake: Lake) -> pl.DataFrame:
-    """Each record's ``meta`` (the record as delivered) from the annotated tier, read once:
-    releases do not carry it and field scopes need it."""
-    batches = lake.partitions("annotated")
-    if not batches:
-        return pl.DataFrame(schema={"record_id": pl.String, "meta": pl.String})
-    delivered = pl.concat([lake.scan_records("annotated", b).select("record_id", "meta") for b in batches])
-    return delivered.unique("record_id").collect()
+IMPACT_LEDGER = "takedown_impact"
+
+
+def record_impact(lake: Lake, report: dict[str, Any], computed_at: str) -> None:
+    """One ledger line per release the request reached (or one with no release when it reached
+    none), so auditors can query the impact as it stood when the request was filed."""
+    request_id = report["request"]["request_id"]
+    reached = report["releases"] or [{"release": None, "record_ids": []}]
+    for entry in reached:
+        append_entry(
+            lake,
+            IMPACT_LEDGER,
+            {
+                "request_id": request_id,
+                "release": entry["release"],
+                "record_ids": entry["record_ids"],
+                "computed_at": computed_at,
+            },
+        )

@@ -104,6 +104,71 @@ def licence_refusals(licences: pl.Series, policy: LicenceProfile) -> pl.Series:
     return licences.to_frame("licence").join(table, on="licence", how="left", nulls_equal=True)["refusal"]
 
 
+# Share-alike and copyleft families: reuse is allowed, but derived works inherit the terms.
+SHARE_ALIKE_FAMILIES = (
+    "CC-BY-SA",
+    "GPL",
+    "LGPL",
+    "AGPL",
+    "MPL",
+    "EPL",
+    "ODbL",
+    "CDLA-Sharing",
+    "OSL",
+    "EUPL",
+)
+# From most to least permissive: what a duplicate cluster's survivor is chosen by.
+PERMISSIVENESS = (
+    "no conditions",
+    "attribution",
+    "share-alike",
+    "non-commercial",
+    "no derivatives",
+    "unknown terms",
+)
+
+
+def permissiveness(expression: str | None) -> int:
+    """Rank of ``expression`` in PERMISSIVENESS (0 is the most permissive). ``OR`` takes the
+    best branch, ``AND`` the worst part."""
+    if not expression:
+        return len(PERMISSIVENESS) - 1
+    return _rank(_LICENSING.parse(expression))
+
+
+def _rank(node) -> int:
+    if isinstance(node, LicenseWithExceptionSymbol):
+        node = node.license_symbol
+    if isinstance(node, LicenseSymbol):
+        return _symbol_rank(node.key)
+    ranks = [_rank(arg) for arg in node.args]
+    return min(ranks) if type(node).__name__ == "OR" else max(ranks)
+
+
+def _symbol_rank(key: str) -> int:
+    if key.startswith("LicenseRef-"):
+        return PERMISSIVENESS.index("unknown terms")
+    if "-ND" in key:
+        return PERMISSIVENESS.index("no derivatives")
+    if "-NC" in key:
+        return PERMISSIVENESS.index("non-commercial")
+    if key.startswith(SHARE_ALIKE_FAMILIES):
+        return PERMISSIVENESS.index("share-alike")
+    if key.startswith(ATTRIBUTION_FAMILIES):
+        return PERMISSIVENESS.index("attribution")
+    return PERMISSIVENESS.index("no conditions")
+
+
+def permissiveness_ranks(licences: pl.Series) -> pl.Series:
+    """Per record, ``permissiveness`` of its licence (computed once per distinct expression)."""
+    distinct = licences.unique().to_list()
+    table = pl.DataFrame(
+        {"licence": distinct, "rank": [permissiveness(value) for value in distinct]},
+        schema={"licence": licences.dtype, "rank": pl.Int64},
+    )
+    return licences.to_frame("licence").join(table, on="licence", how="left", nulls_equal=True)["rank"]
+
+
 def requires_attribution(expression: str | None) -> bool:
     if not expression:
         return False

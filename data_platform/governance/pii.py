@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ import pyarrow as pa
 from data_platform.curation.tokens import utf8_buffers
 
 OPEN, CLOSE = "\x00", "\x01"
+KEY_ENV = "DATA_PLATFORM_PII_KEY"
 B = r"(?-u:\b)"  # ASCII word boundary: keeps Rust's regex engine on its fast automaton
 DIGIT = "[0-9]"
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -408,7 +410,7 @@ def replacements(findings: pl.DataFrame, mode: str, key: bytes | None = None) ->
     if mode != "pseudonym":
         raise ValueError(f"redaction mode must be 'placeholder' or 'pseudonym', not {mode!r}")
     if not key:
-        raise ValueError("pseudonyms need a key (set DATA_PLATFORM_PII_KEY); it is never written to the lake")
+        raise ValueError(f"pseudonyms need a key (set {KEY_ENV}); it is never written to the lake")
     pairs = findings.select("entity_type", "value").unique()
     digests = [
         hmac.new(key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()[:12]
@@ -419,14 +421,29 @@ def replacements(findings: pl.DataFrame, mode: str, key: bytes | None = None) ->
     return ("[" + joined["entity_type"] + ":" + joined["digest"] + "]").alias("replacement")
 
 
+def key_from_env() -> bytes | None:
+    """The pseudonym key from ``$DATA_PLATFORM_PII_KEY``, or None when it is not set."""
+    return os.environ.get(KEY_ENV, "").encode() or None
+
+
+def key_id(key: bytes | None) -> str | None:
+    """A public fingerprint of the key, so batches pseudonymised under different keys (whose
+    pseudonyms would not agree) can be told apart without storing the key."""
+    return hmac.new(key, b"data_platform key id", hashlib.sha256).hexdigest()[:12] if key else None
+
+
 def redact(
     texts: pl.Series, findings: pl.DataFrame, mode: str = "placeholder", key: bytes | None = None
 ) -> pl.Series:
     """``texts`` with every finding replaced (``replacements``); nulls stay null."""
+    return splice(texts, findings, replacements(findings, mode, key))
+
+
+def splice(texts: pl.Series, findings: pl.DataFrame, replaced: pl.Series) -> pl.Series:
+    """``texts`` with each finding's bytes replaced by the matching entry of ``replaced``."""
     missing = texts.is_null()
     texts = texts.fill_null("")
     data, offsets = utf8_buffers(texts)
-    replaced = replacements(findings, mode, key)
     rep_data, rep_offsets = (
         utf8_buffers(replaced) if findings.height else (np.zeros(1, np.uint8), np.zeros(1, np.int64))
     )

@@ -95,6 +95,19 @@ def matching_requests(records: pl.DataFrame, requests: list[dict[str, Any]]) -> 
     return hit
 
 
+def with_delivered_meta(lake: Lake, records: pl.DataFrame, requests: list[dict[str, Any]]) -> pl.DataFrame:
+    """``records`` with ``meta`` as delivered, read from the raw tier when a field scope needs
+    it: later tiers and releases hold it redacted (an author's e-mail is PII too)."""
+    if not any(r["field"] is not None for r in requests):
+        return records
+    delivered = pl.concat(
+        [lake.scan_records("raw", b).select("record_id", "batch_id", "meta") for b in lake.partitions("raw")]
+    ).collect()
+    return records.drop("meta", strict=False).join(
+        delivered, on=["record_id", "batch_id"], how="left", maintain_order="left"
+    )
+
+
 def _exact_reach(records: pl.DataFrame, request: dict[str, Any]) -> pl.Series:
     if request["record_ids"]:
         return records["record_id"].is_in(request["record_ids"])

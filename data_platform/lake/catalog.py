@@ -55,10 +55,12 @@ def view_statements(lake: Lake) -> list[str]:
     if versions:
         statements.append(f"create or replace view release_latest as select * from release_{versions[-1]};")
         statements.append(templates["release_all"].replace("{lake}", lake_root))
-    for ledger in ("models", "takedowns"):
+    for ledger in ("models", "takedowns", "takedown_impact"):
         path = ledger_path(lake, ledger)
-        if path.exists():
-            statements.append(templates[ledger].replace("{ledger}", sql_literal(str(path))))
+        if not path.exists():  # no entries yet: the view exists and is empty
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+        statements.append(templates[ledger].replace("{ledger}", sql_literal(str(path))))
     return statements
 
 

@@ -11,17 +11,23 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from data_platform.annotation.labels import ANNOTATED_COLUMNS
+from data_platform.curation.cleaning import CLEANED_COLUMNS
 from data_platform.curation.hashing import sha256_column
-from data_platform.errors import ReleaseExistsError
-from data_platform.governance import licences, takedown
+from data_platform.errors import DataPlatformError, ReleaseExistsError
+from data_platform.governance import licences, redaction, takedown
+from data_platform.governance.datasheet import ReleaseCard, datasheet_markdown
 from data_platform.lake.atomic import canonical_json, staged_folder
 from data_platform.lake.store import PARQUET_OPTIONS, Lake
+from data_platform.sources.registry import Source
+from data_platform.sources.schema import RAW_SCHEMA
 
 VERSION_PATTERN = re.compile(r"^v(\d+)$")
 RELEASE_COLUMNS = [
@@ -40,7 +46,9 @@ RELEASE_COLUMNS = [
     "origin_line",
     "content_sha256",
     "norm_sha256",
-    "record_sha256",
+    "pii",
+    "duplicate_of",
+    "record_sha256",  # last: computed from the others
 ]
 PART_ROWS = 250_000
 
@@ -78,10 +86,14 @@ def read_manifest(lake: Lake, version: str) -> dict[str, Any]:
 
 
 def record_hashes(frame: pl.DataFrame) -> pl.Series:
-    """Per-record hash over id, normalised content and labels: what a consumer trains on."""
+    """Per-record hash over id, released (redacted) content and labels: what a consumer trains on."""
+    turns = pl.col("turns").list.eval(
+        pl.format("{}\x1f{}", pl.element().struct.field("speaker"), pl.element().struct.field("text"))
+    )
+    content = sha256_column(frame.select(pl.coalesce("text", turns.list.join("\x1e")))[:, 0])
     payload = pl.concat_str(
         pl.col("record_id"),
-        pl.col("norm_sha256"),
+        pl.lit(content),
         pl.col("labels").list.eval(pl.element().struct.json_encode()).list.join("\x1e"),
         separator="\x1f",
     )
@@ -97,13 +109,23 @@ def content_hash(sorted_record_hashes: pl.Series) -> str:
 
 
 def cut_release(
-    lake: Lake, version: str, *, created_at: str, code_version: str, licence_profile: str = "research"
+    lake: Lake,
+    version: str,
+    *,
+    created_at: str,
+    code_version: str,
+    licence_profile: str = "research",
+    redaction_policy: str = "placeholder",
+    card: ReleaseCard | None = None,
+    sources: Mapping[str, Source] | None = None,
 ) -> Release:
     """Build release ``version``, or return it unchanged if it already exists (releases are
     immutable). Raise ReleaseExistsError if the folder exists without a manifest. Records whose
     licence the profile refuses (governance/licences.py) stay out, counted in the manifest;
     ATTRIBUTION.md credits the sources whose licences require it. Records any takedown request
-    in the ledger reaches stay out too, counted per request."""
+    in the ledger reaches stay out too, counted per request. Text arrives redacted from the
+    cleaned tier; ``redaction_policy`` keeps its pseudonyms or turns them into placeholders.
+    DATASHEET.md is written from the manifest, the lake's stats, ``card`` and ``sources``."""
     policy = licences.profile(licence_profile)
     if not VERSION_PATTERN.match(version):
         raise ValueError(f"release version {version!r} must look like v1, v2, ...")
@@ -113,15 +135,19 @@ def cut_release(
     if folder.exists():
         raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
     included, excluded = _gated_batches(lake)
+    key_id = _pseudonym_key(lake, included) if redaction_policy == "pseudonym" else None
     records, superseded = _release_records(lake, included)
     refused = licences.licence_refusals(records["licence"], policy)
     refused_by_licence = _counts(records.filter(refused.is_not_null()), "licence")
     records = records.filter(refused.is_null())
-    request = takedown.matching_requests(records, takedown.takedowns(lake))
+    requests = takedown.takedowns(lake)
+    request = takedown.matching_requests(takedown.with_delivered_meta(lake, records, requests), requests)
     taken_down = _counts(
         records.with_columns(request=request).filter(pl.col("request").is_not_null()), "request"
     )
-    records = records.filter(request.is_null()).select(RELEASE_COLUMNS)
+    records, alternates = _cluster_survivors(records.filter(request.is_null()))
+    records = redaction.apply_policy(records, redaction_policy)
+    records = records.with_columns(record_sha256=record_hashes(records)).select(RELEASE_COLUMNS)
     parents = [v for v in list_releases(lake) if _number(v) < _number(version)]
     manifest = _manifest(
         lake,
@@ -137,7 +163,18 @@ def cut_release(
     manifest["licence_profile"] = {"name": policy.name, "description": policy.description}
     manifest["refused_by_licence"] = refused_by_licence
     manifest["taken_down"] = taken_down
+    manifest["duplicate_alternates"] = alternates
+    manifest["redaction"] = {"policy": redaction_policy, "key_id": key_id}
+    manifest["pii_findings"] = _counts(
+        records.select(pl.col("pii").list.eval(pl.element().struct.field("entity_type")))
+        .explode("pii")
+        .drop_nulls(),
+        "pii",
+    )
     with staged_folder(folder) as staging:
+        (staging / "DATASHEET.md").write_text(
+            datasheet_markdown(lake, manifest, records, card or ReleaseCard(), sources), encoding="utf-8"
+        )
         (staging / "ATTRIBUTION.md").write_text(
             licences.attribution_markdown(records, version, policy), encoding="utf-8"
         )
@@ -151,6 +188,43 @@ def cut_release(
 
 def _number(version: str) -> int:
     return int(VERSION_PATTERN.match(version).group(1))  # type: ignore[union-attr]
+
+
+def _cluster_survivors(records: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """One record per duplicate cluster (a kept record and its alternates, curation/alternates.py)
+    among those the profile admitted: the most permissive licence, then the earliest batch and
+    line. Returns the survivors sorted by id and how many alternates were left out and how
+    many clusters are represented by an alternate instead of the first kept copy."""
+    ranked = records.with_columns(
+        _cluster=pl.coalesce("duplicate_of", "record_id"),
+        _rank=licences.permissiveness_ranks(records["licence"]),
+    )
+    survivors = (
+        ranked.sort("_cluster", "_rank", "_seq", "origin_line")
+        .unique("_cluster", keep="first")
+        .sort("record_id")
+        .drop("_cluster", "_rank")
+    )
+    counts = {
+        "left_out": records.height - survivors.height,
+        "chosen_over_first_copy": survivors.filter(pl.col("duplicate_of").is_not_null()).height,
+    }
+    return survivors, counts
+
+
+def _pseudonym_key(lake: Lake, batches: list[str]) -> str | None:
+    """The one key every batch was pseudonymised under; pseudonyms made under different keys
+    (or placeholders) would not link the same value, so such a release is refused."""
+    modes = {b: lake.stats("cleaned", b).get("pii", {}) for b in batches}
+    keys = {m.get("key_id") for m in modes.values()}
+    placeholders = sorted(b for b, m in modes.items() if m.get("mode") != "pseudonym")
+    if placeholders or len(keys) > 1:
+        raise DataPlatformError(
+            "a pseudonym release needs every batch cleaned with pseudonyms under one key "
+            f"(set DATA_PLATFORM_PII_KEY and re-clean): placeholders in {placeholders[:5]}, "
+            f"key ids {sorted(k for k in keys if k)}"
+        )
+    return next(iter(keys), None)
 
 
 def _gated_batches(lake: Lake) -> tuple[list[str], dict[str, str]]:
@@ -170,8 +244,9 @@ def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]
     """Union of the batches; a record id delivered again in a later batch supersedes the
     earlier copy (sources re-deliver corrected records under the same key)."""
     if not batches:
-        empty = pl.DataFrame(schema={c: pl.String for c in [*RELEASE_COLUMNS, "meta"]})
-        return empty, 0
+        schema = {**RAW_SCHEMA, **CLEANED_COLUMNS, **redaction.PII_COLUMNS, **ANNOTATED_COLUMNS}
+        empty = pl.DataFrame(schema=schema).with_columns(_seq=pl.lit(0, pl.Int64))
+        return empty.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), 0
     sequences = lake.batch_sequences()
     frame = pl.concat(
         [lake.scan_records("annotated", b).with_columns(_seq=pl.lit(sequences[b])) for b in batches],
@@ -180,8 +255,7 @@ def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]
     latest = frame.sort(["record_id", "_seq"], descending=[False, True]).unique(
         "record_id", keep="first", maintain_order=True
     )
-    latest = latest.with_columns(record_sha256=record_hashes(latest))
-    return latest.select(*RELEASE_COLUMNS, "meta"), frame.height - latest.height
+    return latest.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), frame.height - latest.height
 
 
 def _counts(records: pl.DataFrame, column: str) -> dict[str, int]:
@@ -230,6 +304,7 @@ def _manifest(
         "content_sha256": content_hash(records["record_sha256"].sort()) if records.height else None,
         "content_hash_method": (
             "sha256 over the sorted record_sha256 values, each followed by a newline; "
-            "record_sha256 = sha256(record_id US norm_sha256 US labels as JSON joined by RS)"
+            "record_sha256 = sha256(record_id US sha256(released content) US labels as JSON joined "
+            "by RS); released content = text, or each turn as speaker US text joined by RS"
         ),
     }

@@ -21,6 +21,7 @@ from great_expectations.expectations import Expectation
 
 from data_platform.annotation.labels import ANNOTATED_COLUMNS
 from data_platform.curation.cleaning import CLEANED_COLUMNS
+from data_platform.governance.redaction import PII_COLUMNS
 from data_platform.lake.store import Lake
 from data_platform.quality.gx_runner import GateResult, SuiteSpec, run_suites
 from data_platform.sources.registry import Source
@@ -34,7 +35,7 @@ CONSERVATION_COLUMNS = ("records_in", "records_accounted", "quarantine_rate")
 def tier_columns(tier: str) -> list[str]:
     columns = list(RAW_SCHEMA)
     if tier in ("cleaned", "annotated"):
-        columns += list(CLEANED_COLUMNS)
+        columns += [*CLEANED_COLUMNS, *PII_COLUMNS]
     if tier == "annotated":
         columns += list(ANNOTATED_COLUMNS)
     return columns

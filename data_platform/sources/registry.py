@@ -38,6 +38,10 @@ class FieldMap:
     speaker: str = "speaker"
     turn_text: str = "text"
     lang: str | None = None
+    # A field (dotted path for nested objects) of the input record that says the person behind
+    # it withdrew consent (true, yes, 1, opt-out, withdrawn): the cleaned tier quarantines such
+    # records as consent_opt_out, so they stay only in the restricted tiers.
+    opt_out: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,11 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
     fields = entry.get("fields") or {}
     if not isinstance(fields, Mapping) or not set(fields) <= set(FieldMap.__dataclass_fields__):
         raise fail("fields", f"may only map {', '.join(FieldMap.__dataclass_fields__)}")
+    opt_out = fields.get("opt_out")
+    if opt_out is not None and not all(part.isidentifier() for part in str(opt_out).split(".")):
+        raise fail(
+            "fields.opt_out", f"{opt_out!r} must be a field name or a dotted path such as user.opt_out"
+        )
     drop_folder = _relative_to(path.parent, str(required("drop_folder")))
     numbers = {}
     for name, low, high in (

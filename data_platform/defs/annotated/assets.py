@@ -13,6 +13,7 @@ from data_platform.defs.gates import build_gate_check
 from data_platform.defs.metadata import OWNERS, column_lineage, partition_metadata, table_schema
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
+from data_platform.governance.redaction import PII_DESCRIPTIONS
 from data_platform.sources.drops import split_batch_id
 from data_platform.sources.schema import RAW_DESCRIPTIONS
 
@@ -34,7 +35,8 @@ def language_identifier() -> LanguageIdentifier:
     code_version="annotated-1",
     metadata={
         "dagster/column_schema": table_schema(
-            ANNOTATED_SCHEMA, {**RAW_DESCRIPTIONS, **CLEANED_DESCRIPTIONS, **ANNOTATED_DESCRIPTIONS}
+            ANNOTATED_SCHEMA,
+            {**RAW_DESCRIPTIONS, **CLEANED_DESCRIPTIONS, **PII_DESCRIPTIONS, **ANNOTATED_DESCRIPTIONS},
         ),
         "dagster/column_lineage": column_lineage(
             cleaned_records.key,

@@ -10,10 +10,11 @@ from data_platform.defs.metadata import OWNERS, column_lineage, partition_metada
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.raw.assets import raw_records
 from data_platform.defs.resources import LakeResource, RegistryResource
+from data_platform.governance.redaction import PII_COLUMNS, PII_DESCRIPTIONS
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import RAW_DESCRIPTIONS, RAW_SCHEMA
 
-CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS}
+CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS, **PII_COLUMNS}
 
 
 @dg.asset(
@@ -27,7 +28,9 @@ CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS}
     # The exact-dedup index spans batches: one writer at a time.
     pool="dedup_index",
     metadata={
-        "dagster/column_schema": table_schema(CLEANED_SCHEMA, {**RAW_DESCRIPTIONS, **CLEANED_DESCRIPTIONS}),
+        "dagster/column_schema": table_schema(
+            CLEANED_SCHEMA, {**RAW_DESCRIPTIONS, **CLEANED_DESCRIPTIONS, **PII_DESCRIPTIONS}
+        ),
         "dagster/column_lineage": column_lineage(
             raw_records.key,
             {
@@ -37,6 +40,8 @@ CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS}
                 "norm_sha256": ["text", "turns"],
                 "mojibake_fixed": ["text", "turns"],
                 "templated_turns": ["turns"],
+                "meta": ["meta"],
+                "pii": ["text", "turns", "meta"],
             },
         ),
     },

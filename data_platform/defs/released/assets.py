@@ -15,7 +15,10 @@ from data_platform.defs.annotated.assets import ANNOTATED_SCHEMA, annotated_reco
 from data_platform.defs.gates import gate_check_result
 from data_platform.defs.metadata import OWNERS, column_lineage, table_schema
 from data_platform.defs.partitions import release_partitions
-from data_platform.defs.resources import LakeResource
+from data_platform.defs.resources import LakeResource, RegistryResource
+from data_platform.governance.datasheet import ReleaseCard
+from data_platform.governance.redaction import PII_DESCRIPTIONS
+from data_platform.governance.release_checks import governance_frame
 from data_platform.lake.catalog import refresh_catalog
 from data_platform.lake.releases import RELEASE_COLUMNS, cut_release, read_manifest
 from data_platform.quality.gx_runner import SuiteSpec, run_suites
@@ -29,9 +32,21 @@ RELEASE_SCHEMA = {
 
 
 class ReleaseConfig(dg.Config):
-    """Which licence profile (governance/licences.py: commercial, research) the release obeys."""
+    """Which licence profile (governance/licences.py: commercial, research) the release obeys,
+    and how its PII is redacted (governance/redaction.py: placeholder, pseudonym)."""
 
     licence_profile: str = "research"
+    redaction: str = "placeholder"
+    # The datasheet's human-written parts (governance/datasheet.py); empty ones read "not stated".
+    purpose: str = ""
+    intended_uses: str = ""
+    out_of_scope_uses: str = ""
+    maintainer: str = ""
+    contact: str = ""
+    update_policy: str = ""
+
+    def card(self) -> ReleaseCard:
+        return ReleaseCard(**{name: getattr(self, name) for name in ReleaseCard.__dataclass_fields__})
 
 
 @dg.asset(
@@ -50,7 +65,8 @@ class ReleaseConfig(dg.Config):
                 **RAW_DESCRIPTIONS,
                 **CLEANED_DESCRIPTIONS,
                 **ANNOTATED_DESCRIPTIONS,
-                "record_sha256": "sha256 of record id, normalised content and labels",
+                **PII_DESCRIPTIONS,
+                "record_sha256": "sha256 of record id, released content and labels",
             },
         ),
         "dagster/column_lineage": column_lineage(
@@ -59,7 +75,7 @@ class ReleaseConfig(dg.Config):
     },
 )
 def released_dataset(
-    context: dg.AssetExecutionContext, lake: LakeResource, config: ReleaseConfig
+    context: dg.AssetExecutionContext, lake: LakeResource, registry: RegistryResource, config: ReleaseConfig
 ) -> dg.MaterializeResult:
     """A frozen dataset version: every annotated record from batches whose annotated gate passed,
     sorted by record id, whose licence the chosen profile admits, with a manifest (parent version,
@@ -74,6 +90,9 @@ def released_dataset(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         code_version=settings.code_version(),
         licence_profile=config.licence_profile,
+        redaction_policy=config.redaction,
+        card=config.card(),
+        sources=registry.load().sources,
     )
     catalog = refresh_catalog(store)
     manifest = release.manifest
@@ -91,6 +110,10 @@ def released_dataset(
             "licence_profile": manifest["licence_profile"]["name"],
             "refused_by_licence": dg.MetadataValue.json(manifest["refused_by_licence"]),
             "taken_down": dg.MetadataValue.json(manifest["taken_down"]),
+            "duplicate_alternates": dg.MetadataValue.json(manifest["duplicate_alternates"]),
+            "redaction": manifest["redaction"]["policy"],
+            "pii_findings": dg.MetadataValue.json(manifest["pii_findings"]),
+            "datasheet": dg.MetadataValue.md((release.path / "DATASHEET.md").read_text(encoding="utf-8")),
             "duckdb_catalog": dg.MetadataValue.path(str(catalog)),
             "duckdb_view": f"release_{release.version}",
         }
@@ -101,16 +124,18 @@ def released_dataset(
     asset=released_dataset,
     blocking=True,
     partitions_def=release_partitions,
-    description="GX suites on the release files: unique ids, hashes, value sets, and "
-    "records in (included annotated partitions) = released + superseded + refused by licence "
-    "+ taken down.",
+    description="GX suites on the release files: unique ids, hashes, value sets; per record no "
+    "structured PII left in the text, a licence the profile admits, no takedown match and a "
+    "complete provenance chain; records in (included annotated partitions) = released + "
+    "superseded + refused by licence + taken down + duplicate alternates left out.",
 )
 def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
     store = lake.lake()
     version = context.partition_key
     manifest = read_manifest(store, version)
     files = sorted((store.root / "releases" / version).glob("records-*.parquet"))
-    released = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+    records = pl.read_parquet(files)
+    released = records.height
     records_in = sum(
         pq.ParquetFile(p).metadata.num_rows
         for batch in manifest["batches"]
@@ -129,10 +154,19 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
                     gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=list(KINDS)),
                 ],
                 frames=[
-                    pl.read_parquet(
-                        files, columns=["record_id", "record_sha256", "licence", "consent", "kind"]
-                    ).to_pandas()
+                    records.select("record_id", "record_sha256", "licence", "consent", "kind").to_pandas()
                 ],
+                index_columns=("record_id",),
+            ),
+            SuiteSpec(
+                name="released_governance",
+                expectations=[
+                    gxe.ExpectColumnValuesToBeBetween(column="structured_pii", min_value=0, max_value=0),
+                    gxe.ExpectColumnValuesToBeNull(column="licence_refused"),
+                    gxe.ExpectColumnValuesToBeNull(column="takedown_request"),
+                    gxe.ExpectColumnValuesToBeNull(column="provenance_gap"),
+                ],
+                frames=[governance_frame(store, records, manifest).to_pandas()],
                 index_columns=("record_id",),
             ),
             SuiteSpec(
@@ -149,6 +183,7 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
                                 + manifest["superseded_records"]
                                 + sum(manifest["refused_by_licence"].values())
                                 + sum(manifest["taken_down"].values())
+                                + manifest["duplicate_alternates"]["left_out"]
                             ],
                         }
                     )

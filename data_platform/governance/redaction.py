@@ -1,0 +1,174 @@
+"""PII in the tiers: the cleaned tier redacts, every release applies its own policy.
+
+The cleaned tier runs ``pii.detect`` over every text a record carries (its text, each turn,
+and ``meta``, the record as delivered) and stores the text redacted: keyed pseudonyms
+``[TYPE:hmac12]`` when ``$DATA_PLATFORM_PII_KEY`` is set, typed placeholders ``[TYPE]``
+otherwise. So text with PII stays only in the restricted tiers (raw, quarantine). The findings
+stay with the record in ``pii`` (field, entity type, span, detector); a span covers the
+replacement in the stored text, so ``text[start:end]`` shows what stands in for the value.
+
+A release chooses its policy: ``pseudonym`` keeps the pseudonyms (it needs every batch
+pseudonymised under one key), ``placeholder`` strips their hashes, for consumers who must not
+be able to link two mentions of one person.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from data_platform.governance import pii
+
+FINDING = pl.Struct(
+    {
+        "field": pl.String,
+        "entity_type": pl.String,
+        "start": pl.Int64,
+        "end": pl.Int64,
+        "detector": pl.String,
+    }
+)
+PII_COLUMNS = {"pii": pl.List(FINDING)}
+PII_DESCRIPTIONS = {
+    "pii": "PII found in the record (field: text, turns[i] or meta; entity type; span of its "
+    "replacement in the stored text; detector); the values are redacted"
+}
+# Found from a cue in the text (a greeting, "born on"), not from a format: the release gate's
+# zero-findings rule covers the structured types only.
+CONTEXTUAL_TYPES = frozenset({"PERSON", "DATE_OF_BIRTH"})
+POLICIES = ("placeholder", "pseudonym")
+ENTITY_TYPES = sorted({d.entity for d in pii.DETECTORS})
+PSEUDONYM = r"\[(" + "|".join(ENTITY_TYPES) + r"):[0-9a-f]{12}\]"
+
+
+def tier_mode(key: bytes | None) -> str:
+    """How the cleaned tier redacts: pseudonyms when a key is configured."""
+    return "pseudonym" if key else "placeholder"
+
+
+def redact_records(frame: pl.DataFrame, key: bytes | None) -> pl.DataFrame:
+    """``frame`` (canonical records) with text, turns and meta redacted and a ``pii`` column."""
+    fields = _text_fields(frame)
+    found = pii.detect(fields["value"])
+    replaced = pii.replacements(found, tier_mode(key), key)
+    fields = fields.with_columns(value=pii.splice(fields["value"], found, replaced))
+    lengths = replaced.str.len_chars().cast(pl.Int64)
+    shift = (lengths - (found["end"] - found["start"])).alias("delta")
+    spans = (
+        found.select("row", "entity_type", "start", "detector")
+        .with_columns(delta=shift, length=lengths)
+        .with_columns(start=pl.col("start") + pl.col("delta").cum_sum().over("row") - pl.col("delta"))
+        .with_columns(end=pl.col("start") + pl.col("length"))
+    )
+    labelled = fields.with_row_index("row").select("row", "_rec", "field")
+    per_record = (
+        spans.with_columns(pl.col("row").cast(pl.UInt32))
+        .join(labelled, on="row", maintain_order="left")
+        .group_by("_rec")
+        .agg(pii=pl.struct(*FINDING.to_schema()))
+    )
+    return _reassemble(frame, fields, per_record)
+
+
+def _text_fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per text a record carries: ``_rec`` (row in ``frame``), ``field``, the turn's
+    speaker and position, and the ``value``."""
+    numbered = frame.with_row_index("_rec")
+    turns = (
+        numbered.select("_rec", "turns")
+        .filter(pl.col("turns").is_not_null())
+        .with_columns(_turn=pl.int_ranges(pl.col("turns").list.len()))
+        .explode("turns", "_turn")
+        .filter(pl.col("turns").is_not_null())
+        .unnest("turns")
+        .select("_rec", field=pl.format("turns[{}]", "_turn"), speaker="speaker", value="text")
+    )
+    plain = [
+        numbered.filter(pl.col(name).is_not_null()).select(
+            "_rec", field=pl.lit(name), speaker=pl.lit(None, pl.String), value=name
+        )
+        for name in ("text", "meta")
+    ]
+    return pl.concat([*plain, turns]).sort("_rec", maintain_order=True)
+
+
+def _reassemble(frame: pl.DataFrame, fields: pl.DataFrame, per_record: pl.DataFrame) -> pl.DataFrame:
+    numbered = frame.with_row_index("_rec").drop("text", "turns", "meta")
+    by_field = [
+        fields.filter(pl.col("field") == name).select("_rec", pl.col("value").alias(name))
+        for name in ("text", "meta")
+    ]
+    turns = (
+        fields.filter(pl.col("field").str.starts_with("turns["))
+        .group_by("_rec", maintain_order=True)
+        .agg(turns=pl.struct("speaker", text="value"))
+    )
+    for part in [*by_field, turns, per_record]:
+        numbered = numbered.join(part, on="_rec", how="left", maintain_order="left")
+    no_findings = pl.lit([], dtype=pl.List(FINDING))
+    return numbered.with_columns(pii=pl.col("pii").fill_null(no_findings)).select(
+        *frame.columns, *PII_COLUMNS
+    )
+
+
+def apply_policy(records: pl.DataFrame, policy: str) -> pl.DataFrame:
+    """Released records (already redacted by the cleaned tier) under a release's ``policy``:
+    pseudonyms kept, or turned into placeholders with the spans moved to match. Findings in
+    ``meta`` are left out (releases do not carry the delivered record)."""
+    if policy not in POLICIES:
+        raise ValueError(f"redaction policy must be one of {', '.join(POLICIES)}, not {policy!r}")
+    kept = pl.col("pii").list.filter(pl.element().struct.field("field") != "meta")
+    records = records.with_columns(pii=kept)
+    if policy == "pseudonym":
+        return records
+    placeholder = pl.lit("[${1}]")
+    return records.with_columns(
+        text=pl.col("text").str.replace_all(PSEUDONYM, placeholder),
+        turns=pl.col("turns").list.eval(
+            pl.struct(
+                speaker=pl.element().struct.field("speaker"),
+                text=pl.element().struct.field("text").str.replace_all(PSEUDONYM, placeholder),
+            )
+        ),
+        pii=_placeholder_spans(records),
+    )
+
+
+def _placeholder_spans(records: pl.DataFrame) -> pl.Series:
+    """Each finding's span once pseudonyms ``[TYPE:hash]`` shrink to ``[TYPE]``: earlier
+    findings in the same field pull it left by what they lost."""
+    exploded = (
+        records.select("pii")
+        .with_row_index("_rec")
+        .explode("pii")
+        .unnest("pii")
+        .with_columns(lost=(pl.col("end") - pl.col("start")) - (pl.col("entity_type").str.len_chars() + 2))
+        .with_columns(
+            start=pl.col("start") - pl.col("lost").cum_sum().over("_rec", "field") + pl.col("lost"),
+        )
+        .with_columns(end=pl.col("start") + pl.col("entity_type").str.len_chars() + 2)
+    )
+    regrouped = (
+        exploded.filter(pl.col("field").is_not_null())
+        .group_by("_rec")
+        .agg(pii=pl.struct(*FINDING.to_schema()))
+    )
+    every = pl.DataFrame({"_rec": pl.arange(0, records.height, dtype=pl.UInt32, eager=True)})
+    joined = every.join(regrouped, on="_rec", how="left", maintain_order="left")
+    return joined["pii"].fill_null(pl.lit([], dtype=pl.List(FINDING)))
+
+
+def structured_findings(records: pl.DataFrame) -> pl.DataFrame:
+    """Structured PII (formats, not cues) ``pii.detect`` still finds in released text and turns:
+    what the release gate requires to be empty. Rows: record_id, field, entity_type, detector."""
+    fields = _text_fields(records.with_columns(meta=pl.lit(None, pl.String)))
+    # A pseudonym's hex digits could read as a number; what stands in for a value is not PII.
+    fields = fields.with_columns(value=pl.col("value").str.replace_all(PSEUDONYM, "[${1}]"))
+    detectors = tuple(d for d in pii.DETECTORS if d.entity not in CONTEXTUAL_TYPES)
+    found = pii.detect(fields["value"], detectors)
+    ids = records["record_id"].gather(fields["_rec"].gather(found["row"]))
+    return found.select(
+        record_id=ids,
+        field=fields["field"].gather(found["row"]),
+        entity_type="entity_type",
+        detector="detector",
+    )
