@@ -84,7 +84,11 @@ def cmd_release(args: argparse.Namespace) -> int:
     instance = dg.DagsterInstance.get()
     if not instance.has_dynamic_partition("releases", version):
         instance.add_dynamic_partitions("releases", [version])
-    config = {"licence_profile": args.profile, "redaction": args.redaction, **_release_card(args.card)}
+    config = {
+        "licence_profile": args.profile,
+        "redaction": args.redaction,
+        "datasheet": _release_card(args.card),
+    }
     run_config = {"ops": {"released_dataset": {"config": config}}}
     result = defs.resolve_job_def("release_job").execute_in_process(
         instance=instance, partition_key=version, raise_on_error=False, run_config=run_config

@@ -103,7 +103,7 @@ def cut_next_release(defs: dg.Definitions, instance: dg.DagsterInstance, lake: L
         instance=instance,
         partition_key=version,
         raise_on_error=False,
-        run_config={**QUIET, "ops": {"released_dataset": {"config": DEMO_CARD}}},
+        run_config={**QUIET, "ops": {"released_dataset": {"config": {"datasheet": DEMO_CARD}}}},
     )
     if not result.success:  # without this a broken release would pass for one that exists
         raise DataPlatformError(f"release {version}: {run_outcome(result)}")

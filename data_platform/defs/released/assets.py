@@ -37,16 +37,17 @@ class ReleaseConfig(dg.Config):
 
     licence_profile: str = "research"
     redaction: str = "placeholder"
-    # The datasheet's human-written parts (governance/datasheet.py); empty ones read "not stated".
-    purpose: str = ""
-    intended_uses: str = ""
-    out_of_scope_uses: str = ""
-    maintainer: str = ""
-    contact: str = ""
-    update_policy: str = ""
+    # The datasheet's human-written parts (governance/datasheet.py ReleaseCard: purpose,
+    # intended_uses, out_of_scope_uses, maintainer, contact, update_policy); empty ones read
+    # "not stated".
+    datasheet: dict[str, str] = {}
 
     def card(self) -> ReleaseCard:
-        return ReleaseCard(**{name: getattr(self, name) for name in ReleaseCard.__dataclass_fields__})
+        unknown = set(self.datasheet) - set(ReleaseCard.__dataclass_fields__)
+        if unknown:
+            fields = ", ".join(ReleaseCard.__dataclass_fields__)
+            raise ValueError(f"datasheet config: unknown fields {sorted(unknown)}; there are {fields}")
+        return ReleaseCard(**self.datasheet)
 
 
 @dg.asset(
