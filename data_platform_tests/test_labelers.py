@@ -1,0 +1,149 @@
+"""Labelers: the trained classifier (single- and multi-label), its artefact, label entries,
+calibration measures and the tone labeling functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from data_platform.annotation.calibration import (
+    expected_calibration_error,
+    plot_reliability,
+    points,
+    reliability_table,
+)
+from data_platform.annotation.labelers import TextClassifier, label_entries, load_labeler
+from data_platform.annotation.tone import TONES, ToneLabeler
+from data_platform.errors import InputFileError
+
+SAMPLE = (
+    Path(__file__).resolve().parents[1] / "data_platform" / "demo" / "sample" / "clinc150_sample.jsonl.gz"
+)
+
+
+@pytest.fixture(scope="module")
+def clinc() -> tuple[pl.DataFrame, pl.DataFrame]:
+    data = pl.read_ndjson(SAMPLE).sample(fraction=1.0, shuffle=True, seed=3)
+    return data.head(1400), data.tail(400)
+
+
+@pytest.fixture(scope="module")
+def intent(clinc) -> TextClassifier:
+    train, _ = clinc
+    return TextClassifier.train("intent", train["text"].to_list(), train["intent"].to_list())
+
+
+def test_intent_classifier_learns_and_its_probabilities_are_distributions(intent, clinc) -> None:
+    _, test = clinc
+    proba = intent.predict_proba(test["text"])
+    assert proba.shape == (test.height, len(intent.label_set))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    guess = np.asarray(intent.label_set)[proba.argmax(axis=1)]
+    known = test["intent"].is_in(list(intent.label_set)).to_numpy()
+    assert (guess[known] == test["intent"].to_numpy()[known]).mean() > 0.6  # 150 intents, ~9 examples each
+
+
+def test_saved_labeler_keeps_its_version_and_a_changed_file_is_refused(intent, clinc, tmp_path: Path) -> None:
+    path = intent.save(tmp_path)
+    assert path.name == f"intent-{intent.version}.pkl"
+    again = load_labeler(path)
+    assert again.version == intent.version
+    texts = clinc[1]["text"].head(20)
+    assert np.array_equal(again.predict_proba(texts), intent.predict_proba(texts))
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(InputFileError, match="does not match the hash"):
+        load_labeler(path)
+
+
+def test_label_entries_carry_value_confidence_and_provenance(intent, clinc) -> None:
+    texts = clinc[1]["text"].head(5)
+    entries = label_entries(intent, texts)
+    assert entries.list.len().to_list() == [1] * 5
+    first = entries[0][0]
+    assert first["task"] == "intent" and first["value"] in intent.label_set
+    assert 0.0 <= first["confidence"] <= 1.0
+    assert first["labeler"] == "tfidf-logreg" and first["labeler_version"] == intent.version
+    assert first["human_confirmed"] is False
+
+
+def test_multi_label_classifier_gives_every_label_over_its_threshold() -> None:
+    rng = np.random.default_rng(0)
+    words = {"joy": "delighted wonderful", "anger": "furious outrageous", "fear": "scared worried"}
+    texts, labels = [], []
+    for _ in range(600):
+        chosen = sorted(rng.choice(list(words), size=rng.integers(1, 3), replace=False))
+        filler = " ".join(rng.choice(["the", "a", "day", "went", "we", "it"], size=4))
+        texts.append(f"{filler} {' '.join(words[c] for c in chosen)}")
+        labels.append(chosen)
+    classifier = TextClassifier.train("emotion", texts, labels, multi_label=True)
+    assert classifier.label_set == ("anger", "fear", "joy")
+    entries = label_entries(classifier, pl.Series(["so delighted and scared", "it went"]))
+    assert {e["value"] for e in entries[0]} == {"joy", "fear"}
+    assert len(entries[1]) == 1  # nothing over the threshold: the most probable label only
+
+
+def test_calibration_error_tells_calibrated_from_overconfident(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    confidence = rng.uniform(0.05, 1.0, 20_000)
+    calibrated = reliability_table(confidence, rng.uniform(size=confidence.size) < confidence)
+    overconfident = reliability_table(confidence, rng.uniform(size=confidence.size) < confidence * 0.6)
+    assert expected_calibration_error(calibrated) < 0.02
+    assert expected_calibration_error(overconfident) > 0.2
+    assert calibrated["points"].sum() == 20_000 and calibrated["bin"].max() == 9
+    figure = plot_reliability({"good": calibrated, "bad": overconfident}, tmp_path / "r.png", "test")
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+    confidence_, correct = points(np.array([[0.7, 0.3], [0.2, 0.8]]), np.array([0, 0]), multi_label=False)
+    assert confidence_.tolist() == [0.7, 0.8] and correct.tolist() == [True, False]
+
+
+class _NoEmotion:
+    """An emotion labeler that says nothing: the lexical labeling functions alone decide."""
+
+    label_set = ("anger", "neutral", "remorse", "joy")
+    version = "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "tone"),
+    [
+        ("I'm so sorry for the delay, my apologies.", "apologetic"),
+        ("Thanks so much, have a great day :)", "friendly"),
+        ("This is RIDICULOUS, still not fixed!!", "frustrated"),
+        ("Dear Sir, please find attached the requested documentation. Kind regards.", "formal"),
+        ("the meeting is at 3 pm", "neutral"),
+    ],
+)
+def test_tone_labeling_functions(text: str, tone: str) -> None:
+    labeler = ToneLabeler(_NoEmotion())
+    proba = labeler.predict_proba(pl.Series([text]), np.zeros((1, 4)))
+    assert TONES[int(proba.argmax())] == tone
+    assert labeler.version == "1+emotion-none"
+
+
+def test_tone_reads_the_emotion_probabilities() -> None:
+    labeler = ToneLabeler(_NoEmotion())
+    texts = pl.Series(["it arrived", "it arrived"])
+    emotions = np.array([[0.9, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.95]])
+    proba = labeler.predict_proba(texts, emotions)
+    assert [TONES[i] for i in proba.argmax(axis=1)] == ["frustrated", "friendly"]
+    assert np.allclose(proba.sum(axis=1), 1.0)
+
+
+def test_human_tone_labels_refit_the_combination() -> None:
+    """The rules call "thanks, fix it now" friendly; people who read these say frustrated."""
+    labeler = ToneLabeler(_NoEmotion())
+    texts = pl.Series(["thanks, fix it now"] * 40 + ["thanks a lot, lovely"] * 40 + ["sorry about that"] * 20)
+    tones = ["frustrated"] * 40 + ["friendly"] * 40 + ["apologetic"] * 20
+    emotions = np.zeros((texts.len(), 4))
+    emotions[:40, 0] = 0.3  # some anger in the first kind, less than the thanks weigh
+    before = [TONES[i] for i in labeler.predict_proba(texts, emotions).argmax(axis=1)]
+    assert before[0] == "friendly"
+    labeler.fit(texts, tones, emotions)
+    after = [TONES[i] for i in labeler.predict_proba(texts, emotions).argmax(axis=1)]
+    assert after == tones
+    assert labeler.version.startswith("1+emotion-none+fit-")
+    with pytest.raises(ValueError, match="tone labels must be among"):
+        labeler.fit(texts, ["rude"] * texts.len(), emotions)
