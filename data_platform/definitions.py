@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from data_platform.defs.annotated.assets import annotated_gate, annotated_records
+from data_platform.defs.annotated.assets import annotated_gate, annotated_records, labelers
 from data_platform.defs.cleaned.assets import cleaned_gate, cleaned_records
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.ingest.sensors import drop_sensor, freshness_schedule
@@ -22,7 +22,15 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
     resources = resources or default_resources()
     models = model_specs(Path(resources["lake"].root))
     return dg.Definitions(
-        assets=[source_registry, raw_records, cleaned_records, annotated_records, released_dataset, *models],
+        assets=[
+            source_registry,
+            raw_records,
+            cleaned_records,
+            labelers,
+            annotated_records,
+            released_dataset,
+            *models,
+        ],
         asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],
         jobs=[ingest_job, release_job, registry_job],
         sensors=[drop_sensor, release_sensor],

@@ -1,6 +1,7 @@
 """End to end on the demo drops, through real Dagster runs on a persistent SQLite instance."""
 
 import hashlib
+import json
 from pathlib import Path
 
 import dagster as dg
@@ -196,3 +197,29 @@ def test_release_carries_a_datasheet_and_passes_the_governance_gate(demo: DemoOu
     assert evaluation.passed
     checked = {e["expectation"] for e in evaluation.metadata["all_expectations"].data}
     assert any("structured_pii" in e for e in checked) and any("provenance_gap" in e for e in checked)
+
+
+def test_annotated_records_carry_the_sources_label_tasks_with_versions(demo: DemoOutcome, instance) -> None:
+    lake = demo.lake
+    state = json.loads((lake.root / "_labelers" / "current.json").read_text())
+    batch = next(b for b in lake.partitions("annotated") if b.startswith("clinc_intents"))
+    entries = (
+        lake.scan_records("annotated", batch).select(pl.col("labels").explode()).unnest("labels").collect()
+    )
+    versions = dict(entries.select("task", "labeler_version").unique().iter_rows())
+    assert versions["intent"] == state["intent"]["version"]
+    assert versions["emotion"] == state["emotion"]["version"]
+    assert versions["tone"] == f"1+emotion-{state['emotion']['version']}"
+    records = lake.stats("annotated", batch)["records_out"]
+    per_task = dict(entries.group_by("task").agg(pl.col("value").len()).iter_rows())
+    assert per_task["intent"] == per_task["tone"] == per_task["language"] == records
+    assert per_task["emotion"] >= records  # multi-label
+    assert entries["confidence"].is_between(0, 1).all()
+    ud = next(b for b in lake.partitions("annotated") if b.startswith("ud_sentences"))
+    ud_tasks = (
+        lake.scan_records("annotated", ud).select(pl.col("labels").explode()).unnest("labels").collect()
+    )
+    assert set(ud_tasks["task"]) == {"language"}  # multilingual: no English labelers declared
+    wanted = dg.AssetRecordsFilter(asset_key=dg.AssetKey("annotated_records"), asset_partitions=[batch])
+    [record] = instance.fetch_materializations(wanted, limit=1).records
+    assert "| intent |" in record.asset_materialization.metadata["label_distribution"].value

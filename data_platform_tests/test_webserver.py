@@ -44,7 +44,7 @@ def test_graphql_reports_the_tier_lineage_and_row_counts(webserver: str) -> None
     nodes = {"/".join(n["assetKey"]["path"]): n for n in graphql(webserver, LINEAGE_QUERY)["assetNodes"]}
     parents = {name: {"/".join(d["path"]) for d in n["dependencyKeys"]} for name, n in nodes.items()}
     assert parents["released_dataset"] == {"annotated_records"}
-    assert parents["annotated_records"] == {"cleaned_records"}
+    assert parents["annotated_records"] == {"cleaned_records", "labelers"}
     assert parents["cleaned_records"] == {"raw_records"}
     assert parents["raw_records"] == set()
     [latest] = nodes["released_dataset"]["assetMaterializations"]

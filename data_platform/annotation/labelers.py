@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,10 +27,21 @@ from typing import Any, Protocol
 import numpy as np
 import polars as pl
 
-from data_platform.annotation.labels import LABEL
 from data_platform.errors import InputFileError
+from data_platform.lake.atomic import write_bytes_atomic
 
 CALIBRATION_SHARE = 0.2
+MIN_LABEL_EXAMPLES = 10
+LABEL = pl.Struct(
+    {
+        "task": pl.String,
+        "value": pl.String,
+        "confidence": pl.Float64,
+        "labeler": pl.String,
+        "labeler_version": pl.String,
+        "human_confirmed": pl.Boolean,
+    }
+)
 
 
 class Labeler(Protocol):
@@ -65,6 +78,23 @@ def label_entries(labeler: Labeler, texts: pl.Series, probabilities: np.ndarray 
     return every.join(grouped, on="row", how="left", maintain_order="left")["labels"].cast(pl.List(LABEL))
 
 
+def task_entries(texts: pl.Series, labelers: Mapping[str, Labeler]) -> list[pl.Series]:
+    """Each labeler's ``labels`` entries for ``texts``, in task order; the emotion labeler's
+    probabilities are computed once and handed to the tone labeler that reads them."""
+    emotion = labelers.get("emotion") or getattr(labelers.get("tone"), "emotion", None)
+    emotion_proba = emotion.predict_proba(texts) if emotion is not None else None
+    entries = []
+    for task in sorted(labelers):
+        labeler = labelers[task]
+        if task == "emotion":
+            entries.append(label_entries(labeler, texts, emotion_proba))
+        elif task == "tone":
+            entries.append(label_entries(labeler, texts, labeler.predict_proba(texts, emotion_proba)))
+        else:
+            entries.append(label_entries(labeler, texts))
+    return entries
+
+
 @dataclass
 class TextClassifier:
     task: str
@@ -75,8 +105,11 @@ class TextClassifier:
     version: str = ""
     features: Any = field(default=None, repr=False)
     model: Any = field(default=None, repr=False)
-    # Per label (multi-label): the Platt-scaled binary models.
-    label_models: list[Any] = field(default_factory=list, repr=False)
+    temperature: float = 1.0
+    # Labels of the examples with too few of them to learn (multi-label tasks).
+    unlearnt: tuple[str, ...] = ()
+    # Per label (multi-label): the binary model and its Platt scaler (None: not calibrated).
+    label_models: list[tuple[Any, Any]] = field(default_factory=list, repr=False)
 
     @classmethod
     def train(
@@ -93,10 +126,14 @@ class TextClassifier:
         has two examples)."""
         from sklearn.model_selection import train_test_split
 
-        label_set = tuple(sorted({v for item in labels for v in (item if multi_label else [item])}))
+        counts = Counter(v for item in labels for v in (item if multi_label else [item]))
+        # A multi-label task learns one model per label: too few positives cannot make one.
+        floor = MIN_LABEL_EXAMPLES if multi_label else 1
+        label_set = tuple(sorted(label for label, n in counts.items() if n >= floor))
         if len(label_set) < 2:
             raise ValueError(f"{task}: training needs at least two labels, found {list(label_set)}")
         classifier = cls(task, label_set, multi_label)
+        classifier.unlearnt = tuple(sorted(set(counts) - set(label_set)))
         target = classifier._target(labels)
         stratify = None if multi_label or min(np.bincount(target)) < 2 else target
         fit_rows, calibration_rows = train_test_split(
@@ -121,45 +158,73 @@ class TextClassifier:
             return np.array([index[label] for label in labels])
         target = np.zeros((len(labels), len(self.label_set)), dtype=np.int8)
         for row, values in enumerate(labels):
-            target[row, [index[v] for v in values]] = 1
+            target[row, [index[v] for v in values if v in index]] = 1
         return target
 
     def _fit_all_classes(self, matrix, target, fit_rows, calibration_rows, regularisation: float) -> None:
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.frozen import FrozenEstimator
+        """One multinomial model, then the temperature that minimises the negative log-likelihood
+        of the held-out rows (the ranking of labels is unchanged)."""
+        from scipy.optimize import minimize_scalar
         from sklearn.linear_model import LogisticRegression
 
-        fitted = LogisticRegression(C=regularisation, max_iter=300).fit(matrix[fit_rows], target[fit_rows])
-        calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method="temperature")
-        self.model = calibrated.fit(matrix[calibration_rows], target[calibration_rows])
+        self.model = LogisticRegression(C=regularisation, max_iter=300).fit(
+            matrix[fit_rows], target[fit_rows]
+        )
+        known = np.isin(target[calibration_rows], self.model.classes_)
+        rows = calibration_rows[known]
+        logits = self._logits(matrix[rows])
+        truth = np.searchsorted(self.model.classes_, target[rows])
+
+        def nll(log_t: float) -> float:
+            scaled = logits / np.exp(log_t)
+            scaled -= scaled.max(axis=1, keepdims=True)
+            return float(np.mean(np.log(np.exp(scaled).sum(axis=1)) - scaled[np.arange(len(rows)), truth]))
+
+        self.temperature = float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
 
     def _fit_per_label(self, matrix, target, fit_rows, calibration_rows, regularisation: float) -> None:
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.frozen import FrozenEstimator
+        """One binary model per label, each Platt-scaled (a logistic regression on its decision
+        value) on the held-out rows; a label absent from them keeps its model's probabilities."""
         from sklearn.linear_model import LogisticRegression
 
         for column in range(target.shape[1]):
-            fitted = LogisticRegression(C=regularisation, max_iter=300).fit(
+            model = LogisticRegression(C=regularisation, max_iter=300).fit(
                 matrix[fit_rows], target[fit_rows, column]
             )
-            calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid")
-            self.label_models.append(
-                calibrated.fit(matrix[calibration_rows], target[calibration_rows, column])
-            )
+            held_out = target[calibration_rows, column]
+            platt = None
+            if 0 < held_out.sum() < len(held_out):
+                scores = model.decision_function(matrix[calibration_rows]).reshape(-1, 1)
+                platt = LogisticRegression(C=1e4).fit(scores, held_out)
+            self.label_models.append((model, platt))
 
-    def predict_proba(self, texts: pl.Series) -> np.ndarray:
+    def _logits(self, matrix) -> np.ndarray:
+        """One score per class; a two-class model gives one, the second class against the first."""
+        scores = self.model.decision_function(matrix)
+        return np.column_stack([np.zeros_like(scores), scores]) if scores.ndim == 1 else scores
+
+    def predict_proba(self, texts: pl.Series, calibrated: bool = True) -> np.ndarray:
+        """Probabilities per record and label; ``calibrated=False`` gives the models' own (to
+        measure what calibration changed)."""
         matrix = self.features.transform(texts.fill_null("").to_list())
         if not self.multi_label:
+            logits = self._logits(matrix) / (self.temperature if calibrated else 1.0)
+            logits -= logits.max(axis=1, keepdims=True)
             proba = np.zeros((matrix.shape[0], len(self.label_set)))
-            proba[:, self.model.classes_] = self.model.predict_proba(matrix)
+            proba[:, self.model.classes_] = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
             return proba
-        return np.column_stack([model.predict_proba(matrix)[:, 1] for model in self.label_models])
+        columns = []
+        for model, platt in self.label_models:
+            if calibrated and platt is not None:
+                columns.append(platt.predict_proba(model.decision_function(matrix).reshape(-1, 1))[:, 1])
+            else:
+                columns.append(model.predict_proba(matrix)[:, 1])
+        return np.column_stack(columns)
 
     def save(self, folder: Path) -> Path:
         """Write ``<task>-<version>.pkl`` into ``folder``; its sha256 starts with the version."""
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.task}-{self.version}.pkl"
-        path.write_bytes(self._payload())
+        write_bytes_atomic(path, self._payload())
         return path
 
 

@@ -1,29 +1,21 @@
-"""The annotated tier: label columns with confidence and provenance, starting with language.
+"""The annotated tier: label columns with confidence and provenance.
 
-Labels live in one list column of structs, one entry per task (language now; tone, intent,
-emotion and topic from the annotation work later), each with its value, confidence, labeler
-name and version, and whether a human confirmed it.
+Labels live in one list column of structs (``LABEL``): the identified language, then one entry
+per label the source's labelers give (intent, emotion, tone: annotation/labelers.py), each with
+its value, confidence, labeler name and version, and whether a human confirmed it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
 
+from data_platform.annotation.labelers import LABEL, Labeler, task_entries
 from data_platform.annotation.language import LanguageIdentifier
 from data_platform.sources.schema import content_text, quarantine_rows
 
-LABEL = pl.Struct(
-    {
-        "task": pl.String,
-        "value": pl.String,
-        "confidence": pl.Float64,
-        "labeler": pl.String,
-        "labeler_version": pl.String,
-        "human_confirmed": pl.Boolean,
-    }
-)
 ANNOTATED_COLUMNS = {
     "lang_declared": pl.String(),
     "lang_confidence": pl.Float64(),
@@ -51,9 +43,12 @@ def annotate(
     identifier: LanguageIdentifier,
     declared_languages: tuple[str, ...],
     policy: LanguagePolicy,
+    labelers: Mapping[str, Labeler] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return (annotated records, quarantined records) for one chunk of a cleaned batch."""
-    detected = identifier.identify(cleaned.select(content_text())["text"].to_list())
+    """Return (annotated records, quarantined records) for one chunk of a cleaned batch;
+    ``labelers`` (task -> labeler) add their entries after the language's."""
+    content = cleaned.select(content_text())["text"]
+    detected = identifier.identify(content.to_list())
     frame = cleaned.rename({"lang": "lang_declared"}).with_columns(
         lang=detected["lang"], lang_confidence=detected["lang_confidence"]
     )
@@ -69,6 +64,8 @@ def annotate(
             )
         ).cast(pl.List(LABEL))
     )
+    for entries in task_entries(content, labelers or {}):
+        frame = frame.with_columns(labels=pl.col("labels").list.concat(entries))
     unexpected = (
         pl.lit(bool(declared_languages))
         & ~pl.col("lang").is_in(list(declared_languages) or [""])

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from data_platform.defs.annotated.assets import annotated_records
+from data_platform.defs.annotated.assets import annotated_records, labelers
 from data_platform.defs.cleaned.assets import cleaned_records
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.raw.assets import raw_records
@@ -25,6 +25,7 @@ release_job = dg.define_asset_job(
 )
 registry_job = dg.define_asset_job(
     "registry_job",
-    selection=dg.AssetSelection.assets(source_registry),
-    description="Re-read the source registry and check every source's freshness.",
+    selection=dg.AssetSelection.assets(source_registry, labelers),
+    description="Re-read the source registry, check every source's freshness, and train the "
+    "labelers whose examples changed.",
 )

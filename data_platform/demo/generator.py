@@ -143,6 +143,15 @@ def registry_document() -> dict:
         "quality": "short-text",
     }
     return {
+        # English labelers trained from the bundled training samples (ATTRIBUTION.md there).
+        "labelers": {
+            "intent": {"examples": str(SAMPLE_DIR / "intent_training.jsonl.gz"), "label_field": "intent"},
+            "emotion": {
+                "examples": str(SAMPLE_DIR / "emotion_training.jsonl.gz"),
+                "label_field": "labels",
+                "multi_label": True,
+            },
+        },
         "sources": [
             {
                 **common,
@@ -157,6 +166,7 @@ def registry_document() -> dict:
                 "drop_folder": "drops/clinc_intents",
                 "fields": {"id": "id", "text": "text"},
                 "min_chars": 3,
+                "label_tasks": ["intent", "emotion", "tone"],
             },
             {
                 **common,
@@ -170,6 +180,7 @@ def registry_document() -> dict:
                 "format": "jsonl.gz",
                 "drop_folder": "drops/sgd_dialogues",
                 "fields": {"id": "uid", "turns": "turns"},
+                "label_tasks": ["emotion", "tone"],
             },
             {
                 **common,
@@ -209,7 +220,7 @@ def registry_document() -> dict:
                 "format": "jsonl",
                 "drop_folder": "drops/scraped_forum",
             },
-        ]
+        ],
     }
 
 

@@ -57,5 +57,30 @@ def main(shared_data: Path) -> None:
     )
 
 
+def training_sets(shared_data: Path) -> None:
+    """Labeled examples the demo's labelers train on: CLINC150 train-split utterances outside
+    the drop sample (20 per intent) and GoEmotions train-split comments (6,000)."""
+    clinc = [
+        {"id": f"clinc-{i}", "text": r["text"], "intent": r["intent"], "split": r["split"]}
+        for i, r in enumerate(_rows(shared_data / "clinc150_intents/clinc150.jsonl"))
+    ]
+    in_drops = {r["id"] for r in _smallest(clinc, "id", 1800)}
+    by_intent: dict[str, list[dict]] = {}
+    for r in clinc:
+        if r["split"] == "train" and r["id"] not in in_drops:
+            by_intent.setdefault(r["intent"], []).append({k: r[k] for k in ("id", "text", "intent")})
+    _write(
+        "intent_training.jsonl.gz",
+        [row for intent in sorted(by_intent) for row in _smallest(by_intent[intent], "id", 20)],
+    )
+    comments = [
+        {"id": r["id"], "text": r["text"], "labels": r["labels"]}
+        for r in _rows(shared_data / "goemotions/goemotions.jsonl.gz")
+        if r["split"] == "train"
+    ]
+    _write("emotion_training.jsonl.gz", _smallest(comments, "id", 6000))
+
+
 if __name__ == "__main__":
     main(Path(sys.argv[1]))
+    training_sets(Path(sys.argv[1]))

@@ -69,6 +69,25 @@ class Source:
     quality_model: Path | None = None
     min_quality_score: float = 0.5
     relevance: RelevanceRules = field(default_factory=RelevanceRules)
+    # Label tasks the annotated tier runs on this source's records (keys of ``labelers:``).
+    label_tasks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LabelerSpec:
+    """A trained labeler: the task, its labeled examples (JSON lines, maybe gzipped), the fields
+    holding text and label (a list of labels when ``multi_label``). ``tone`` is not trained: it
+    reads the emotion labeler (annotation/tone.py)."""
+
+    task: str
+    examples: Path
+    text_field: str = "text"
+    label_field: str = "label"
+    multi_label: bool = False
+
+
+# Tasks whose labeler is built from another's: tone reads emotion's probabilities.
+DERIVED_TASKS = {"tone": "emotion"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,7 @@ class Registry:
     path: Path
     sources: dict[str, Source]
     errors: tuple[SourceSpecError, ...]
+    labelers: dict[str, LabelerSpec] = field(default_factory=dict)
 
     def get(self, source_id: str) -> Source:
         if source_id not in self.sources:
@@ -184,17 +204,52 @@ def load_registry(path: Path | str) -> Registry:
     entries = (document or {}).get("sources") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         raise RegistryError(f"{path}: expected a top-level 'sources:' list")
+    labelers = _parse_labelers(path, document.get("labelers") or {})
     sources: dict[str, Source] = {}
     errors: list[SourceSpecError] = []
     for position, entry in enumerate(entries, start=1):
         try:
             source = _parse_source(path, position, entry)
+            missing = [t for t in source.label_tasks if DERIVED_TASKS.get(t, t) not in labelers]
+            if missing:
+                raise SourceSpecError(
+                    str(path), source.id, "label_tasks", f"no labeler for {missing} under 'labelers:'"
+                )
             if source.id in sources:
                 raise SourceSpecError(str(path), source.id, "id", "duplicate source id")
             sources[source.id] = source
         except SourceSpecError as exc:
             errors.append(exc)
-    return Registry(path=path, sources=sources, errors=tuple(errors))
+    return Registry(path=path, sources=sources, errors=tuple(errors), labelers=labelers)
+
+
+def _parse_labelers(path: Path, section: Any) -> dict[str, LabelerSpec]:
+    """The ``labelers:`` mapping (task -> examples, text_field, label_field, multi_label); a bad
+    entry makes the registry unusable, since sources name these tasks."""
+    if not isinstance(section, Mapping):
+        raise RegistryError(f"{path}: 'labelers:' must map task names to their training examples")
+    specs = {}
+    for task, entry in section.items():
+        where = f"{path}: labelers.{task}"
+        if task in DERIVED_TASKS:
+            raise RegistryError(f"{where}: {task} is built from {DERIVED_TASKS[task]}, not trained")
+        if not isinstance(entry, Mapping) or not set(entry) <= set(LabelerSpec.__dataclass_fields__) - {
+            "task"
+        }:
+            raise RegistryError(f"{where}: expected examples, text_field, label_field, multi_label")
+        if "examples" not in entry:
+            raise RegistryError(f"{where}.examples: is required")
+        examples = _relative_to(path.parent, str(entry["examples"]))
+        if not examples.is_file():
+            raise RegistryError(f"{where}.examples: {examples} is not a file")
+        specs[str(task)] = LabelerSpec(
+            task=str(task),
+            examples=examples.resolve(),
+            text_field=str(entry.get("text_field", "text")),
+            label_field=str(entry.get("label_field", "label")),
+            multi_label=bool(entry.get("multi_label", False)),
+        )
+    return specs
 
 
 def _parse_source(path: Path, position: int, entry: Any) -> Source:
@@ -241,6 +296,9 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
     if quality not in QUALITY_PROFILES:
         raise fail("quality", f"{quality!r} is not one of {', '.join(QUALITY_PROFILES)}")
     relevance = _parse_relevance(entry.get("relevance"), path.parent, fail)
+    label_tasks = entry.get("label_tasks") or []
+    if not isinstance(label_tasks, list) or not all(isinstance(t, str) for t in label_tasks):
+        raise fail("label_tasks", "must be a list of task names such as [intent, emotion, tone]")
     quality_model = entry.get("quality_model")
     if quality_model is not None:
         quality_model = _relative_to(path.parent, str(quality_model))
@@ -284,5 +342,6 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         quality=quality,
         quality_model=quality_model,
         relevance=relevance,
+        label_tasks=tuple(label_tasks),
         **numbers,
     )

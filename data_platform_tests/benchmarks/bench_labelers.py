@@ -42,22 +42,6 @@ FIGURE = PROJECT_ROOT / "docs" / "img" / "labeler_reliability.png"
 PROXIES = {"friendly": WARM, "apologetic": REMORSE[:1], "frustrated": HOT, "neutral": ("neutral",)}
 
 
-def uncalibrated(classifier: TextClassifier, texts: pl.Series) -> np.ndarray:
-    """The same fitted models before calibration (what the calibrators were wrapped around)."""
-    matrix = classifier.features.transform(texts.fill_null("").to_list())
-    if classifier.multi_label:
-        return np.column_stack(
-            [
-                m.calibrated_classifiers_[0].estimator.predict_proba(matrix)[:, 1]
-                for m in classifier.label_models
-            ]
-        )
-    base = classifier.model.calibrated_classifiers_[0].estimator
-    proba = np.zeros((matrix.shape[0], len(classifier.label_set)))
-    proba[:, base.classes_] = base.predict_proba(matrix)
-    return proba
-
-
 def intent(results: dict, curves: dict) -> None:
     data = pl.read_ndjson(SHARED / "clinc150_intents" / "clinc150.jsonl")
     train, test = data.filter(pl.col("split") == "train"), data.filter(pl.col("split") == "test")
@@ -71,7 +55,7 @@ def intent(results: dict, curves: dict) -> None:
     guess = np.asarray(classifier.label_set)[proba.argmax(axis=1)]
     for name, p in (
         ("intent, calibrated", proba),
-        ("intent, before", uncalibrated(classifier, test["text"])),
+        ("intent, before", classifier.predict_proba(test["text"], calibrated=False)),
     ):
         curves[name] = reliability_table(*points(p, truth, multi_label=False))
     results["intent"] = {
@@ -102,7 +86,7 @@ def emotion(results: dict, curves: dict) -> TextClassifier:
     chosen[np.arange(len(proba)), proba.argmax(axis=1)] = True
     for name, p in (
         ("emotion, calibrated", proba),
-        ("emotion, before", uncalibrated(classifier, test["text"])),
+        ("emotion, before", classifier.predict_proba(test["text"], calibrated=False)),
     ):
         curves[name] = reliability_table(*points(p, truth, multi_label=True))
     results["emotion"] = {

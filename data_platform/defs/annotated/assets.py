@@ -3,10 +3,13 @@
 from functools import cache
 
 import dagster as dg
+import polars as pl
 
 from data_platform.annotation.labels import ANNOTATED_COLUMNS, ANNOTATED_DESCRIPTIONS, LanguagePolicy
 from data_platform.annotation.language import LanguageIdentifier
 from data_platform.annotation.tier import annotate_partition
+from data_platform.annotation.training import current as current_labelers
+from data_platform.annotation.training import ensure_labelers, labelers_for
 from data_platform.curation.cleaning import CLEANED_DESCRIPTIONS
 from data_platform.defs.cleaned.assets import CLEANED_SCHEMA, cleaned_records
 from data_platform.defs.gates import build_gate_check
@@ -14,7 +17,9 @@ from data_platform.defs.metadata import OWNERS, column_lineage, partition_metada
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.governance.redaction import PII_DESCRIPTIONS
+from data_platform.lake.store import Lake
 from data_platform.sources.drops import split_batch_id
+from data_platform.sources.registry import DERIVED_TASKS
 from data_platform.sources.schema import RAW_DESCRIPTIONS
 
 ANNOTATED_SCHEMA = {**CLEANED_SCHEMA, **ANNOTATED_COLUMNS}
@@ -26,8 +31,28 @@ def language_identifier() -> LanguageIdentifier:
 
 
 @dg.asset(
+    group_name="annotated",
+    kinds={"scikitlearn", "pickle"},
+    owners=OWNERS,
+    code_version="labelers-1",
+)
+def labelers(lake: LakeResource, registry: RegistryResource) -> dg.MaterializeResult:
+    """The trained labelers the annotated tier uses (intent, emotion; tone reads emotion): trained
+    from the examples the registry's ``labelers:`` section names, calibrated on held-out
+    examples, saved under the lake's ``_labelers/`` with their content hash as version. A task
+    is retrained only when its examples or settings change."""
+    state = ensure_labelers(lake.lake(), registry.load().labelers)
+    return dg.MaterializeResult(
+        metadata={
+            **{f"{task}_version": entry["version"] for task, entry in state.items()},
+            "labelers": dg.MetadataValue.json(state),
+        }
+    )
+
+
+@dg.asset(
     partitions_def=batch_partitions,
-    deps=[cleaned_records],
+    deps=[cleaned_records, labelers],
     group_name="annotated",
     kinds={"parquet", "polars"},
     owners=OWNERS,
@@ -58,12 +83,41 @@ def annotated_records(
     languages the source declares are quarantined as ``unexpected_language``.
     """
     batch_id = context.partition_key
-    source = registry.load().get(split_batch_id(batch_id)[0])
+    sources = registry.load()
+    source = sources.get(split_batch_id(batch_id)[0])
+    store = lake.lake()
+    tasks = {DERIVED_TASKS.get(task, task) for task in source.label_tasks}
+    if not tasks <= set(current_labelers(store)):  # e.g. a sensor run before the labelers asset
+        ensure_labelers(store, sources.labelers)
     identifier = language_identifier()
-    info = annotate_partition(lake.lake(), batch_id, source, identifier, LanguagePolicy())
+    task_labelers = labelers_for(store, source.label_tasks)
+    info = annotate_partition(store, batch_id, source, identifier, LanguagePolicy(), task_labelers)
     return dg.MaterializeResult(
-        metadata={**partition_metadata(info), "language_labeler": f"{identifier.name} {identifier.version}"}
+        metadata={
+            **partition_metadata(info),
+            "language_labeler": f"{identifier.name} {identifier.version}",
+            "labelers": dg.MetadataValue.json(info.stats["labelers"]),
+            "label_distribution": dg.MetadataValue.md(label_distribution(store, batch_id)),
+        }
     )
+
+
+def label_distribution(lake: Lake, batch_id: str) -> str:
+    """Per task and value: records and mean confidence, the ten most frequent values per task."""
+    entries = (
+        lake.scan_records("annotated", batch_id)
+        .select(pl.col("labels").explode())
+        .unnest("labels")
+        .group_by("task", "value")
+        .agg(records=pl.len(), mean_confidence=pl.col("confidence").mean().round(3))
+        .sort(["task", "records"], descending=[False, True])
+        .group_by("task", maintain_order=True)
+        .head(10)
+        .collect()
+    )
+    rows = ["| task | value | records | mean confidence |", "|---|---|---|---|"]
+    rows += [f"| {t} | {v} | {n:,} | {c} |" for t, v, n, c in entries.iter_rows()]
+    return "\n".join(rows)
 
 
 annotated_gate = build_gate_check("annotated", annotated_records)
