@@ -88,6 +88,8 @@ def cmd_release(args: argparse.Namespace) -> int:
         "licence_profile": args.profile,
         "redaction": args.redaction,
         "datasheet": _release_card(args.card),
+        "min_label_confidence": _task_floors(args.min_confidence),
+        "require_human_confirmation": args.require_human,
     }
     run_config = {"ops": {"released_dataset": {"config": config}}}
     result = defs.resolve_job_def("release_job").execute_in_process(
@@ -95,6 +97,20 @@ def cmd_release(args: argparse.Namespace) -> int:
     )
     print(f"release {version}: {'done' if result.success else 'FAILED (see the run in the UI)'}")
     return 0 if result.success else 1
+
+
+def _task_floors(pairs: list[str]) -> dict[str, float]:
+    """``TASK=VALUE`` pairs as a mapping; a malformed pair ends the command with its text."""
+    floors = {}
+    for pair in pairs:
+        task, _, value = pair.partition("=")
+        try:
+            floors[task] = float(value)
+        except ValueError:
+            raise SystemExit(f"--min-confidence expects TASK=NUMBER, got {pair!r}") from None
+        if not task or not 0.0 <= floors[task] <= 1.0:
+            raise SystemExit(f"--min-confidence expects TASK=NUMBER in [0, 1], got {pair!r}")
+    return floors
 
 
 def _release_card(path: str | None) -> dict[str, str]:
@@ -324,6 +340,20 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("placeholder", "pseudonym"),
         default="placeholder",
         help="PII as [TYPE] placeholders, or the cleaned tier's keyed pseudonyms [TYPE:hmac]",
+    )
+    release.add_argument(
+        "--min-confidence",
+        action="append",
+        default=[],
+        metavar="TASK=VALUE",
+        help="hold back records whose TASK label is less confident than VALUE",
+    )
+    release.add_argument(
+        "--require-human",
+        action="append",
+        default=[],
+        metavar="TASK",
+        help="hold back records whose TASK label no human confirmed",
     )
     release.add_argument(
         "--card",

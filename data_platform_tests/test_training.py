@@ -104,3 +104,93 @@ def test_bad_examples_name_the_file_line_and_field(tmp_path: Path) -> None:
         read_examples(LabelerSpec("intent", path, label_field="intent"))
     with pytest.raises(InputFileError, match="field 'labels': must be String"):
         read_examples(LabelerSpec("emotion", path, label_field="labels"))
+
+
+@pytest.mark.slow
+def test_the_annotated_gate_checks_label_sets_confidence_and_coverage(demo, tmp_path: Path) -> None:
+    import shutil
+
+    import polars as pl
+
+    from data_platform.quality.suites import judge_partition
+    from data_platform.sources.registry import load_registry
+
+    lake = Lake(tmp_path / "lake")
+    shutil.copytree(demo.lake.root, lake.root)
+    source = load_registry(demo.lake.root.parent / "sources.yaml").get("clinc_intents")
+    batch = next(b for b in lake.partitions("annotated") if b.startswith("clinc_intents"))
+    assert judge_partition(lake, "annotated", batch, source).passed
+
+    records = lake.scan_records("annotated", batch).collect().with_row_index("_n")
+    entry = pl.element()
+    broken = records.with_columns(
+        labels=pl.when(pl.col("_n") == 0)  # an intent no labeler knows
+        .then(pl.col("labels").list.eval(entry.struct.with_fields(value=pl.lit("bogus"))))
+        .when(pl.col("_n") == 1)  # a confidence outside [0, 1]
+        .then(pl.col("labels").list.eval(entry.struct.with_fields(confidence=pl.lit(1.5))))
+        .when(pl.col("_n") % 10 == 2)  # tone missing from a tenth of the records
+        .then(pl.col("labels").list.filter(entry.struct.field("task") != "tone"))
+        .otherwise("labels")
+    ).drop("_n")
+    quarantine = lake.scan_quarantine("annotated", batch).collect()
+    lake.write_partition("annotated", batch, [(broken, quarantine)], lake.stats("annotated", batch))
+    result = judge_partition(lake, "annotated", batch, source)
+    failed = {(o.suite, o.column): o for o in result.failed}
+    assert set(failed) == {
+        ("annotated_labels", "in_label_set"),
+        ("annotated_labels", "confidence"),
+        ("annotated_label_coverage", "coverage"),
+    }
+    assert any(
+        example["record_id"] == broken["record_id"][0]
+        for example in failed[("annotated_labels", "in_label_set")].examples
+    )
+    assert [e["task"] for e in failed[("annotated_label_coverage", "coverage")].examples] == ["tone"]
+
+
+@pytest.mark.slow
+def test_a_release_label_policy_holds_back_unsure_or_unconfirmed_labels(demo, tmp_path: Path) -> None:
+    import shutil
+
+    import polars as pl
+
+    from data_platform.lake.releases import LabelPolicy, cut_release
+
+    lake = Lake(tmp_path / "lake")
+    shutil.copytree(demo.lake.root, lake.root)
+    created = "2030-01-01T00:00:00+00:00"
+    everything = cut_release(lake, "v901", created_at=created, code_version="t")
+    records = pl.read_parquet(everything.path / "records-*.parquet")
+    intent = records.select(
+        "record_id",
+        best=pl.col("labels")
+        .list.eval(
+            pl.when(pl.element().struct.field("task") == "intent").then(
+                pl.element().struct.field("confidence")
+            )
+        )
+        .list.max(),
+    )
+    unsure = intent.filter(pl.col("best") < 0.6).height
+    assert 0 < unsure < intent.filter(pl.col("best").is_not_null()).height
+
+    strict = cut_release(
+        lake, "v902", created_at=created, code_version="t", label_policy=LabelPolicy({"intent": 0.6})
+    )
+    assert strict.manifest["label_policy"]["held_back"] == {"intent": unsure}
+    assert strict.manifest["record_count"] == everything.manifest["record_count"] - unsure
+    kept = pl.read_parquet(strict.path / "records-*.parquet")
+    assert kept.join(intent.filter(pl.col("best") < 0.6), on="record_id").height == 0
+
+    human = cut_release(
+        lake,
+        "v903",
+        created_at=created,
+        code_version="t",
+        label_policy=LabelPolicy(human_confirmed=("tone",)),
+    )
+    with_tone = records.filter(
+        pl.col("labels").list.eval(pl.element().struct.field("task") == "tone").list.any()
+    )
+    assert human.manifest["label_policy"]["held_back"] == {"tone": with_tone.height}  # nobody confirmed yet
+    assert "tone confirmed by a person" in (human.path / "DATASHEET.md").read_text()

@@ -194,9 +194,21 @@ def _preprocessing(lake: Lake, manifest: dict[str, Any]) -> list[str]:
         "",
         *_table(("tier", "code versions"), [(t, ", ".join(sorted(versions[t])) or "-") for t in TIERS]),
         "",
+        f"Label policy: {_label_policy(manifest)}.",
+        "",
         f"Labelers: {', '.join(sorted(labelers)) or 'none'}. The raw data stays in the restricted "
         "raw tier; `data-platform lineage RECORD_ID` shows every step applied to a record.",
     ]
+
+
+def _label_policy(manifest: dict[str, Any]) -> str:
+    policy = manifest.get("label_policy") or {}
+    parts = [
+        f"{task} confidence >= {floor}" for task, floor in sorted(policy.get("min_confidence", {}).items())
+    ]
+    parts += [f"{task} confirmed by a person" for task in policy.get("human_confirmed", [])]
+    held = sum(policy.get("held_back", {}).values())
+    return (", ".join(parts) + f"; {held:,} records held back") if parts else "none (every label kept)"
 
 
 def _uses(manifest: dict[str, Any], card: ReleaseCard) -> list[str]:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,37 @@ RELEASE_COLUMNS = [
     "record_sha256",  # last: computed from the others
 ]
 PART_ROWS = 250_000
+
+
+@dataclass(frozen=True)
+class LabelPolicy:
+    """What a release asks of its labels, per task: a minimum confidence, or a human's
+    confirmation. A record labelled for such a task that falls short is held back (counted in
+    the manifest); records without a label of that task are not affected."""
+
+    min_confidence: dict[str, float] = field(default_factory=dict)
+    human_confirmed: tuple[str, ...] = ()
+
+    def held_back(self, records: pl.DataFrame) -> pl.Series:
+        """Per record, the first task whose policy it fails, or null."""
+        entry = pl.element().struct
+        reason = pl.lit(None, pl.String)
+        rules = [
+            *(
+                (task, entry.field("confidence") >= floor)
+                for task, floor in sorted(self.min_confidence.items())
+            ),
+            *((task, entry.field("human_confirmed")) for task in self.human_confirmed),
+        ]
+        for task, passes in reversed(rules):
+            of_task = pl.col("labels").list.eval(entry.field("task") == task).list.any()
+            passing = (
+                pl.col("labels").list.eval((entry.field("task") == task) & passes.fill_null(False)).list.any()
+            )
+            reason = pl.when(of_task & ~passing).then(pl.lit(task)).otherwise(reason)
+        if not rules:
+            return pl.Series("held_back", [None] * records.height, dtype=pl.String)
+        return records.select(reason.alias("held_back"))["held_back"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +149,7 @@ def cut_release(
     redaction_policy: str = "placeholder",
     card: ReleaseCard | None = None,
     sources: Mapping[str, Source] | None = None,
+    label_policy: LabelPolicy | None = None,
 ) -> Release:
     """Build release ``version``, or return it unchanged if it already exists (releases are
     immutable). Raise ReleaseExistsError if the folder exists without a manifest. Records whose
@@ -145,7 +177,10 @@ def cut_release(
     taken_down = _counts(
         records.with_columns(request=request).filter(pl.col("request").is_not_null()), "request"
     )
-    records, alternates = _cluster_survivors(records.filter(request.is_null()))
+    records = records.filter(request.is_null())
+    held = (label_policy or LabelPolicy()).held_back(records)
+    held_back = _counts(records.with_columns(task=held).filter(pl.col("task").is_not_null()), "task")
+    records, alternates = _cluster_survivors(records.filter(held.is_null()))
     records = redaction.apply_policy(records, redaction_policy)
     records = records.with_columns(record_sha256=record_hashes(records)).select(RELEASE_COLUMNS)
     parents = [v for v in list_releases(lake) if _number(v) < _number(version)]
@@ -164,6 +199,12 @@ def cut_release(
     manifest["refused_by_licence"] = refused_by_licence
     manifest["taken_down"] = taken_down
     manifest["duplicate_alternates"] = alternates
+    policy_used = label_policy or LabelPolicy()
+    manifest["label_policy"] = {
+        "min_confidence": policy_used.min_confidence,
+        "human_confirmed": list(policy_used.human_confirmed),
+        "held_back": held_back,
+    }
     manifest["redaction"] = {"policy": redaction_policy, "key_id": key_id}
     manifest["pii_findings"] = _counts(
         records.select(pl.col("pii").list.eval(pl.element().struct.field("entity_type")))

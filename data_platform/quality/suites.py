@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from great_expectations.expectations import Expectation
 
 from data_platform.annotation.labels import ANNOTATED_COLUMNS
+from data_platform.annotation.training import labelers_for
 from data_platform.curation.cleaning import CLEANED_COLUMNS
 from data_platform.governance.redaction import PII_COLUMNS
 from data_platform.lake.store import Lake
@@ -120,10 +121,63 @@ def _part_frames(lake: Lake, tier: str, batch_id: str) -> Iterator[pd.DataFrame]
         yield pl.read_parquet(path).to_pandas()
 
 
+def label_suites(lake: Lake, batch_id: str, source: Source) -> list[SuiteSpec]:
+    """The annotated tier's label checks: every entry's task is one the source runs, its value in
+    that labeler's label set, its confidence in [0, 1]; each task labels at least
+    ``min_label_coverage`` of the batch's records."""
+    tasks = ["language", *source.label_tasks]
+    label_sets = {task: labeler.label_set for task, labeler in labelers_for(lake, source.label_tasks).items()}
+    allowed = pl.DataFrame(
+        [(task, value) for task, values in label_sets.items() for value in values],
+        schema={"task": pl.String, "value": pl.String},
+        orient="row",
+    ).with_columns(in_label_set=pl.lit(True))
+    records = lake.scan_records("annotated", batch_id).select("record_id", "labels").collect()
+    entries = (
+        records.explode("labels")
+        .unnest("labels")
+        .filter(pl.col("task").is_not_null())
+        .join(allowed, on=["task", "value"], how="left")
+        .with_columns(in_label_set=pl.col("in_label_set") | (pl.col("task") == "language"))
+        .select(
+            "record_id", "task", "value", "confidence", in_label_set=pl.col("in_label_set").fill_null(False)
+        )
+    )
+    labelled = entries.group_by("task").agg(records=pl.col("record_id").n_unique())
+    coverage = (
+        pl.DataFrame({"task": tasks})
+        .join(labelled, on="task", how="left")
+        .select("task", coverage=pl.col("records").fill_null(0) / max(records.height, 1))
+    )
+    return [
+        SuiteSpec(
+            name="annotated_labels",
+            expectations=[
+                gxe.ExpectColumnValuesToBeInSet(column="task", value_set=tasks),
+                gxe.ExpectColumnValuesToBeInSet(column="in_label_set", value_set=[True]),
+                gxe.ExpectColumnValuesToBeBetween(column="confidence", min_value=0.0, max_value=1.0),
+                gxe.ExpectColumnValuesToNotBeNull(column="value"),
+            ],
+            frames=[entries.to_pandas()],
+            index_columns=("record_id", "task", "value"),
+        ),
+        SuiteSpec(
+            name="annotated_label_coverage",
+            expectations=[
+                gxe.ExpectColumnValuesToBeBetween(column="coverage", min_value=source.min_label_coverage)
+            ],
+            frames=[coverage.to_pandas()] if records.height else [],
+            index_columns=("task",),
+        ),
+    ]
+
+
 def judge_partition(lake: Lake, tier: str, batch_id: str, source: Source) -> GateResult:
     ids = lake.scan_records(tier, batch_id).select("record_id").collect().to_pandas()
+    labels = label_suites(lake, batch_id, source) if tier == "annotated" else []
     return run_suites(
         [
+            *labels,
             SuiteSpec(
                 name=f"{tier}_rows",
                 expectations=row_expectations(tier, source, batch_id),

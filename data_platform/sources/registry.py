@@ -69,8 +69,10 @@ class Source:
     quality_model: Path | None = None
     min_quality_score: float = 0.5
     relevance: RelevanceRules = field(default_factory=RelevanceRules)
-    # Label tasks the annotated tier runs on this source's records (keys of ``labelers:``).
+    # Label tasks the annotated tier runs on this source's records (keys of ``labelers:``), and
+    # the share of a batch's records each task must label for the annotated gate to pass.
     label_tasks: tuple[str, ...] = ()
+    min_label_coverage: float = 0.99
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,7 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         ("max_record_bytes", 1, 1 << 31),
         ("max_quarantine_rate", 0.0, 1.0),
         ("min_quality_score", 0.0, 1.0),
+        ("min_label_coverage", 0.0, 1.0),
     ):
         value = entry.get(name, Source.__dataclass_fields__[name].default)
         if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:

@@ -20,7 +20,7 @@ from data_platform.governance.datasheet import ReleaseCard
 from data_platform.governance.redaction import PII_DESCRIPTIONS
 from data_platform.governance.release_checks import governance_frame
 from data_platform.lake.catalog import refresh_catalog
-from data_platform.lake.releases import RELEASE_COLUMNS, cut_release, read_manifest
+from data_platform.lake.releases import RELEASE_COLUMNS, LabelPolicy, cut_release, read_manifest
 from data_platform.quality.gx_runner import SuiteSpec, run_suites
 from data_platform.quality.suites import SHA256_HEX
 from data_platform.sources.schema import KINDS, RAW_DESCRIPTIONS
@@ -41,6 +41,10 @@ class ReleaseConfig(dg.Config):
     # intended_uses, out_of_scope_uses, maintainer, contact, update_policy); empty ones read
     # "not stated".
     datasheet: dict[str, str] = {}
+    # Label policy (lake/releases.py LabelPolicy): per task a minimum confidence, and the tasks
+    # whose labels a human must have confirmed; records falling short are held back.
+    min_label_confidence: dict[str, float] = {}
+    require_human_confirmation: list[str] = []
 
     def card(self) -> ReleaseCard:
         unknown = set(self.datasheet) - set(ReleaseCard.__dataclass_fields__)
@@ -93,6 +97,7 @@ def released_dataset(
         licence_profile=config.licence_profile,
         redaction_policy=config.redaction,
         card=config.card(),
+        label_policy=LabelPolicy(config.min_label_confidence, tuple(config.require_human_confirmation)),
         sources=registry.load().sources,
     )
     catalog = refresh_catalog(store)
@@ -112,6 +117,7 @@ def released_dataset(
             "refused_by_licence": dg.MetadataValue.json(manifest["refused_by_licence"]),
             "taken_down": dg.MetadataValue.json(manifest["taken_down"]),
             "duplicate_alternates": dg.MetadataValue.json(manifest["duplicate_alternates"]),
+            "label_policy": dg.MetadataValue.json(manifest["label_policy"]),
             "redaction": manifest["redaction"]["policy"],
             "pii_findings": dg.MetadataValue.json(manifest["pii_findings"]),
             "datasheet": dg.MetadataValue.md((release.path / "DATASHEET.md").read_text(encoding="utf-8")),
@@ -128,7 +134,8 @@ def released_dataset(
     description="GX suites on the release files: unique ids, hashes, value sets; per record no "
     "structured PII left in the text, a licence the profile admits, no takedown match and a "
     "complete provenance chain; records in (included annotated partitions) = released + "
-    "superseded + refused by licence + taken down + duplicate alternates left out.",
+    "superseded + refused by licence + taken down + duplicate alternates left out + held back "
+    "by the label policy.",
 )
 def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
     store = lake.lake()
@@ -185,6 +192,7 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
                                 + sum(manifest["refused_by_licence"].values())
                                 + sum(manifest["taken_down"].values())
                                 + manifest["duplicate_alternates"]["left_out"]
+                                + sum(manifest["label_policy"]["held_back"].values())
                             ],
                         }
                     )
