@@ -139,7 +139,7 @@ class TextClassifier:
         fit_rows, calibration_rows = train_test_split(
             np.arange(len(texts)), test_size=CALIBRATION_SHARE, random_state=seed, stratify=stratify
         )
-        classifier.features = _features().fit([texts[i] for i in fit_rows])
+        classifier.features = text_features().fit([texts[i] for i in fit_rows])
         matrix = classifier.features.transform(texts)
         if multi_label:
             classifier._fit_per_label(matrix, target, fit_rows, calibration_rows, regularisation)
@@ -240,7 +240,7 @@ def load_labeler(path: Path) -> TextClassifier:
     return labeler
 
 
-def _features() -> Any:
+def text_features() -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_union
 
