@@ -46,6 +46,10 @@ bench: $(STAMP) $(BENCH_VENV)/.installed-2
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_curation
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_incremental
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_pii
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_labelers
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_agreement
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_label_errors
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_active_learning
 
 lint: $(STAMP)
 	$(BIN)/ruff check data_platform data_platform_tests

@@ -194,6 +194,36 @@ def _run_on_file(args: argparse.Namespace, work: Callable[[Path, Path], dict]) -
         return None
 
 
+def cmd_annotate_simulate(args: argparse.Namespace) -> int:
+    from data_platform.annotation.simulate_file import simulate_file
+    from data_platform.errors import InputFileError
+
+    try:
+        summary = _run_on_file(
+            args,
+            lambda source, output: simulate_file(
+                source,
+                output,
+                text_field=args.text_field,
+                label_field=args.label_field,
+                test=Path(args.test) if args.test else None,
+                seed_size=args.seed_size,
+                batch_size=args.batch_size,
+                rounds=args.rounds,
+                progress=not args.no_progress,
+            ),
+        )
+    except InputFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if summary is None:
+        return 2
+    print(json.dumps(summary["labels_to_reach_random_final"], indent=2))
+    output = Path(args.output_dir)
+    print(f"curves: {output / 'curves.json'}, plot: {output / 'learning_curves.png'}")
+    return 0
+
+
 def cmd_curate(args: argparse.Namespace) -> int:
     from data_platform.curation.cleaning import CleaningRules
     from data_platform.curation.curate import curate_file
@@ -373,6 +403,21 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--report", action="store_true", help="only print precision per rule")
     review.set_defaults(run=cmd_review)
 
+    annotate = commands.add_parser("annotate", help="annotation tools")
+    annotate_commands = annotate.add_subparsers(dest="annotate_command", required=True)
+    simulate = annotate_commands.add_parser(
+        "simulate", help="active-learning curves per strategy on a labeled csv/jsonl file"
+    )
+    simulate.add_argument("input", help="labeled csv, jsonl or jsonl.gz file")
+    simulate.add_argument("output_dir", help="folder for curves.json and learning_curves.png")
+    simulate.add_argument("--text-field", required=True)
+    simulate.add_argument("--label-field", required=True)
+    simulate.add_argument("--test", help="labeled test file (default: hold out 20% of the input)")
+    simulate.add_argument("--seed-size", type=int, default=300, help="labels before the first round")
+    simulate.add_argument("--batch-size", type=int, default=300, help="labels asked per round")
+    simulate.add_argument("--rounds", type=int, default=10)
+    simulate.add_argument("--no-progress", action="store_true", help="no per-round lines on stderr")
+    simulate.set_defaults(run=cmd_annotate_simulate)
     curate = commands.add_parser("curate", help="clean and deduplicate one jsonl/jsonl.gz/parquet file")
     curate.add_argument("input", help="input file with an id and a text field")
     curate.add_argument("output_dir", help="folder for kept.jsonl, quarantined.jsonl, summary.json")
