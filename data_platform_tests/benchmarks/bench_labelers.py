@@ -42,6 +42,20 @@ FIGURE = PROJECT_ROOT / "docs" / "img" / "labeler_reliability.png"
 PROXIES = {"friendly": WARM, "apologetic": REMORSE[:1], "frustrated": HOT, "neutral": ("neutral",)}
 
 
+def add_reliability(
+    curves: dict,
+    task: str,
+    classifier: TextClassifier,
+    texts: pl.Series,
+    proba: np.ndarray,
+    truth: np.ndarray,
+) -> None:
+    """Reliability tables of ``classifier`` after calibration and before (its own models)."""
+    before = classifier.predict_proba(texts, calibrated=False)
+    for name, p in ((f"{task}, calibrated", proba), (f"{task}, before", before)):
+        curves[name] = reliability_table(*points(p, truth, multi_label=classifier.multi_label))
+
+
 def intent(results: dict, curves: dict) -> None:
     data = pl.read_ndjson(SHARED / "clinc150_intents" / "clinc150.jsonl")
     train, test = data.filter(pl.col("split") == "train"), data.filter(pl.col("split") == "test")
@@ -53,11 +67,7 @@ def intent(results: dict, curves: dict) -> None:
     predicted = time.perf_counter() - started
     truth = np.array([classifier.label_set.index(v) for v in test["intent"]])
     guess = np.asarray(classifier.label_set)[proba.argmax(axis=1)]
-    for name, p in (
-        ("intent, calibrated", proba),
-        ("intent, before", classifier.predict_proba(test["text"], calibrated=False)),
-    ):
-        curves[name] = reliability_table(*points(p, truth, multi_label=False))
+    add_reliability(curves, "intent", classifier, test["text"], proba, truth)
     results["intent"] = {
         "train_records": train.height,
         "test_records": test.height,
@@ -84,11 +94,7 @@ def emotion(results: dict, curves: dict) -> TextClassifier:
         truth[row, [classifier.label_set.index(v) for v in labels]] = 1
     chosen = proba >= classifier.threshold
     chosen[np.arange(len(proba)), proba.argmax(axis=1)] = True
-    for name, p in (
-        ("emotion, calibrated", proba),
-        ("emotion, before", classifier.predict_proba(test["text"], calibrated=False)),
-    ):
-        curves[name] = reliability_table(*points(p, truth, multi_label=True))
+    add_reliability(curves, "emotion", classifier, test["text"], proba, truth)
     results["emotion"] = {
         "train_records": train.height,
         "test_records": test.height,
