@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from data_platform.errors import InputFileError
+from data_platform.annotation.label_studio import read_export
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
 
@@ -223,29 +223,11 @@ def export_label_studio(lake: Lake, folder: Path, reviewer: str) -> tuple[Path, 
 
 def import_label_studio(lake: Lake, export: Path) -> int:
     """Verdicts from a Label Studio JSON export (annotator = the reviewer); returns how many."""
-    try:
-        tasks = json.loads(export.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputFileError(str(export), exc.lineno, "-", f"not JSON ({exc.msg})") from exc
-    verdicts = []
-    for position, task in enumerate(tasks):
-        sample_id = task.get("data", {}).get("sample_id")
-        if not sample_id:
-            raise InputFileError(str(export), None, f"[{position}].data.sample_id", "missing")
-        for annotation in task.get("annotations", []):
-            if annotation.get("was_cancelled"):
-                continue
-            choices = [c for r in annotation.get("result", []) for c in r.get("value", {}).get("choices", [])]
-            if not choices:
-                continue
-            who = annotation.get("completed_by")
-            reviewer = who.get("email") if isinstance(who, dict) else f"label-studio:{who}"
-            verdicts.append(
-                {
-                    "sample_id": sample_id,
-                    "verdict": choices[0],
-                    "reviewer": reviewer,
-                    "at": annotation.get("updated_at"),
-                }
-            )
+    answers = read_export(export, "sample_id").unique(
+        ["key", "annotation_id"], keep="first", maintain_order=True
+    )
+    verdicts = [
+        {"sample_id": row["key"], "verdict": row["choices"][0], "reviewer": row["annotator"], "at": row["at"]}
+        for row in answers.iter_rows(named=True)
+    ]
     return record_verdicts(lake, verdicts)

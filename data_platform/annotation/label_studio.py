@@ -1,0 +1,114 @@
+"""Label Studio's formats: labeling configs, tasks with pre-annotations, and exports read back.
+
+- ``labeling_config``: the XML config of a text task with one ``Choices`` block per label task
+  (single or multiple choice), generated from the labelers' label sets;
+- ``tasks_with_predictions``: import JSON, one task per record (``data``: record id and text),
+  the machine labels as a ``predictions`` entry (model version, score, one ``choices`` result
+  per label task) so annotators start from them;
+- ``read_export``: Label Studio's JSON export back as one row per (task, annotation, label
+  task): the task's data key, the annotator (e-mail, or ``label-studio:<id>``), the chosen
+  values, when; cancelled annotations are skipped. A malformed task is reported with the file,
+  the task's position and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+import polars as pl
+
+from data_platform.errors import InputFileError
+
+EXPORT_SCHEMA = {
+    "key": pl.String,
+    "annotation_id": pl.String,
+    "annotator": pl.String,
+    "from_name": pl.String,
+    "choices": pl.List(pl.String),
+    "at": pl.String,
+}
+
+
+def labeling_config(tasks: Mapping[str, tuple[tuple[str, ...], bool]]) -> str:
+    """``tasks``: label task -> (label set, multi-label)."""
+    blocks = ["<View>", '  <Text name="text" value="$text"/>']
+    for task, (label_set, multi_label) in tasks.items():
+        choice = "multiple" if multi_label else "single"
+        blocks.append(f"  <Header value={quoteattr(task)}/>")
+        blocks.append(f'  <Choices name={quoteattr(task)} toName="text" choice="{choice}" showInline="true">')
+        blocks += [f"    <Choice value={quoteattr(value)}/>" for value in label_set]
+        blocks.append("  </Choices>")
+    blocks.append("</View>")
+    return "\n".join(blocks) + "\n"
+
+
+def tasks_with_predictions(records: pl.DataFrame, tasks: tuple[str, ...], model_version: str) -> list[dict]:
+    """``records``: record_id, text and the ``labels`` column; predictions for ``tasks``."""
+    out = []
+    for row in records.select("record_id", "text", "labels").iter_rows(named=True):
+        results, scores = [], []
+        for task in tasks:
+            chosen = [entry for entry in row["labels"] or [] if entry["task"] == task]
+            if not chosen:
+                continue
+            results.append(
+                {
+                    "from_name": task,
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"choices": [entry["value"] for entry in chosen]},
+                }
+            )
+            scores.append(min(entry["confidence"] for entry in chosen))
+        task_json: dict[str, Any] = {"data": {"record_id": row["record_id"], "text": row["text"] or ""}}
+        if results:
+            task_json["predictions"] = [
+                {"model_version": model_version, "score": min(scores), "result": results}
+            ]
+        out.append(task_json)
+    return out
+
+
+def write_json(path: Path, document: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def read_export(path: Path, key: str) -> pl.DataFrame:
+    """One row per answered label task of every kept annotation (``EXPORT_SCHEMA``); ``key``
+    names the field of each task's ``data`` that identifies it (a record or sample id)."""
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(str(path), exc.lineno, "-", f"not JSON ({exc.msg})") from exc
+    if not isinstance(tasks, list):
+        raise InputFileError(str(path), None, "-", "a Label Studio JSON export is a list of tasks")
+    rows = []
+    for position, task in enumerate(tasks):
+        identifier = (task.get("data") or {}).get(key) if isinstance(task, dict) else None
+        if not identifier:
+            raise InputFileError(str(path), None, f"[{position}].data.{key}", "missing")
+        for annotation in task.get("annotations") or []:
+            if annotation.get("was_cancelled"):
+                continue
+            who = annotation.get("completed_by")
+            annotator = who.get("email") if isinstance(who, dict) else f"label-studio:{who}"
+            for result in annotation.get("result") or []:
+                choices = (result.get("value") or {}).get("choices") or []
+                if choices:
+                    rows.append(
+                        (
+                            str(identifier),
+                            str(annotation.get("id", "")),
+                            annotator,
+                            result.get("from_name"),
+                            [str(c) for c in choices],
+                            annotation.get("updated_at") or annotation.get("created_at"),
+                        )
+                    )
+    return pl.DataFrame(rows, schema=EXPORT_SCHEMA, orient="row")
