@@ -147,3 +147,30 @@ def test_human_tone_labels_refit_the_combination() -> None:
     assert labeler.version.startswith("1+emotion-none+fit-")
     with pytest.raises(ValueError, match="tone labels must be among"):
         labeler.fit(texts, ["rude"] * texts.len(), emotions)
+
+
+def test_the_same_examples_give_the_same_version_in_every_process() -> None:
+    """The version is the artefact's hash: it must not depend on memory addresses or on the
+    process's string-hash seed, or every run would relabel the lake under a new version."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from data_platform.annotation.labelers import TextClassifier\n"
+        "kinds = {'billing': 'refund my card', 'travel': 'book a flight', 'cooking': 'bake bread'}\n"
+        "texts = [f'{text} number {i}' for i in range(60) for text in kinds.values()]\n"
+        "labels = [label for i in range(60) for label in kinds]\n"
+        "print(TextClassifier.train('intent', texts, labels).version)\n"
+    )
+    versions = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(versions) == 1

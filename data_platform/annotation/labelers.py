@@ -150,6 +150,10 @@ class TextClassifier:
 
     def _payload(self) -> bytes:
         """The saved form: the classifier without its version (the version is this hash)."""
+        for _, vectorizer in self.features.transformer_list:
+            # The memory address of the stop-word list, a cache key sklearn sets on every
+            # transform and reads with getattr: pickled, it would change the hash every run.
+            vectorizer.__dict__.pop("_stop_words_id", None)
         return pickle.dumps(replace(self, version=""))
 
     def _target(self, labels: list[str] | list[list[str]]) -> np.ndarray:
