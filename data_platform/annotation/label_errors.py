@@ -19,9 +19,15 @@ import polars as pl
 
 from data_platform.curation.hashing import sha256_column
 from data_platform.curation.lsh import BandTable
-from data_platform.curation.minhash import MinHashParams, band_keys, has_words, shingle_tokens, signatures
+from data_platform.curation.minhash import (
+    MinHashParams,
+    band_keys,
+    estimated_jaccard,
+    has_words,
+    shingle,
+    signatures,
+)
 from data_platform.curation.normalize import clean_text_column
-from data_platform.curation.tokens import tokenize
 
 NEAR = 0.8
 
@@ -79,11 +85,11 @@ def contradictions(texts: pl.Series, labels: pl.Series, params: MinHashParams | 
         .filter((pl.col("row") < pl.col("row_b")) & (pl.col("label") != pl.col("label_b")))
         .select(a="row", b="row_b", match=pl.lit("exact"), similarity=pl.lit(1.0))
     )
-    matrix = signatures(shingle_tokens(tokenize(frame["text"].fill_null("")), params.ngram), params)
+    matrix = signatures(shingle(frame["text"].fill_null(""), params.ngram), params)
     table = BandTable(params.bands)
     table.add(band_keys(matrix, params), has_words(matrix))
     rows, others = table.pairs(band_keys(matrix, params), has_words(matrix), below=0)
-    similarity = (matrix[rows] == matrix[others]).mean(axis=1) if len(rows) else np.zeros(0)
+    similarity = estimated_jaccard(matrix[rows], matrix[others]) if len(rows) else np.zeros(0)
     near = (
         pl.DataFrame({"a": others.astype(np.int64), "b": rows.astype(np.int64), "similarity": similarity})
         .filter(pl.col("similarity") >= NEAR)

@@ -19,9 +19,15 @@ import polars as pl
 
 from data_platform.curation.hashing import sha256_column
 from data_platform.curation.lsh import BandTable
-from data_platform.curation.minhash import MinHashParams, band_keys, has_words, shingle_tokens, signatures
+from data_platform.curation.minhash import (
+    MinHashParams,
+    band_keys,
+    estimated_jaccard,
+    has_words,
+    shingle,
+    signatures,
+)
 from data_platform.curation.normalize import clean_text_column
-from data_platform.curation.tokens import tokenize
 from data_platform.governance.ledgers import append_entry, read_entries
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
@@ -130,7 +136,7 @@ def _near_text_matches(records: pl.DataFrame, requests: list[dict[str, Any]]) ->
     table.add(band_keys(taken, PARAMS), np.ones(len(requests), dtype=bool))
     mine = _signatures(records.select(content_text()).to_series())
     rows, others = table.pairs(band_keys(mine, PARAMS), has_words(mine))
-    similar = (mine[rows] == taken[others]).mean(axis=1) >= NEAR_THRESHOLD
+    similar = estimated_jaccard(mine[rows], taken[others]) >= NEAR_THRESHOLD
     ids = np.array([r["request_id"] for r in requests], dtype=object)
     values = found.to_list()
     for row, other in zip(rows[similar], others[similar], strict=True):
@@ -139,7 +145,7 @@ def _near_text_matches(records: pl.DataFrame, requests: list[dict[str, Any]]) ->
 
 
 def _signatures(texts: pl.Series) -> np.ndarray:
-    return signatures(shingle_tokens(tokenize(texts), PARAMS.ngram), PARAMS)
+    return signatures(shingle(texts, PARAMS.ngram), PARAMS)
 
 
 def _normalised_hashes(texts: pl.Series) -> list[str]:

@@ -159,6 +159,7 @@ def cut_release(
     cleaned tier; ``redaction_policy`` keeps its pseudonyms or turns them into placeholders.
     DATASHEET.md is written from the manifest, the lake's stats, ``card`` and ``sources``."""
     policy = licences.profile(licence_profile)
+    label_policy = label_policy or LabelPolicy()
     if not VERSION_PATTERN.match(version):
         raise ValueError(f"release version {version!r} must look like v1, v2, ...")
     folder = release_root(lake) / version
@@ -170,17 +171,17 @@ def cut_release(
     key_id = _pseudonym_key(lake, included) if redaction_policy == "pseudonym" else None
     records, superseded = _release_records(lake, included)
     refused = licences.licence_refusals(records["licence"], policy)
-    refused_by_licence = _counts(records.filter(refused.is_not_null()), "licence")
-    records = records.filter(refused.is_null())
+    # Counted per licence; a record with no licence recorded counts as "None".
+    refused_licence = records.select(
+        pl.when(refused.is_not_null()).then(pl.col("licence").fill_null("None"))
+    ).to_series()
+    records, refused_by_licence = _leave_out(records, refused_licence)
     requests = takedown.takedowns(lake)
-    request = takedown.matching_requests(takedown.with_delivered_meta(lake, records, requests), requests)
-    taken_down = _counts(
-        records.with_columns(request=request).filter(pl.col("request").is_not_null()), "request"
+    records, taken_down = _leave_out(
+        records, takedown.matching_requests(takedown.with_delivered_meta(lake, records, requests), requests)
     )
-    records = records.filter(request.is_null())
-    held = (label_policy or LabelPolicy()).held_back(records)
-    held_back = _counts(records.with_columns(task=held).filter(pl.col("task").is_not_null()), "task")
-    records, alternates = _cluster_survivors(records.filter(held.is_null()))
+    records, held_back = _leave_out(records, label_policy.held_back(records))
+    records, alternates = _cluster_survivors(records)
     records = redaction.apply_policy(records, redaction_policy)
     records = records.with_columns(record_sha256=record_hashes(records)).select(RELEASE_COLUMNS)
     parents = [v for v in list_releases(lake) if _number(v) < _number(version)]
@@ -199,10 +200,9 @@ def cut_release(
     manifest["refused_by_licence"] = refused_by_licence
     manifest["taken_down"] = taken_down
     manifest["duplicate_alternates"] = alternates
-    policy_used = label_policy or LabelPolicy()
     manifest["label_policy"] = {
-        "min_confidence": policy_used.min_confidence,
-        "human_confirmed": list(policy_used.human_confirmed),
+        "min_confidence": label_policy.min_confidence,
+        "human_confirmed": list(label_policy.human_confirmed),
         "held_back": held_back,
     }
     manifest["redaction"] = {"policy": redaction_policy, "key_id": key_id}
@@ -229,6 +229,11 @@ def cut_release(
 
 def _number(version: str) -> int:
     return int(VERSION_PATTERN.match(version).group(1))  # type: ignore[union-attr]
+
+
+def _leave_out(records: pl.DataFrame, why: pl.Series) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The records whose ``why`` is null, and how many were left out per value of ``why``."""
+    return records.filter(why.is_null()), _counts(why.drop_nulls().to_frame("why"), "why")
 
 
 def _cluster_survivors(records: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
