@@ -24,7 +24,7 @@ def governance_frame(lake: Lake, records: pl.DataFrame, manifest: dict[str, Any]
     found = redaction.structured_findings(records).group_by("record_id").len("structured_pii")
     policy = licences.profile(manifest["licence_profile"]["name"])
     requests = [r for r in takedown.takedowns(lake) if r["received"] <= manifest["created_at"]]
-    reached = takedown.matching_requests(takedown.with_delivered_meta(lake, records, requests), requests)
+    reached = takedown.matching_requests(lake, records, requests)
     return (
         records.select("record_id")
         .join(found, on="record_id", how="left", maintain_order="left")

@@ -88,9 +88,10 @@ def takedowns(lake: Lake) -> list[dict[str, Any]]:
     return read_entries(lake, LEDGER)
 
 
-def matching_requests(records: pl.DataFrame, requests: list[dict[str, Any]]) -> pl.Series:
+def matching_requests(lake: Lake, records: pl.DataFrame, requests: list[dict[str, Any]]) -> pl.Series:
     """Per record, the first request (in ledger order) that reaches it, or null. ``records``
-    needs record_id, source_id, text, turns and norm_sha256; ``meta`` for field scopes."""
+    needs record_id, batch_id, source_id, text, turns and norm_sha256."""
+    records = _with_delivered_meta(lake, records, requests)
     hit = pl.Series("request_id", [None] * records.height, dtype=pl.String)
     near = _near_text_matches(records, [r for r in requests if r.get("signature")])
     for request in requests:
@@ -101,7 +102,7 @@ def matching_requests(records: pl.DataFrame, requests: list[dict[str, Any]]) -> 
     return hit
 
 
-def with_delivered_meta(lake: Lake, records: pl.DataFrame, requests: list[dict[str, Any]]) -> pl.DataFrame:
+def _with_delivered_meta(lake: Lake, records: pl.DataFrame, requests: list[dict[str, Any]]) -> pl.DataFrame:
     """``records`` with ``meta`` as delivered, read from the raw tier when a field scope needs
     it: later tiers and releases hold it redacted (an author's e-mail is PII too)."""
     if not any(r["field"] is not None for r in requests):

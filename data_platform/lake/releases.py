@@ -177,9 +177,7 @@ def cut_release(
     ).to_series()
     records, refused_by_licence = _leave_out(records, refused_licence)
     requests = takedown.takedowns(lake)
-    records, taken_down = _leave_out(
-        records, takedown.matching_requests(takedown.with_delivered_meta(lake, records, requests), requests)
-    )
+    records, taken_down = _leave_out(records, takedown.matching_requests(lake, records, requests))
     records, held_back = _leave_out(records, label_policy.held_back(records))
     records, alternates = _cluster_survivors(records)
     records = redaction.apply_policy(records, redaction_policy)
