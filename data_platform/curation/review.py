@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from data_platform.annotation.label_studio import read_export
+from data_platform.annotation.label_studio import read_export, write_json
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
 
@@ -216,7 +216,7 @@ def export_label_studio(lake: Lake, folder: Path, reviewer: str) -> tuple[Path, 
         for row in pending(lake, reviewer).iter_rows(named=True)
     ]
     tasks_path, config_path = folder / "tasks.json", folder / "label_config.xml"
-    tasks_path.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_json(tasks_path, tasks)
     config_path.write_text(LABEL_CONFIG, encoding="utf-8")
     return tasks_path, config_path
 
