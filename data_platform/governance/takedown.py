@@ -97,7 +97,8 @@ def matching_requests(lake: Lake, records: pl.DataFrame, requests: list[dict[str
     for request in requests:
         reached = _exact_reach(records, request)
         if request.get("signature"):
-            reached = reached | (near == request["request_id"])
+            # fill_null: a record near no request compares as null, and null | False is null
+            reached = reached | (near == request["request_id"]).fill_null(False)
         hit = hit.zip_with(hit.is_not_null() | ~reached, pl.Series([request["request_id"]] * records.height))
     return hit
 
