@@ -56,4 +56,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check data_platform data_platform_tests
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .demo .bench .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) .label-studio-venv .demo .bench .pytest_cache

@@ -194,6 +194,50 @@ def _run_on_file(args: argparse.Namespace, work: Callable[[Path, Path], dict]) -
         return None
 
 
+def cmd_annotate_round(args: argparse.Namespace) -> int:
+    from data_platform.annotation.rounds import export_round
+    from data_platform.annotation.training import labelers_for
+    from data_platform.lake.store import Lake
+
+    lake = Lake(settings.lake_root())
+    ask = tuple(args.ask)
+    labelers = labelers_for(lake, tuple(dict.fromkeys((args.task, *ask))))
+    info = export_round(lake, labelers, task=args.task, ask=ask, strategy=args.strategy, size=args.size)
+    print(f"{info.round_id}: {info.records} records {info.reasons}")
+    print(f"Label Studio files: {info.folder / 'tasks.json'} and {info.folder / 'config.xml'}")
+    return 0
+
+
+def cmd_annotate_import(args: argparse.Namespace) -> int:
+    """Import exports (each one whole or not at all), then flag labels for review and retrain the
+    labelers; the relabel sensor then relabels the batches concerned."""
+    from data_platform.annotation.flags import refresh_flags
+    from data_platform.annotation.human_labels import agreement_report, import_export, read_votes
+    from data_platform.annotation.rounds import gated_records
+    from data_platform.annotation.training import ensure_labelers, label_sets, registry_tasks
+    from data_platform.errors import InputFileError
+    from data_platform.lake.store import Lake
+    from data_platform.sources.registry import load_registry
+
+    lake = Lake(settings.lake_root())
+    registry = load_registry(settings.registry_path())
+    sets, failed = label_sets(lake, registry_tasks(registry)), 0
+    for name in args.exports:
+        try:
+            result = import_export(lake, Path(name), sets)
+        except InputFileError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+            continue
+        state = "imported" if result.new else "already imported"
+        print(f"{name}: {state} ({result.votes} answers from {result.annotators} annotators)")
+    flags = refresh_flags(lake, gated_records(lake), registry.labelers)
+    ensure_labelers(lake, registry.labelers)
+    print(agreement_report(read_votes(lake)).select("task", "items", "krippendorff_alpha", "fleiss_kappa"))
+    print(f"labels under review: {flags.height}")
+    return 2 if failed else 0
+
+
 def cmd_annotate_simulate(args: argparse.Namespace) -> int:
     from data_platform.annotation.simulate_file import simulate_file
     from data_platform.errors import InputFileError
@@ -418,6 +462,19 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--rounds", type=int, default=10)
     simulate.add_argument("--no-progress", action="store_true", help="no per-round lines on stderr")
     simulate.set_defaults(run=cmd_annotate_simulate)
+    round_ = annotate_commands.add_parser(
+        "round", help="export the next active-learning round for Label Studio"
+    )
+    round_.add_argument("--task", default="intent", help="the task whose uncertainty picks the records")
+    round_.add_argument("--ask", nargs="+", default=["intent", "tone"], help="the tasks annotators answer")
+    round_.add_argument("--strategy", default="margin", choices=["random", "margin", "entropy", "diversity"])
+    round_.add_argument("--size", type=int, default=100, help="records in the round")
+    round_.set_defaults(run=cmd_annotate_round)
+    import_ = annotate_commands.add_parser(
+        "import", help="import Label Studio JSON exports as human labels, flag for review, retrain"
+    )
+    import_.add_argument("exports", nargs="+", help="Label Studio JSON export files")
+    import_.set_defaults(run=cmd_annotate_import)
     curate = commands.add_parser("curate", help="clean and deduplicate one jsonl/jsonl.gz/parquet file")
     curate.add_argument("input", help="input file with an id and a text field")
     curate.add_argument("output_dir", help="folder for kept.jsonl, quarantined.jsonl, summary.json")

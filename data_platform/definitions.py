@@ -5,10 +5,19 @@ from pathlib import Path
 import dagster as dg
 
 from data_platform.defs.annotated.assets import annotated_gate, annotated_records, labelers
+from data_platform.defs.annotated.human import annotation_round, human_labels
+from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.cleaned.assets import cleaned_gate, cleaned_records
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.ingest.sensors import drop_sensor, freshness_schedule
-from data_platform.defs.jobs import ingest_job, registry_job, release_job
+from data_platform.defs.jobs import (
+    annotate_job,
+    annotation_round_job,
+    human_labels_job,
+    ingest_job,
+    registry_job,
+    release_job,
+)
 from data_platform.defs.models.assets import model_specs
 from data_platform.defs.raw.assets import raw_gate, raw_records
 from data_platform.defs.released.assets import release_gate, released_dataset
@@ -28,12 +37,14 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
             cleaned_records,
             labelers,
             annotated_records,
+            annotation_round,
+            human_labels,
             released_dataset,
             *models,
         ],
         asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],
-        jobs=[ingest_job, release_job, registry_job],
-        sensors=[drop_sensor, release_sensor],
+        jobs=[ingest_job, annotate_job, annotation_round_job, human_labels_job, release_job, registry_job],
+        sensors=[drop_sensor, label_studio_inbox_sensor, relabel_sensor, release_sensor],
         schedules=[freshness_schedule],
         resources=resources,
     )

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,25 +108,33 @@ def free_port() -> int:
 @contextlib.contextmanager
 def dagster_dev(home: Path) -> Iterator[str]:
     """Start the real `dagster dev` (webserver, daemon, code server) from workspace.yaml on the
-    instance in ``home/dagster_home`` and the lake in ``home``; yield its URL; stop the whole
-    process group afterwards (SIGTERM to the parent alone leaves children behind)."""
+    instance in ``home/dagster_home`` and the lake in ``home``; yield its URL."""
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home / "dagster_home"), "DATA_PLATFORM_HOME": str(home)}
     command = [str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml"]
     command += ["-h", "127.0.0.1", "-p", str(port)]
-    log_path = home / "dagster_dev.log"
+    url = f"http://127.0.0.1:{port}"
+    with serving(command, env, home / "dagster_dev.log", lambda: _answers(f"{url}/server_info")):
+        yield url
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str], env: dict[str, str], log_path: Path, ready: Callable[[], bool], timeout: float = 180
+) -> Iterator[None]:
+    """Run a server until ``ready()``, yield, then stop its whole process group (SIGTERM to the
+    parent alone leaves children behind)."""
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, start_new_session=True
         )
-        url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 180
-            while not _answers(url):
+            deadline = time.monotonic() + timeout
+            while not ready():
                 assert process.poll() is None, log_path.read_text()[-3000:]
-                assert time.monotonic() < deadline, "dagster dev did not answer within 180 s"
+                assert time.monotonic() < deadline, f"{command[0]} did not answer within {timeout:.0f} s"
                 time.sleep(1)
-            yield url
+            yield
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             try:
@@ -137,6 +145,6 @@ def dagster_dev(home: Path) -> Iterator[str]:
 
 def _answers(url: str) -> bool:
     try:
-        return requests.get(f"{url}/server_info", timeout=2).ok
+        return requests.get(url, timeout=2).ok
     except requests.ConnectionError:
         return False

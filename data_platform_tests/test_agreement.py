@@ -13,6 +13,7 @@ from data_platform.annotation.agreement import (
     distribution_drift,
     fleiss_kappa,
     krippendorff_alpha,
+    rating_vs_others,
 )
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", the example with four
@@ -103,3 +104,13 @@ def test_label_drift_is_flagged_only_when_the_distribution_moves() -> None:
     )
     report = distribution_drift(moved, "batch", "label")
     assert report["drift"] and report["p_value"] < 1e-6 and report["dof"] == 4
+
+
+def test_rating_vs_others_compares_each_rating_with_the_rest_of_its_item() -> None:
+    ratings = pl.DataFrame({"item": [1, 1, 1, 2, 2, 3], "value": [1.0, 2.0, 3.0, 4.0, 4.0, 5.0]})
+    result = rating_vs_others(ratings)
+    # item 1: others' means 2.5, 2.0, 1.5; item 2: 4, 4; item 3 has one rating and is left out
+    assert result["ratings"] == 5
+    assert result["mae"] == pytest.approx((1.5 + 0 + 1.5 + 0 + 0) / 5)
+    x, others = [1, 2, 3, 4, 4], [2.5, 2.0, 1.5, 4, 4]
+    assert result["pearson_r"] == pytest.approx(float(np.corrcoef(x, others)[0, 1]))

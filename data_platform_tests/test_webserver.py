@@ -23,6 +23,21 @@ query {
   }
 }
 """
+LOOP_QUERY = """
+query {
+  assetNodes(assetKeys: [{path: ["human_labels"]}, {path: ["labelers"]}]) {
+    assetKey { path }
+    assetMaterializations(limit: 5) {
+      metadataEntries {
+        label
+        ... on MarkdownMetadataEntry { mdStr }
+        ... on TextMetadataEntry { text }
+        ... on IntMetadataEntry { intValue }
+      }
+    }
+  }
+}
+"""
 DAEMON_QUERY = "query { instance { daemonHealth { allDaemonStatuses { daemonType healthy } } } }"
 
 
@@ -50,6 +65,24 @@ def test_graphql_reports_the_tier_lineage_and_row_counts(webserver: str) -> None
     [latest] = nodes["released_dataset"]["assetMaterializations"]
     counts = {e["label"]: e.get("intValue") for e in latest["metadataEntries"]}
     assert counts["dagster/row_count"] > 3000
+
+
+def test_the_ui_shows_agreement_and_the_labelers_retrained_on_human_labels(webserver: str) -> None:
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in graphql(webserver, LOOP_QUERY)["assetNodes"]}
+
+    def entries(materialization: dict) -> dict:
+        return {
+            e["label"]: e.get("mdStr") or e.get("text") or e.get("intValue")
+            for e in materialization["metadataEntries"]
+        }
+
+    [imported] = [entries(m) for m in nodes["human_labels"]["assetMaterializations"]]
+    assert imported["annotators"] == 3 and "| intent |" in imported["agreement"]
+    assert "label-studio:2" in imported["annotator_scores"]
+    # Newest first: retrained on the round's labels, then the first training from examples only.
+    retrained, first = (entries(m) for m in nodes["labelers"]["assetMaterializations"])
+    assert retrained["intent_version"] != first["intent_version"]
+    assert retrained["intent_human_labels"] > 0 and first["intent_human_labels"] == 0
 
 
 def test_daemon_is_running_beside_the_webserver(webserver: str) -> None:

@@ -54,13 +54,22 @@ def k_center_greedy(embedding: np.ndarray, labelled: np.ndarray, pool: np.ndarra
     return pool[np.array(picked, dtype=np.int64)]
 
 
+def lsa_embedding(matrix, seed: int = 0) -> np.ndarray:
+    """Unit vectors in an LSA space (truncated SVD, up to 100 dimensions) of a TF-IDF matrix."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    dimensions = max(2, min(100, matrix.shape[1] - 1, matrix.shape[0] - 1))
+    return normalize(TruncatedSVD(n_components=dimensions, random_state=seed).fit_transform(matrix))
+
+
 def pick(
     strategy: str,
     size: int,
     pool: np.ndarray,
     labelled: np.ndarray,
-    proba: np.ndarray,
-    embedding: np.ndarray,
+    proba: np.ndarray | None,
+    embedding: np.ndarray | None,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """The pool rows to label next under ``strategy`` (``proba``: the model's, per pool row)."""
@@ -96,19 +105,17 @@ def simulate(
     batch_size: int = 300,
     rounds: int = 10,
     seed: int = 0,
+    class_weight: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> list[Curve]:
     """Learning curves (labels used, macro-F1 on the test set) per strategy; every strategy
-    starts from the same random seed set."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.preprocessing import normalize
-
+    starts from the same random seed set. ``class_weight="balanced"`` weighs each label's
+    examples inversely to its frequency (for macro-F1 on skewed label sets)."""
     from data_platform.annotation.labelers import text_features
 
     features = text_features().fit(texts + test_texts)
     pool_matrix, test_matrix = features.transform(texts), features.transform(test_texts)
-    dimensions = max(2, min(100, pool_matrix.shape[1] - 1, pool_matrix.shape[0] - 1))
-    embedding = normalize(TruncatedSVD(n_components=dimensions, random_state=seed).fit_transform(pool_matrix))
+    embedding = lsa_embedding(pool_matrix, seed)
     truth = np.asarray(labels, dtype=object)
     start = np.random.default_rng(seed).choice(len(texts), size=min(seed_size, len(texts)), replace=False)
     curves = []
@@ -117,7 +124,9 @@ def simulate(
         labelled = start.copy()
         counts, scores = [], []
         for round_number in range(rounds + 1):
-            model, score = _fit_and_score(pool_matrix, truth, labelled, test_matrix, test_labels)
+            model, score = _fit_and_score(
+                pool_matrix, truth, labelled, test_matrix, test_labels, class_weight
+            )
             counts.append(len(labelled))
             scores.append(round(score, 4))
             progress(f"{strategy}: round {round_number}, {len(labelled)} labels, macro-F1 {score:.3f}")
@@ -132,11 +141,13 @@ def simulate(
     return curves
 
 
-def _fit_and_score(pool_matrix, truth, labelled, test_matrix, test_labels):
+def _fit_and_score(pool_matrix, truth, labelled, test_matrix, test_labels, class_weight=None):
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
 
-    model = LogisticRegression(C=10.0, max_iter=300).fit(pool_matrix[labelled], truth[labelled])
+    model = LogisticRegression(C=10.0, max_iter=300, class_weight=class_weight).fit(
+        pool_matrix[labelled], truth[labelled]
+    )
     predicted = model.predict(test_matrix)
     return model, float(f1_score(test_labels, predicted, average="macro", labels=sorted(set(test_labels))))
 

@@ -186,7 +186,8 @@ def annotator_scores(
 
 
 def distribution_drift(labels: pl.DataFrame, by: str, value: str, significance: float = 0.01) -> dict:
-    """Chi-square test that ``value``'s distribution is the same in every group of ``by``."""
+    """Chi-square test that ``value``'s distribution is the same in every group of ``by``; drift is
+    not claimed where the table is too sparse for the test (Cochran's rule)."""
     from scipy.stats import chi2_contingency
 
     table = (
@@ -198,12 +199,38 @@ def distribution_drift(labels: pl.DataFrame, by: str, value: str, significance: 
     counts = counts[:, counts.sum(axis=0) > 0]
     if counts.shape[0] < 2 or counts.shape[1] < 2:
         return {"groups": counts.shape[0], "chi2": 0.0, "dof": 0, "p_value": 1.0, "drift": False}
-    chi2, p_value, dof, _ = chi2_contingency(counts)
+    chi2, p_value, dof, expected = chi2_contingency(counts)
+    # Cochran's rule: the chi-square approximation needs most expected counts of 5 or more.
+    sparse = float((expected < 5).mean())
     return {
         "groups": counts.shape[0],
         "chi2": round(float(chi2), 3),
         "dof": int(dof),
         "p_value": float(p_value),
-        "drift": bool(p_value < significance),
+        "drift": bool(p_value < significance) and sparse <= 0.2,
         "significance": significance,
+        "sparse_cells": round(sparse, 3),
+        **(
+            {"note": "too few labels per value for the test (over 20% of expected counts < 5)"}
+            if sparse > 0.2
+            else {}
+        ),
+    }
+
+
+def rating_vs_others(ratings: pl.DataFrame, *, item: str = "item", value: str = "value") -> dict[str, float]:
+    """For interval ratings: Pearson's r and the mean absolute error between each rating and the
+    mean of the other ratings of its item (items with two or more ratings), the way annotation
+    studies without rater ids report agreement with the crowd."""
+    scored = (
+        ratings.select(item, pl.col(value).cast(pl.Float64))
+        .drop_nulls()
+        .with_columns(total=pl.col(value).sum().over(item), count=pl.len().over(item))
+        .filter(pl.col("count") >= 2)
+        .with_columns(others=(pl.col("total") - pl.col(value)) / (pl.col("count") - 1))
+    )
+    return {
+        "ratings": scored.height,
+        "pearson_r": float(scored.select(pl.corr(value, "others")).item()),
+        "mae": float((scored[value] - scored["others"]).abs().mean()),
     }

@@ -46,10 +46,13 @@ def labeling_config(tasks: Mapping[str, tuple[tuple[str, ...], bool]]) -> str:
     return "\n".join(blocks) + "\n"
 
 
-def tasks_with_predictions(records: pl.DataFrame, tasks: tuple[str, ...], model_version: str) -> list[dict]:
-    """``records``: record_id, text and the ``labels`` column; predictions for ``tasks``."""
+def tasks_with_predictions(
+    records: pl.DataFrame, tasks: tuple[str, ...], model_version: str, data_fields: tuple[str, ...] = ()
+) -> list[dict]:
+    """``records``: record_id, text and the ``labels`` column; predictions for ``tasks``; the
+    ``data_fields`` columns are copied into each task's data (shown to annotators, exported back)."""
     out = []
-    for row in records.select("record_id", "text", "labels").iter_rows(named=True):
+    for row in records.select("record_id", "text", "labels", *data_fields).iter_rows(named=True):
         results, scores = [], []
         for task in tasks:
             chosen = [entry for entry in row["labels"] or [] if entry["task"] == task]
@@ -64,7 +67,8 @@ def tasks_with_predictions(records: pl.DataFrame, tasks: tuple[str, ...], model_
                 }
             )
             scores.append(min(entry["confidence"] for entry in chosen))
-        task_json: dict[str, Any] = {"data": {"record_id": row["record_id"], "text": row["text"] or ""}}
+        data = {"record_id": row["record_id"], "text": row["text"] or ""}
+        task_json: dict[str, Any] = {"data": {**data, **{name: row[name] for name in data_fields}}}
         if results:
             task_json["predictions"] = [
                 {"model_version": model_version, "score": min(scores), "result": results}
@@ -79,9 +83,10 @@ def write_json(path: Path, document: Any) -> Path:
     return path
 
 
-def read_export(path: Path, key: str) -> pl.DataFrame:
+def read_export(path: Path, key: str, carry: tuple[str, ...] = ()) -> pl.DataFrame:
     """One row per answered label task of every kept annotation (``EXPORT_SCHEMA``); ``key``
-    names the field of each task's ``data`` that identifies it (a record or sample id)."""
+    names the field of each task's ``data`` that identifies it (a record or sample id); the
+    ``carry`` fields of ``data`` come along as string columns (null where absent)."""
     try:
         tasks = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -90,7 +95,8 @@ def read_export(path: Path, key: str) -> pl.DataFrame:
         raise InputFileError(str(path), None, "-", "a Label Studio JSON export is a list of tasks")
     rows = []
     for position, task in enumerate(tasks):
-        identifier = (task.get("data") or {}).get(key) if isinstance(task, dict) else None
+        data = (task.get("data") or {}) if isinstance(task, dict) else {}
+        identifier = data.get(key)
         if not identifier:
             raise InputFileError(str(path), None, f"[{position}].data.{key}", "missing")
         for annotation in task.get("annotations") or []:
@@ -109,6 +115,8 @@ def read_export(path: Path, key: str) -> pl.DataFrame:
                             result.get("from_name"),
                             [str(c) for c in choices],
                             annotation.get("updated_at") or annotation.get("created_at"),
+                            *(None if data.get(name) is None else str(data[name]) for name in carry),
                         )
                     )
-    return pl.DataFrame(rows, schema=EXPORT_SCHEMA, orient="row")
+    schema = {**EXPORT_SCHEMA, **dict.fromkeys(carry, pl.String)}
+    return pl.DataFrame(rows, schema=schema, orient="row")

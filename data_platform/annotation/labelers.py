@@ -227,20 +227,32 @@ class TextClassifier:
 
     def save(self, folder: Path) -> Path:
         """Write ``<task>-<version>.pkl`` into ``folder``; its sha256 starts with the version."""
-        path = folder / f"{self.task}-{self.version}.pkl"
-        write_bytes_atomic(path, self._payload())
-        return path
+        return save_artefact(folder, self.task, self._payload())
+
+
+def save_artefact(folder: Path, task: str, payload: bytes) -> Path:
+    """``<task>-<sha256[:12]>.pkl`` in ``folder``: the name carries the content's hash."""
+    path = folder / f"{task}-{hashlib.sha256(payload).hexdigest()[:12]}.pkl"
+    write_bytes_atomic(path, payload)
+    return path
+
+
+def load_artefact(path: Path) -> Any:
+    """An artefact saved with ``save_artefact`` (pickle: load only files the platform wrote); its
+    hash must match the name, so a changed artefact is never used under an old version."""
+    payload = path.read_bytes()
+    if hashlib.sha256(payload).hexdigest()[:12] != artefact_version(path):
+        raise InputFileError(str(path), None, "-", "content does not match the hash in its name")
+    return pickle.loads(payload)
+
+
+def artefact_version(path: Path) -> str:
+    return path.stem.rsplit("-", 1)[-1]
 
 
 def load_labeler(path: Path) -> TextClassifier:
-    """A classifier saved with ``save`` (pickle: load only files the platform wrote); its file
-    hash must match the name, so a changed artefact is never used under an old version."""
-    payload = path.read_bytes()
-    expected = path.stem.rsplit("-", 1)[-1]
-    if hashlib.sha256(payload).hexdigest()[:12] != expected:
-        raise InputFileError(str(path), None, "-", "content does not match the hash in its name")
-    labeler = pickle.loads(payload)
-    labeler.version = expected
+    labeler = load_artefact(path)
+    labeler.version = artefact_version(path)
     return labeler
 
 

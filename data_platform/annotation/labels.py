@@ -2,7 +2,8 @@
 
 Labels live in one list column of structs (``LABEL``): the identified language, then one entry
 per label the source's labelers give (intent, emotion, tone: annotation/labelers.py), each with
-its value, confidence, labeler name and version, and whether a human confirmed it.
+its value, confidence, labeler name and version, and whether a human confirmed it (a label
+annotators confirmed replaces the machine's for its task).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from data_platform.annotation.human_labels import apply_human_labels
 from data_platform.annotation.labelers import LABEL, Labeler, task_entries
 from data_platform.annotation.language import LanguageIdentifier
 from data_platform.sources.schema import content_text, quarantine_rows
@@ -44,9 +46,11 @@ def annotate(
     declared_languages: tuple[str, ...],
     policy: LanguagePolicy,
     labelers: Mapping[str, Labeler] | None = None,
+    human: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (annotated records, quarantined records) for one chunk of a cleaned batch;
-    ``labelers`` (task -> labeler) add their entries after the language's."""
+    ``labelers`` (task -> labeler) add their entries after the language's, and the labels people
+    confirmed (``human``: human_labels.human_entries) replace the machine's for their task."""
     content = cleaned.select(content_text())["text"]
     detected = identifier.identify(content.to_list())
     frame = cleaned.rename({"lang": "lang_declared"}).with_columns(
@@ -66,6 +70,7 @@ def annotate(
     )
     for entries in task_entries(content, labelers or {}):
         frame = frame.with_columns(labels=pl.col("labels").list.concat(entries))
+    frame = apply_human_labels(frame, human)
     unexpected = (
         pl.lit(bool(declared_languages))
         & ~pl.col("lang").is_in(list(declared_languages) or [""])

@@ -1,10 +1,16 @@
-"""The labelers a lake uses: trained from the registry's examples, kept as artefacts.
+"""The labelers a lake uses: trained from the registry's examples and people's labels.
 
 Trained labelers live in the lake under ``_labelers/``: one ``<task>-<version>.pkl`` per trained
 model (the version is the file's hash) and ``current.json`` naming, per task, the artefact in
-use with the sha256 of the examples it was trained from, how many, and its label set. A task
-is trained again only when its examples file or settings change; otherwise the artefact is
-reused, so every batch labelled under the same examples carries the same labeler version.
+use with the sha256 of what it was trained from, how many examples, and its label set. A task
+learns from its examples file plus every label annotators confirmed for it (human_labels.py);
+it is trained again only when either changes, otherwise the artefact is reused, so every batch
+labelled under the same examples carries the same labeler version.
+
+Tone is not trained from examples: its labeling functions read the emotion labeler. Once
+annotators have confirmed at least ``MIN_TONE_LABELS`` tone labels of two or more tones, the
+combination of those functions is fitted to them (``ToneLabeler.fit``) and saved as the
+``tone`` artefact, refitted whenever the tone labels or the emotion labeler change.
 """
 
 from __future__ import annotations
@@ -12,19 +18,28 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from data_platform.annotation.labelers import Labeler, TextClassifier, load_labeler
+from data_platform.annotation.human_labels import consensus, read_votes
+from data_platform.annotation.labelers import (
+    Labeler,
+    TextClassifier,
+    load_artefact,
+    load_labeler,
+    save_artefact,
+)
 from data_platform.annotation.tone import ToneLabeler
 from data_platform.errors import InputFileError
 from data_platform.lake.atomic import write_json_atomic
 from data_platform.lake.store import Lake
-from data_platform.sources.registry import DERIVED_TASKS, LabelerSpec
+from data_platform.sources.registry import DERIVED_TASKS, LabelerSpec, Registry
 
 FOLDER = "_labelers"
+MIN_TONE_LABELS = 20
 
 
 def labeler_dir(lake: Lake) -> Path:
@@ -37,13 +52,18 @@ def current(lake: Lake) -> dict[str, Any]:
 
 
 def ensure_labelers(lake: Lake, specs: dict[str, LabelerSpec]) -> dict[str, Any]:
-    """Train every task whose examples or settings changed; return ``current.json``."""
+    """Train every task whose examples, settings or human labels changed, refit tone; return
+    ``current.json``."""
     state = current(lake)
+    agreed = confirmed_labels(lake)
     for task, spec in sorted(specs.items()):
-        fingerprint = _fingerprint(spec)
+        human = agreed.filter(pl.col("task") == task)
+        fingerprint = _fingerprint(spec, human)
         if state.get(task, {}).get("fingerprint") == fingerprint:
             continue
         texts, labels = read_examples(spec)
+        texts += human["text"].to_list()
+        labels += human["values"].to_list() if spec.multi_label else human["values"].list.first().to_list()
         classifier = TextClassifier.train(task, texts, labels, multi_label=spec.multi_label)
         path = classifier.save(labeler_dir(lake))
         state[task] = {
@@ -52,11 +72,42 @@ def ensure_labelers(lake: Lake, specs: dict[str, LabelerSpec]) -> dict[str, Any]
             "examples": str(spec.examples),
             "fingerprint": fingerprint,
             "records": len(texts),
+            "human_labels": human.height,
             "labels": len(classifier.label_set),
             "multi_label": spec.multi_label,
         }
+    if "emotion" in state:
+        _fit_tone(lake, state, agreed.filter(pl.col("task") == "tone"))
     write_json_atomic(labeler_dir(lake) / "current.json", state)
     return state
+
+
+def confirmed_labels(lake: Lake) -> pl.DataFrame:
+    """Per record and task the values annotators confirmed, with the record's text."""
+    return (
+        consensus(read_votes(lake)).filter(~pl.col("disputed")).select("record_id", "task", "values", "text")
+    )
+
+
+def _fit_tone(lake: Lake, state: dict[str, Any], human: pl.DataFrame) -> None:
+    tones = human["values"].list.first()
+    if human.height < MIN_TONE_LABELS or tones.n_unique() < 2:
+        state.pop("tone", None)  # the hand-set combination
+        return
+    emotion_version = state["emotion"]["version"]
+    fingerprint = _digest(human, emotion_version.encode())
+    if state.get("tone", {}).get("fingerprint") == fingerprint:
+        return
+    tone = ToneLabeler(_load(str(labeler_dir(lake) / state["emotion"]["file"])))
+    tone.fit(human["text"], tones.to_list())
+    path = save_artefact(labeler_dir(lake), "tone", pickle.dumps((tone.combiner, tone.fitted)))
+    state["tone"] = {
+        "version": tone.version,
+        "file": path.name,
+        "fingerprint": fingerprint,
+        "human_labels": human.height,
+        "emotion_version": emotion_version,
+    }
 
 
 def labelers_for(lake: Lake, tasks: tuple[str, ...]) -> dict[str, Labeler]:
@@ -70,8 +121,16 @@ def labelers_for(lake: Lake, tasks: tuple[str, ...]) -> dict[str, Labeler]:
                 f"no trained {base} labeler in {labeler_dir(lake)}: materialize the labelers asset first"
             )
         trained = _load(str(labeler_dir(lake) / state[base]["file"]))
-        found[task] = ToneLabeler(trained) if task == "tone" else trained
+        found[task] = _tone(lake, state, trained) if task == "tone" else trained
     return found
+
+
+def _tone(lake: Lake, state: dict[str, Any], emotion: TextClassifier) -> ToneLabeler:
+    fitted = state.get("tone")
+    if not fitted or fitted["emotion_version"] != emotion.version:
+        return ToneLabeler(emotion)
+    combiner, fitted_hash = load_artefact(labeler_dir(lake) / fitted["file"])
+    return ToneLabeler(emotion, combiner=combiner, fitted=fitted_hash)
 
 
 @functools.cache
@@ -79,9 +138,15 @@ def _load(path: str) -> TextClassifier:
     return load_labeler(Path(path))
 
 
-def _fingerprint(spec: LabelerSpec) -> str:
+def _fingerprint(spec: LabelerSpec, human: pl.DataFrame) -> str:
     settings = json.dumps([spec.text_field, spec.label_field, spec.multi_label]).encode()
-    return hashlib.sha256(spec.examples.read_bytes() + settings).hexdigest()
+    return _digest(human, spec.examples.read_bytes() + settings)
+
+
+def _digest(human: pl.DataFrame, prefix: bytes) -> str:
+    """sha256 of ``prefix`` and the human labels (sorted, so import order does not matter)."""
+    rows = human.sort("record_id").select("record_id", pl.col("values").list.join("|"))
+    return hashlib.sha256(prefix + rows.write_csv().encode()).hexdigest()
 
 
 def read_examples(spec: LabelerSpec) -> tuple[list[str], list[Any]]:
@@ -109,3 +174,15 @@ def read_examples(spec: LabelerSpec) -> tuple[list[str], list[Any]]:
             str(spec.examples), line, f"{spec.text_field}/{spec.label_field}", "missing or empty"
         )
     return frame[spec.text_field].to_list(), labels.to_list()
+
+
+def registry_tasks(registry: Registry) -> tuple[str, ...]:
+    """Every label task some source of the registry runs."""
+    return tuple(sorted({task for source in registry.sources.values() for task in source.label_tasks}))
+
+
+def label_sets(lake: Lake, tasks: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Per task: the current labeler's label set and whether it is multi-label."""
+    return {
+        task: (labeler.label_set, labeler.multi_label) for task, labeler in labelers_for(lake, tasks).items()
+    }

@@ -1,4 +1,5 @@
-"""Jobs: the per-batch ingest path, the release, and the registry/freshness refresh."""
+"""Jobs: the per-batch ingest path, relabelling, human labels, the release, and the
+registry/freshness refresh."""
 
 import dagster as dg
 
@@ -21,6 +22,26 @@ release_job = dg.define_asset_job(
     "release_job",
     selection=dg.AssetSelection.assets(released_dataset),
     description="Cut one dataset version from every annotated batch that passed its gate.",
+    executor_def=dg.in_process_executor,
+)
+annotate_job = dg.define_asset_job(
+    "annotate_job",
+    selection=dg.AssetSelection.assets(annotated_records),
+    description="Relabel one annotated batch (new labeler versions or human labels), gated again.",
+    executor_def=dg.in_process_executor,
+)
+human_labels_job = dg.define_asset_job(
+    "human_labels_job",
+    selection=dg.AssetSelection.assets("human_labels", labelers),
+    description="Import completed Label Studio exports, measure agreement, flag labels for review "
+    "and retrain the labelers on the confirmed labels.",
+    executor_def=dg.in_process_executor,
+)
+annotation_round_job = dg.define_asset_job(
+    "annotation_round_job",
+    selection=dg.AssetSelection.assets("annotation_round"),
+    description="Export the next active-learning round as Label Studio tasks (set strategy and size "
+    "in the launchpad).",
     executor_def=dg.in_process_executor,
 )
 registry_job = dg.define_asset_job(

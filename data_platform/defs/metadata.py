@@ -39,3 +39,13 @@ def partition_metadata(info: PartitionInfo) -> dict[str, Any]:
         "batch_seq": int(stats.get("seq", 0)),
         "digest": info.digest,
     }
+
+
+def markdown_table(frame: pl.DataFrame, empty: str = "nothing yet") -> str:
+    """A frame as a Markdown table for the UI (floats to three decimals)."""
+    if frame.is_empty():
+        return empty
+    rounded = frame.with_columns(pl.selectors.float().round(3))
+    lines = ["| " + " | ".join(rounded.columns) + " |", "|" + "---|" * rounded.width]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in rounded.iter_rows()]
+    return "\n".join(lines)

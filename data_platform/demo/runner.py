@@ -8,23 +8,32 @@ the same DAGSTER_HOME shows the runs, check results and lineage afterwards.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
+from data_platform.annotation.human_labels import inbox_dir
+from data_platform.annotation.label_studio import write_json
+from data_platform.annotation.rounds import gated_records, round_ids, rounds_dir
+from data_platform.annotation.training import labelers_for
 from data_platform.definitions import build_definitions
+from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.partitions import batch_partitions, release_partitions
 from data_platform.defs.resources import resources_for
+from data_platform.demo.annotators import answer_round, gold_intents
 from data_platform.demo.generator import generate_demo
 from data_platform.errors import DataPlatformError
 from data_platform.lake.releases import next_version
 from data_platform.lake.store import Lake
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ROUND_SIZE = 60
 # Failed gates are expected in the demo; their details belong in the UI, not on the terminal.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # The demo release's datasheet card: what only the people releasing it can say.
@@ -58,12 +67,17 @@ def prepare_home(home: Path) -> Path:
     return dagster_home
 
 
+def tick(sensor: dg.SensorDefinition, defs: dg.Definitions, instance: dg.DagsterInstance) -> dg.SensorResult:
+    """One evaluation of ``sensor``, as the daemon would run it."""
+    context = dg.build_sensor_context(instance=instance, definitions=defs, resources=defs.resources)
+    return sensor(context)
+
+
 def ingest_new_drops(
     defs: dg.Definitions, instance: dg.DagsterInstance, say: Callable[[str], None]
 ) -> dict[str, bool]:
     """One sensor tick, applied: add the requested partitions and run each requested batch."""
-    context = dg.build_sensor_context(instance=instance, definitions=defs, resources=defs.resources)
-    requested = drop_sensor(context)
+    requested = tick(drop_sensor, defs, instance)
     batches = [request.partition_key for request in requested.run_requests]
     instance.add_dynamic_partitions(batch_partitions.name, batches)
     ingest = defs.resolve_job_def("ingest_job")
@@ -96,17 +110,50 @@ def run_outcome(result: dg.ExecuteInProcessResult) -> str:
     return "stopped by a gate"
 
 
+def annotation_round(
+    defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake, say: Callable[[str], None]
+) -> None:
+    """One active-learning round end to end: export it, let the simulated annotators answer,
+    drop their export into the inbox, and apply what the two sensors request (import and retrain,
+    then relabel every batch whose labels changed)."""
+    config = {"ops": {"annotation_round": {"config": {"size": ROUND_SIZE}}}}
+    _execute(defs, instance, "annotation_round_job", run_config=config)
+    round_id = round_ids(lake)[-1]
+    tasks = json.loads((rounds_dir(lake) / round_id / "tasks.json").read_text(encoding="utf-8"))
+    records = gated_records(lake).select("record_id")
+    meta = pl.concat(
+        lake.scan_records("annotated", b).select("record_id", "meta").collect()
+        for b in lake.partitions("annotated")
+    ).join(records, on="record_id")
+    label_sets = {task: labeler.label_set for task, labeler in labelers_for(lake, ("intent", "tone")).items()}
+    answers = answer_round(tasks, gold_intents(dict(meta.iter_rows())), label_sets)
+    write_json(inbox_dir(lake) / f"{round_id}-export.json", answers)
+    say(f"{round_id}: {len(tasks)} records sent to 3 simulated annotators, their export dropped in the inbox")
+    for request in tick(label_studio_inbox_sensor, defs, instance).run_requests:
+        _execute(defs, instance, "human_labels_job", tags={"dagster/run_key": request.run_key})
+    relabel = tick(relabel_sensor, defs, instance).run_requests
+    for request in relabel:
+        _execute(defs, instance, "annotate_job", partition_key=request.partition_key)
+    say(f"labels imported, labelers retrained, {len(relabel)} batches relabelled")
+
+
+def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, **kwargs) -> None:
+    """Run ``job`` in this process; a failed run raises (it must not pass for one that worked)."""
+    result = defs.resolve_job_def(job).execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={**QUIET, **kwargs.pop("run_config", {})},
+        **kwargs,
+    )
+    if not result.success:
+        raise DataPlatformError(f"{job}: {run_outcome(result)}")
+
+
 def cut_next_release(defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake) -> str:
     version = next_version(lake)
     instance.add_dynamic_partitions(release_partitions.name, [version])
-    result = defs.resolve_job_def("release_job").execute_in_process(
-        instance=instance,
-        partition_key=version,
-        raise_on_error=False,
-        run_config={**QUIET, "ops": {"released_dataset": {"config": {"datasheet": DEMO_CARD}}}},
-    )
-    if not result.success:  # without this a broken release would pass for one that exists
-        raise DataPlatformError(f"release {version}: {run_outcome(result)}")
+    config = {"ops": {"released_dataset": {"config": {"datasheet": DEMO_CARD}}}}
+    _execute(defs, instance, "release_job", partition_key=version, run_config=config)
     return version
 
 
@@ -121,6 +168,7 @@ def run_demo(home: Path, say: Callable[[str], None] = print) -> DemoOutcome:
             instance=instance, raise_on_error=False, run_config=QUIET
         )
         batches = ingest_new_drops(defs, instance, say)
+        annotation_round(defs, instance, lake, say)
         say("cutting the release")
         version = cut_next_release(defs, instance, lake)
     return DemoOutcome(lake=lake, batches=batches, release=version)

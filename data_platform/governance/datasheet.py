@@ -208,7 +208,11 @@ def _label_policy(manifest: dict[str, Any]) -> str:
     ]
     parts += [f"{task} confirmed by a person" for task in policy.get("human_confirmed", [])]
     held = sum(policy.get("held_back", {}).values())
-    return (", ".join(parts) + f"; {held:,} records held back") if parts else "none (every label kept)"
+    review = sum(policy.get("under_review", {}).values())
+    waiting = f"; {review:,} records held back while their labels are under review" if review else ""
+    if not parts:
+        return "no confidence or confirmation rule" + waiting
+    return ", ".join(parts) + f"; {held:,} records held back" + waiting
 
 
 def _uses(manifest: dict[str, Any], card: ReleaseCard) -> list[str]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from data_platform.annotation import flags
 from data_platform.annotation.labels import ANNOTATED_COLUMNS
 from data_platform.curation.cleaning import CLEANED_COLUMNS
 from data_platform.curation.hashing import sha256_column
@@ -179,6 +180,7 @@ def cut_release(
     requests = takedown.takedowns(lake)
     records, taken_down = _leave_out(records, takedown.matching_requests(lake, records, requests))
     records, held_back = _leave_out(records, label_policy.held_back(records))
+    records, under_review = _leave_out(records, flags.under_review(lake, records))
     records, alternates = _cluster_survivors(records)
     records = redaction.apply_policy(records, redaction_policy)
     records = records.with_columns(record_sha256=record_hashes(records)).select(RELEASE_COLUMNS)
@@ -202,6 +204,7 @@ def cut_release(
         "min_confidence": label_policy.min_confidence,
         "human_confirmed": list(label_policy.human_confirmed),
         "held_back": held_back,
+        "under_review": under_review,
     }
     manifest["redaction"] = {"policy": redaction_policy, "key_id": key_id}
     manifest["pii_findings"] = _counts(

@@ -7,6 +7,11 @@ Three suites per tier:
 - ``<tier>_conservation``: records in = records out + quarantined, and the quarantine rate
   under the source's ceiling (a batch that loses most of its records points at a broken
   upstream and must not be promoted silently).
+
+The annotated tier adds its label suites: ``annotated_labels`` (task, value in the labeler's
+label set, confidence in [0, 1]), ``annotated_label_coverage`` (per task, the source's floor)
+and ``annotated_agreement`` (Krippendorff's alpha of the batch's human labels per task, at or
+above the source's ``min_agreement`` where enough records were labelled twice).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import polars as pl
 import pyarrow.parquet as pq
 from great_expectations.expectations import Expectation
 
+from data_platform.annotation.human_labels import agreement_report, read_votes
 from data_platform.annotation.labels import ANNOTATED_COLUMNS
 from data_platform.annotation.training import labelers_for
 from data_platform.curation.cleaning import CLEANED_COLUMNS
@@ -31,6 +37,9 @@ from data_platform.sources.schema import KINDS, RAW_SCHEMA
 SHA256_HEX = r"^[0-9a-f]{64}$"
 UPSTREAM = {"cleaned": "raw", "annotated": "cleaned"}
 CONSERVATION_COLUMNS = ("records_in", "records_accounted", "quarantine_rate")
+# Fewer records labelled twice than this say too little about agreement to stop a batch.
+MIN_AGREEMENT_ITEMS = 10
+MAX_TOP_VALUE_SHARE = 0.9
 
 
 def tier_columns(tier: str) -> list[str]:
@@ -172,9 +181,39 @@ def label_suites(lake: Lake, batch_id: str, source: Source) -> list[SuiteSpec]:
     ]
 
 
+def agreement_suite(lake: Lake, batch_id: str, source: Source) -> SuiteSpec:
+    """Per task where annotators labelled at least ``MIN_AGREEMENT_ITEMS`` of the batch's records
+    twice or more, with some variety in their answers: Krippendorff's alpha at or above the
+    source's floor for the task. When nearly every answer is the same value, alpha collapses
+    towards 0 whatever people do (its expected disagreement vanishes), so such a task is not
+    judged."""
+    votes = read_votes(lake).filter(pl.col("batch_id") == batch_id)
+    report = agreement_report(votes)
+    judged = (
+        report.filter(
+            (pl.col("items") >= MIN_AGREEMENT_ITEMS) & (pl.col("top_value_share") < MAX_TOP_VALUE_SHARE)
+        )
+        .select("task", "items", "krippendorff_alpha")
+        .with_columns(floor=pl.col("task").map_elements(source.agreement_floor, return_dtype=pl.Float64))
+        .with_columns(margin=pl.col("krippendorff_alpha") - pl.col("floor"))
+        if report.height
+        else pl.DataFrame()
+    )
+    return SuiteSpec(
+        name="annotated_agreement",
+        expectations=[gxe.ExpectColumnValuesToBeBetween(column="margin", min_value=0.0)],
+        frames=[judged.to_pandas()] if judged.height else [],
+        index_columns=("task", "items", "krippendorff_alpha", "floor"),
+    )
+
+
 def judge_partition(lake: Lake, tier: str, batch_id: str, source: Source) -> GateResult:
     ids = lake.scan_records(tier, batch_id).select("record_id").collect().to_pandas()
-    labels = label_suites(lake, batch_id, source) if tier == "annotated" else []
+    labels = (
+        [*label_suites(lake, batch_id, source), agreement_suite(lake, batch_id, source)]
+        if tier == "annotated"
+        else []
+    )
     return run_suites(
         [
             *labels,

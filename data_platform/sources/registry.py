@@ -73,6 +73,12 @@ class Source:
     # the share of a batch's records each task must label for the annotated gate to pass.
     label_tasks: tuple[str, ...] = ()
     min_label_coverage: float = 0.99
+    # Krippendorff's alpha that annotators must reach per task where they labelled enough of a
+    # batch's records (0.667: Krippendorff's floor for tentative conclusions).
+    min_agreement: Mapping[str, float] = field(default_factory=dict)
+
+    def agreement_floor(self, task: str) -> float:
+        return self.min_agreement.get(task, DEFAULT_MIN_AGREEMENT)
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class LabelerSpec:
 
 # Tasks whose labeler is built from another's: tone reads emotion's probabilities.
 DERIVED_TASKS = {"tone": "emotion"}
+DEFAULT_MIN_AGREEMENT = 0.667
 
 
 @dataclass(frozen=True)
@@ -301,6 +308,12 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
     label_tasks = entry.get("label_tasks") or []
     if not isinstance(label_tasks, list) or not all(isinstance(t, str) for t in label_tasks):
         raise fail("label_tasks", "must be a list of task names such as [intent, emotion, tone]")
+    min_agreement = entry.get("min_agreement") or {}
+    if not isinstance(min_agreement, Mapping) or not all(
+        task in label_tasks and isinstance(v, int | float) and -1.0 <= v <= 1.0
+        for task, v in min_agreement.items()
+    ):
+        raise fail("min_agreement", "must map label tasks of this source to an alpha between -1 and 1")
     quality_model = entry.get("quality_model")
     if quality_model is not None:
         quality_model = _relative_to(path.parent, str(quality_model))
@@ -346,5 +359,6 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         quality_model=quality_model,
         relevance=relevance,
         label_tasks=tuple(label_tasks),
+        min_agreement={task: float(v) for task, v in min_agreement.items()},
         **numbers,
     )

@@ -23,7 +23,7 @@ import time
 
 import polars as pl
 
-from data_platform.annotation.active_learning import labels_to_reach, plot_curves, simulate
+from data_platform.annotation.active_learning import STRATEGIES, labels_to_reach, plot_curves, simulate
 from data_platform_tests.conftest import PROJECT_ROOT
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
@@ -46,7 +46,7 @@ def load(name: str) -> tuple[pl.DataFrame, pl.DataFrame, str, str]:
     return data.filter(pl.col("split") == "train"), data.filter(pl.col("split") == "test"), "text", "label"
 
 
-def run(name: str) -> dict:
+def run(name: str, strategies: tuple[str, ...], class_weight: str | None) -> dict:
     pool, test, text, label = load(name)
     started = time.perf_counter()
     curves = simulate(
@@ -57,6 +57,8 @@ def run(name: str) -> dict:
         seed_size=250,
         batch_size=250,
         rounds=17,
+        strategies=strategies,
+        class_weight=class_weight,
         progress=lambda line: print(f"{name}: {line}", file=sys.stderr, flush=True),
     )
     random_final = next(c.macro_f1[-1] for c in curves if c.strategy == "random")
@@ -68,11 +70,14 @@ def run(name: str) -> dict:
         "random_final_macro_f1": random_final,
         "labels_to_reach_random_final": {c.strategy: labels_to_reach(c, random_final) for c in curves},
     }
-    folder = OUT / name
+    variant = name + ("" if class_weight is None else f"_{class_weight}")
+    folder = OUT / variant
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "curves.json").write_text(json.dumps(result, indent=2) + "\n")
     plot_curves(
-        curves, PROJECT_ROOT / "docs" / "img" / f"active_learning_{name}.png", f"Active learning, {name}"
+        curves,
+        PROJECT_ROOT / "docs" / "img" / f"active_learning_{variant}.png",
+        f"Active learning, {variant}",
     )
     return result
 
@@ -80,12 +85,14 @@ def run(name: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", nargs="+", default=["clinc", "goemotions"], choices=["clinc", "goemotions"])
+    parser.add_argument("--strategies", nargs="+", default=list(STRATEGIES), choices=STRATEGIES)
+    parser.add_argument("--class-weight", choices=["balanced"], help="the learner's class weights")
     args = parser.parse_args()
     if not SHARED.exists():
         print(f"skipped: {SHARED} is absent", file=sys.stderr)
         return
     for name in args.sets:
-        result = run(name)
+        result = run(name, tuple(args.strategies), args.class_weight)
         print(json.dumps({name: {k: v for k, v in result.items() if k != "curves"}}, indent=2))
 
 

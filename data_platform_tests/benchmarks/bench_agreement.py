@@ -26,6 +26,7 @@ from data_platform.annotation.agreement import (
     annotator_scores,
     distribution_drift,
     krippendorff_alpha,
+    rating_vs_others,
 )
 from data_platform_tests.conftest import PROJECT_ROOT
 
@@ -85,6 +86,9 @@ def emobank() -> dict:
         result[perspective] = {
             dimension: round(krippendorff_alpha(subset, item="id", value=dimension, level="interval"), 4)
             for dimension in ("V", "A", "D")
+        }
+        result[f"{perspective}_rating_vs_others"] = {
+            dimension: rating_vs_others(subset, item="id", value=dimension) for dimension in ("V", "A", "D")
         }
     return result
 

@@ -13,7 +13,13 @@ from data_platform.annotation.training import ensure_labelers, labelers_for
 from data_platform.curation.cleaning import CLEANED_DESCRIPTIONS
 from data_platform.defs.cleaned.assets import CLEANED_SCHEMA, cleaned_records
 from data_platform.defs.gates import build_gate_check
-from data_platform.defs.metadata import OWNERS, column_lineage, partition_metadata, table_schema
+from data_platform.defs.metadata import (
+    OWNERS,
+    column_lineage,
+    markdown_table,
+    partition_metadata,
+    table_schema,
+)
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.governance.redaction import PII_DESCRIPTIONS
@@ -31,6 +37,7 @@ def language_identifier() -> LanguageIdentifier:
 
 
 @dg.asset(
+    deps=["human_labels"],
     group_name="annotated",
     kinds={"scikitlearn", "pickle"},
     owners=OWNERS,
@@ -38,13 +45,15 @@ def language_identifier() -> LanguageIdentifier:
 )
 def labelers(lake: LakeResource, registry: RegistryResource) -> dg.MaterializeResult:
     """The trained labelers the annotated tier uses (intent, emotion; tone reads emotion): trained
-    from the examples the registry's ``labelers:`` section names, calibrated on held-out
-    examples, saved under the lake's ``_labelers/`` with their content hash as version. A task
-    is retrained only when its examples or settings change."""
+    from the examples the registry's ``labelers:`` section names plus the labels annotators
+    confirmed, calibrated on held-out examples, saved under the lake's ``_labelers/`` with their
+    content hash as version; tone's combination is refitted to people's tone labels. A task is
+    retrained only when its examples, settings or human labels change."""
     state = ensure_labelers(lake.lake(), registry.load().labelers)
     return dg.MaterializeResult(
         metadata={
             **{f"{task}_version": entry["version"] for task, entry in state.items()},
+            **{f"{task}_human_labels": entry.get("human_labels", 0) for task, entry in state.items()},
             "labelers": dg.MetadataValue.json(state),
         }
     )
@@ -97,6 +106,7 @@ def annotated_records(
             **partition_metadata(info),
             "language_labeler": f"{identifier.name} {identifier.version}",
             "labelers": dg.MetadataValue.json(info.stats["labelers"]),
+            "human_labels": dg.MetadataValue.json(info.stats["human_labels"]),
             "label_distribution": dg.MetadataValue.md(label_distribution(store, batch_id)),
         }
     )
@@ -115,9 +125,7 @@ def label_distribution(lake: Lake, batch_id: str) -> str:
         .head(10)
         .collect()
     )
-    rows = ["| task | value | records | mean confidence |", "|---|---|---|---|"]
-    rows += [f"| {t} | {v} | {n:,} | {c} |" for t, v, n, c in entries.iter_rows()]
-    return "\n".join(rows)
+    return markdown_table(entries)
 
 
 annotated_gate = build_gate_check("annotated", annotated_records)

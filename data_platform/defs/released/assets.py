@@ -193,6 +193,7 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
                                 + sum(manifest["taken_down"].values())
                                 + manifest["duplicate_alternates"]["left_out"]
                                 + sum(manifest["label_policy"]["held_back"].values())
+                                + sum(manifest["label_policy"]["under_review"].values())
                             ],
                         }
                     )
