@@ -17,10 +17,11 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from data_platform.annotation.human_labels import inbox_dir
+from data_platform.annotation.flags import read_flags
+from data_platform.annotation.human_labels import agreement_report, inbox_dir, read_votes
 from data_platform.annotation.label_studio import write_json
-from data_platform.annotation.rounds import gated_records, round_ids, rounds_dir
-from data_platform.annotation.training import labelers_for
+from data_platform.annotation.rounds import round_ids, rounds_dir
+from data_platform.annotation.training import current, labelers_for
 from data_platform.definitions import build_definitions
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.ingest.sensors import drop_sensor
@@ -120,21 +121,29 @@ def annotation_round(
     _execute(defs, instance, "annotation_round_job", run_config=config)
     round_id = round_ids(lake)[-1]
     tasks = json.loads((rounds_dir(lake) / round_id / "tasks.json").read_text(encoding="utf-8"))
-    records = gated_records(lake).select("record_id")
+    asked = pl.Series([task["data"]["record_id"] for task in tasks]).implode()
     meta = pl.concat(
-        lake.scan_records("annotated", b).select("record_id", "meta").collect()
+        lake.scan_records("annotated", b).filter(pl.col("record_id").is_in(asked)).select("record_id", "meta")
         for b in lake.partitions("annotated")
-    ).join(records, on="record_id")
+    ).collect()
     label_sets = {task: labeler.label_set for task, labeler in labelers_for(lake, ("intent", "tone")).items()}
     answers = answer_round(tasks, gold_intents(dict(meta.iter_rows())), label_sets)
     write_json(inbox_dir(lake) / f"{round_id}-export.json", answers)
     say(f"{round_id}: {len(tasks)} records sent to 3 simulated annotators, their export dropped in the inbox")
+    before = current(lake)["intent"]["version"]
     for request in tick(label_studio_inbox_sensor, defs, instance).run_requests:
         _execute(defs, instance, "human_labels_job", tags={"dagster/run_key": request.run_key})
+    alphas = agreement_report(read_votes(lake)).select("task", "krippendorff_alpha").iter_rows()
+    say(
+        "imported: alpha "
+        + ", ".join(f"{task} {alpha:.2f}" for task, alpha in alphas)
+        + f"; {read_flags(lake).height} labels flagged for review;"
+        + f" intent labeler {before} -> {current(lake)['intent']['version']}, tone refitted"
+    )
     relabel = tick(relabel_sensor, defs, instance).run_requests
     for request in relabel:
         _execute(defs, instance, "annotate_job", partition_key=request.partition_key)
-    say(f"labels imported, labelers retrained, {len(relabel)} batches relabelled")
+    say(f"{len(relabel)} batches relabelled with people's labels and the new labelers")
 
 
 def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, **kwargs) -> None:
