@@ -57,6 +57,7 @@ def vote(record: str, task: str, annotator: str, *values: str) -> dict:
         "annotation_id": f"{record}-{annotator}",
         "annotated_at": "2026-01-01T00:00:00Z",
         "round": "round-0001",
+        "reason": "margin",
         "import_id": "i1",
         "batch_id": "b",
         "text": f"text of {record}",

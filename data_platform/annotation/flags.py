@@ -60,7 +60,7 @@ def refresh_flags(lake: Lake, records: pl.DataFrame, specs: Mapping[str, Labeler
     in place) and store them."""
     votes = read_votes(lake)
     records = apply_human_labels(records, human_entries(consensus(votes)))
-    flags = find_flags(records, votes, specs, reviewed_pairs(lake))
+    flags = find_flags(records, votes, specs, reviewed_pairs(votes))
     buffer = io.BytesIO()
     flags.write_parquet(buffer)
     flags_path(lake).parent.mkdir(parents=True, exist_ok=True)
@@ -68,24 +68,9 @@ def refresh_flags(lake: Lake, records: pl.DataFrame, specs: Mapping[str, Labeler
     return flags
 
 
-def reviewed_pairs(lake: Lake) -> pl.DataFrame:
-    """(record_id, task) answered in a round that picked the record for review."""
-    from data_platform.annotation.rounds import read_round, round_ids
-
-    picked = [
-        (entry["record_id"], task, round_id)
-        for round_id in round_ids(lake)
-        for round_doc in [read_round(lake, round_id)]
-        for entry in round_doc["records"]
-        if entry["reason"].startswith("review:")
-        for task in round_doc["ask"]
-    ]
-    review = pl.DataFrame(
-        picked, schema={"record_id": pl.String, "task": pl.String, "round": pl.String}, orient="row"
-    )
-    return (
-        read_votes(lake).join(review, on=["record_id", "task", "round"]).select("record_id", "task").unique()
-    )
+def reviewed_pairs(votes: pl.DataFrame) -> pl.DataFrame:
+    """(record_id, task) that people answered in a round that picked the record for review."""
+    return votes.filter(pl.col("reason").str.starts_with("review:")).select("record_id", "task").unique()
 
 
 def find_flags(

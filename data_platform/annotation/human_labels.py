@@ -3,8 +3,8 @@
 Imports live under ``<lake>/_annotation/human/<import_id>.parquet`` (``import_id``: the first
 16 hex digits of the export file's sha256, so importing a file twice changes nothing). One row
 per record, label task and annotation (``VOTE_SCHEMA``): the values chosen, the annotator, when,
-the round the task came from, and the record's text and batch as the annotated tier holds them
-(so labelers can learn from it without reading the tier again).
+the round the task came from and why it was picked, and the record's text and batch as the
+annotated tier holds them (so labelers can learn from it without reading the tier again).
 
 ``consensus`` turns votes into labels: each annotator's latest answer counts once; a value is
 confirmed when more than half of the record's annotators chose it (single-label tasks: the
@@ -43,6 +43,7 @@ VOTE_SCHEMA = {
     "annotation_id": pl.String,
     "annotated_at": pl.String,
     "round": pl.String,
+    "reason": pl.String,
     "import_id": pl.String,
     "batch_id": pl.String,
     "text": pl.String,
@@ -55,6 +56,7 @@ VOTE_DESCRIPTIONS = {
     "annotation_id": "Label Studio's annotation id",
     "annotated_at": "When the annotation was last updated (Label Studio's time stamp)",
     "round": "Active-learning round the task was exported in",
+    "reason": "Why the round picked the record: the strategy, or review:<flag reason>",
     "import_id": "sha256 prefix of the export file the answer came from",
     "batch_id": "Batch partition of the record",
     "text": "The record's text as annotators saw it (redacted; turns joined)",
@@ -117,7 +119,7 @@ def import_export(lake: Lake, export: Path, label_sets: LabelSets) -> ImportResu
     if target.exists():
         votes = pl.read_parquet(target)
         return _result(import_id, target, votes, new=False)
-    answers = read_export(export, "record_id", carry=("round",))
+    answers = read_export(export, "record_id", carry=("round", "reason"))
     _check_answers(export, answers, label_sets)
     records = annotated_texts(lake, answers["key"].unique())
     missing = answers.join(records, left_on="key", right_on="record_id", how="anti")
@@ -138,6 +140,7 @@ def import_export(lake: Lake, export: Path, label_sets: LabelSets) -> ImportResu
             annotation_id="annotation_id",
             annotated_at="at",
             round="round",
+            reason="reason",
             import_id=pl.lit(import_id),
             batch_id="batch_id",
             text="text",
@@ -198,8 +201,8 @@ def annotated_texts(lake: Lake, record_ids: pl.Series) -> pl.DataFrame:
 def read_votes(lake: Lake) -> pl.DataFrame:
     """Every stored vote, in import order (file modification time, then name)."""
     files = sorted(human_dir(lake).glob("*.parquet"), key=lambda p: (p.stat().st_mtime_ns, p.name))
-    frames = [pl.read_parquet(path) for path in files]
-    return pl.concat(frames).cast(VOTE_SCHEMA) if frames else pl.DataFrame(schema=VOTE_SCHEMA)
+    frames = [pl.DataFrame(schema=VOTE_SCHEMA), *(pl.read_parquet(path) for path in files)]
+    return pl.concat(frames, how="diagonal_relaxed").select(list(VOTE_SCHEMA)).cast(VOTE_SCHEMA)
 
 
 def latest_votes(votes: pl.DataFrame) -> pl.DataFrame:
