@@ -19,17 +19,8 @@ import os
 import numpy as np
 import polars as pl
 
-from data_platform.curation.hashing import sha256_column
-from data_platform.curation.lsh import BandTable
-from data_platform.curation.minhash import (
-    MinHashParams,
-    band_keys,
-    estimated_jaccard,
-    has_words,
-    shingle,
-    signatures,
-)
-from data_platform.curation.normalize import clean_text_column
+from data_platform.curation.minhash import MinHashParams, near_pairs, text_signatures
+from data_platform.curation.normalize import normalised_sha256
 
 NEAR = 0.8
 
@@ -83,21 +74,16 @@ def contradictions(texts: pl.Series, labels: pl.Series, params: MinHashParams | 
     labels, with how they match (``exact`` or ``near``) and the similarity."""
     params = params or MinHashParams()
     frame = pl.DataFrame({"text": texts, "label": labels.cast(pl.String)}).with_row_index("row")
-    keys = sha256_column(clean_text_column(frame.select("text"), "text")["text"].fill_null(""))
+    keys = normalised_sha256(frame["text"])
     exact = (
         frame.with_columns(key=keys)
         .join(frame.with_columns(key=keys), on="key", suffix="_b")
         .filter((pl.col("row") < pl.col("row_b")) & (pl.col("label") != pl.col("label_b")))
         .select(a="row", b="row_b", match=pl.lit("exact"), similarity=pl.lit(1.0))
     )
-    matrix = signatures(shingle(frame["text"].fill_null(""), params.ngram), params)
-    table = BandTable(params.bands)
-    table.add(band_keys(matrix, params), has_words(matrix))
-    rows, others = table.pairs(band_keys(matrix, params), has_words(matrix), below=0)
-    similarity = estimated_jaccard(matrix[rows], matrix[others]) if len(rows) else np.zeros(0)
+    rows, others, similarity = near_pairs(text_signatures(frame["text"], params), None, params, NEAR)
     near = (
         pl.DataFrame({"a": others.astype(np.int64), "b": rows.astype(np.int64), "similarity": similarity})
-        .filter(pl.col("similarity") >= NEAR)
         .unique(["a", "b"])
         .join(frame.select(a="row", label_a="label").with_columns(pl.col("a").cast(pl.Int64)), on="a")
         .join(frame.select(b="row", label_b="label").with_columns(pl.col("b").cast(pl.Int64)), on="b")

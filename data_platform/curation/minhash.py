@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 from datasketch import MinHash
 
+from data_platform.curation.lsh import BandTable
 from data_platform.curation.tokens import SYMBOL_TOKEN, Tokens, tokenize
 
 SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
@@ -229,3 +230,23 @@ def band_keys(signatures: np.ndarray, params: MinHashParams) -> np.ndarray:
 def estimated_jaccard(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Fraction of equal signature positions, row by row."""
     return (left == right).mean(axis=1)
+
+
+def text_signatures(texts: pl.Series, params: MinHashParams) -> np.ndarray:
+    """Signatures of whole texts (null counts as empty)."""
+    return signatures(shingle(texts.fill_null(""), params.ngram), params)
+
+
+def near_pairs(
+    indexed: np.ndarray, queries: np.ndarray | None, params: MinHashParams, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row of ``queries``, row of ``indexed``, estimated Jaccard) for the pairs sharing a band
+    key whose similarity reaches ``threshold``; rows without words never match. ``queries``
+    None: the indexed rows against the earlier indexed rows."""
+    table = BandTable(params.bands)
+    table.add(band_keys(indexed, params), has_words(indexed))
+    own = indexed if queries is None else queries
+    rows, others = table.pairs(band_keys(own, params), has_words(own), below=0 if queries is None else -1)
+    similarity = estimated_jaccard(own[rows], indexed[others]) if len(rows) else np.zeros(0)
+    close = similarity >= threshold
+    return rows[close], others[close], similarity[close]

@@ -12,6 +12,8 @@ import ftfy
 import numpy as np
 import polars as pl
 
+from data_platform.curation.hashing import sha256_column
+
 # UTF-8 bytes decoded as cp1252/latin-1 produce a lead character (Ã, Â, â, Å, Ð, Ñ) followed by
 # a character from the C1/cp1252 range; real text almost never has these pairs.
 MOJIBAKE_PATTERN = (
@@ -57,3 +59,9 @@ def clean_text_column(frame: pl.DataFrame, column: str, *, unicode_form: str = "
 
 # Curly quotes are the author's choice, not damage: keep them.
 _fix_text = functools.partial(ftfy.fix_text, uncurl_quotes=False)
+
+
+def normalised_sha256(texts: pl.Series) -> pl.Series:
+    """sha256 of each text as the cleaned tier normalises a text record: its exact-duplicate key."""
+    normalised = clean_text_column(texts.to_frame("text"), "text")["text"]
+    return sha256_column(normalised.fill_null(""))

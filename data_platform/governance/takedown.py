@@ -17,17 +17,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from data_platform.curation.hashing import sha256_column
-from data_platform.curation.lsh import BandTable
-from data_platform.curation.minhash import (
-    MinHashParams,
-    band_keys,
-    estimated_jaccard,
-    has_words,
-    shingle,
-    signatures,
-)
-from data_platform.curation.normalize import clean_text_column
+from data_platform.curation.minhash import MinHashParams, near_pairs, text_signatures
+from data_platform.curation.normalize import normalised_sha256
 from data_platform.governance.ledgers import append_entry, read_entries
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
@@ -78,8 +69,8 @@ def file_takedown(lake: Lake, scope: Scope, reason: str = "", received: str | No
     }
     if scope.text is not None:
         text = pl.Series([scope.text])
-        entry["text_sha256"] = _normalised_hashes(text)[0]
-        entry["signature"] = _signatures(text)[0].tolist()
+        entry["text_sha256"] = normalised_sha256(text)[0]
+        entry["signature"] = text_signatures(text, PARAMS)[0].tolist()
     append_entry(lake, LEDGER, entry)
     return entry
 
@@ -134,23 +125,10 @@ def _near_text_matches(records: pl.DataFrame, requests: list[dict[str, Any]]) ->
     if not requests or records.height == 0:
         return found
     taken = np.array([r["signature"] for r in requests], dtype=np.uint32)
-    table = BandTable(PARAMS.bands)
-    table.add(band_keys(taken, PARAMS), np.ones(len(requests), dtype=bool))
-    mine = _signatures(records.select(content_text()).to_series())
-    rows, others = table.pairs(band_keys(mine, PARAMS), has_words(mine))
-    similar = estimated_jaccard(mine[rows], taken[others]) >= NEAR_THRESHOLD
+    mine = text_signatures(records.select(content_text()).to_series(), PARAMS)
+    rows, others, _ = near_pairs(taken, mine, PARAMS, NEAR_THRESHOLD)
     ids = np.array([r["request_id"] for r in requests], dtype=object)
     values = found.to_list()
-    for row, other in zip(rows[similar], others[similar], strict=True):
+    for row, other in zip(rows, others, strict=True):
         values[row] = values[row] or ids[other]
     return pl.Series("request_id", values, dtype=pl.String)
-
-
-def _signatures(texts: pl.Series) -> np.ndarray:
-    return signatures(shingle(texts, PARAMS.ngram), PARAMS)
-
-
-def _normalised_hashes(texts: pl.Series) -> list[str]:
-    """The cleaned tier's exact-duplicate key of a text record with this text."""
-    normalised = clean_text_column(texts.to_frame("text"), "text")["text"]
-    return sha256_column(normalised.fill_null("")).to_list()
