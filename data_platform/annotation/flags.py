@@ -20,7 +20,6 @@ back every record with an open flag on one of its labels (``under_review``).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from data_platform.annotation.label_errors import (
     out_of_fold_probabilities,
 )
 from data_platform.annotation.training import read_examples
-from data_platform.lake.atomic import write_bytes_atomic
+from data_platform.lake.atomic import write_parquet_atomic
 from data_platform.lake.store import Lake
 from data_platform.sources.registry import LabelerSpec
 
@@ -61,10 +60,7 @@ def refresh_flags(lake: Lake, records: pl.DataFrame, specs: Mapping[str, Labeler
     votes = read_votes(lake)
     records = apply_human_labels(records, human_entries(consensus(votes)))
     flags = find_flags(records, votes, specs, reviewed_pairs(votes))
-    buffer = io.BytesIO()
-    flags.write_parquet(buffer)
-    flags_path(lake).parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(flags_path(lake), buffer.getvalue())
+    write_parquet_atomic(flags_path(lake), flags)
     return flags
 
 

@@ -27,7 +27,7 @@ from data_platform.annotation.agreement import agreement_by, annotator_scores, d
 from data_platform.annotation.label_studio import read_export
 from data_platform.annotation.labelers import LABEL
 from data_platform.errors import InputFileError
-from data_platform.lake.atomic import write_bytes_atomic
+from data_platform.lake.atomic import write_parquet_atomic
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
 
@@ -147,9 +147,7 @@ def import_export(lake: Lake, export: Path, label_sets: LabelSets) -> ImportResu
         )
         .cast(VOTE_SCHEMA)
     )
-    human_dir(lake).mkdir(parents=True, exist_ok=True)
-    buffer = _parquet_bytes(votes)
-    write_bytes_atomic(target, buffer)
+    write_parquet_atomic(target, votes)
     return _result(import_id, target, votes, new=True)
 
 
@@ -157,14 +155,6 @@ def _result(import_id: str, path: Path, votes: pl.DataFrame, *, new: bool) -> Im
     return ImportResult(
         import_id, path, votes.height, votes["record_id"].n_unique(), votes["annotator"].n_unique(), new
     )
-
-
-def _parquet_bytes(frame: pl.DataFrame) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    frame.write_parquet(buffer)
-    return buffer.getvalue()
 
 
 def _check_answers(export: Path, answers: pl.DataFrame, label_sets: LabelSets) -> None:

@@ -7,6 +7,7 @@ A reader sees a partition wholly or not at all; a writer killed mid-way leaves o
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -14,6 +15,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 TMP_PREFIX = ".tmp-"
 
@@ -35,6 +38,12 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
     os.replace(tmp, path)
     fsync_path(path.parent)
+
+
+def write_parquet_atomic(path: Path, frame: pl.DataFrame, **options: Any) -> None:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, **options)
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def write_json_atomic(path: Path, document: Any) -> None:

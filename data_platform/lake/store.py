@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import io
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -30,8 +29,8 @@ from data_platform.lake.atomic import (
     TMP_PREFIX,
     canonical_json,
     staged_folder,
-    write_bytes_atomic,
     write_json_atomic,
+    write_parquet_atomic,
 )
 from data_platform.sources.schema import QUARANTINE_SCHEMA
 
@@ -172,9 +171,9 @@ class Lake:
     def write_state(
         self, kind: str, batch_id: str, frame: pl.DataFrame, row_group_size: int | None = None
     ) -> None:
-        buffer = io.BytesIO()
-        frame.write_parquet(buffer, **PARQUET_OPTIONS, row_group_size=row_group_size)
-        write_bytes_atomic(self.state_path(kind, batch_id), buffer.getvalue())
+        write_parquet_atomic(
+            self.state_path(kind, batch_id), frame, **PARQUET_OPTIONS, row_group_size=row_group_size
+        )
 
     # Batch ledger -----------------------------------------------------------------------
     def batch_sequence(self, batch_id: str, source_id: str, file: str) -> int:
