@@ -213,7 +213,6 @@ def cmd_annotate_import(args: argparse.Namespace) -> int:
     labelers; the relabel sensor then relabels the batches concerned."""
     from data_platform.annotation.flags import refresh_flags
     from data_platform.annotation.human_labels import agreement_report, import_export, read_votes
-    from data_platform.annotation.rounds import gated_records
     from data_platform.annotation.training import ensure_labelers, label_sets, registry_tasks
     from data_platform.errors import InputFileError
     from data_platform.lake.store import Lake
@@ -231,7 +230,7 @@ def cmd_annotate_import(args: argparse.Namespace) -> int:
             continue
         state = "imported" if result.new else "already imported"
         print(f"{name}: {state} ({result.votes} answers from {result.annotators} annotators)")
-    flags = refresh_flags(lake, gated_records(lake), registry.labelers)
+    flags = refresh_flags(lake, registry.labelers)
     ensure_labelers(lake, registry.labelers)
     print(agreement_report(read_votes(lake)).select("task", "items", "krippendorff_alpha", "fleiss_kappa"))
     print(f"labels under review: {flags.height}")

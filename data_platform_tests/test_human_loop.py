@@ -24,7 +24,8 @@ from data_platform.annotation.human_labels import (
     read_votes,
 )
 from data_platform.annotation.labelers import LABEL
-from data_platform.annotation.rounds import export_round, gated_records, read_round
+from data_platform.annotation.rounds import export_round, read_round
+from data_platform.annotation.tier import gated_records
 from data_platform.annotation.training import current, ensure_labelers, label_sets, labelers_for
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.resources import LakeResource, RegistryResource
@@ -205,7 +206,7 @@ def test_answered_reviews_lift_flags_retrain_and_relabel_through_the_sensors(dem
 
     old_version = current(lake)["intent"]["version"]
     import_inbox(lake, label_sets(lake, ASK))
-    flags = refresh_flags(lake, gated_records(lake), sources.labelers)
+    flags = refresh_flags(lake, sources.labelers)
     reviewed = before.filter(pl.col("reason") == "likely_label_error")["record_id"]
     still = flags.filter(pl.col("reason") == "likely_label_error")["record_id"]
     assert not still.is_in(reviewed.implode()).any()

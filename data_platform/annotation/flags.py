@@ -31,7 +31,8 @@ from data_platform.annotation.label_errors import (
     likely_label_errors,
     out_of_fold_probabilities,
 )
-from data_platform.annotation.training import read_examples
+from data_platform.annotation.tier import gated_records
+from data_platform.annotation.training import training_examples
 from data_platform.lake.atomic import write_parquet_atomic
 from data_platform.lake.store import Lake
 from data_platform.sources.registry import LabelerSpec
@@ -54,12 +55,9 @@ def read_flags(lake: Lake) -> pl.DataFrame:
     return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=FLAG_SCHEMA)
 
 
-def refresh_flags(lake: Lake, records: pl.DataFrame, specs: Mapping[str, LabelerSpec]) -> pl.DataFrame:
-    """Find the open flags over ``records`` (rounds.gated_records, with the confirmed human labels
-    in place) and store them."""
-    votes = read_votes(lake)
-    records = apply_human_labels(records, human_entries(consensus(votes)))
-    flags = find_flags(records, votes, specs, reviewed_pairs(votes))
+def refresh_flags(lake: Lake, specs: Mapping[str, LabelerSpec]) -> pl.DataFrame:
+    """Find the open flags over the gated annotated tier and store them."""
+    flags = find_flags(gated_records(lake), read_votes(lake), specs)
     write_parquet_atomic(flags_path(lake), flags)
     return flags
 
@@ -69,10 +67,10 @@ def reviewed_pairs(votes: pl.DataFrame) -> pl.DataFrame:
     return votes.filter(pl.col("reason").str.starts_with("review:")).select("record_id", "task").unique()
 
 
-def find_flags(
-    records: pl.DataFrame, votes: pl.DataFrame, specs: Mapping[str, LabelerSpec], reviewed: pl.DataFrame
-) -> pl.DataFrame:
+def find_flags(records: pl.DataFrame, votes: pl.DataFrame, specs: Mapping[str, LabelerSpec]) -> pl.DataFrame:
+    """Flags over ``records`` (tier.gated_records) once the labels people confirmed are in place."""
     agreed = consensus(votes)
+    records = apply_human_labels(records, human_entries(agreed))
     disputed = agreed.filter(pl.col("disputed")).join(
         votes.group_by("record_id", "task").agg(chosen=pl.col("values").list.join("|").sort().str.join(", ")),
         on=["record_id", "task"],
@@ -89,7 +87,7 @@ def find_flags(
     ]
     flags = pl.concat([f.cast(FLAG_SCHEMA) for f in found])
     lifted = flags.filter(pl.col("reason") != "annotators_disagree").join(
-        reviewed, on=["record_id", "task"], how="semi"
+        reviewed_pairs(votes), on=["record_id", "task"], how="semi"
     )
     return flags.join(lifted, on=["record_id", "task", "reason"], how="anti").unique(maintain_order=True)
 
@@ -142,9 +140,7 @@ def _label_errors(agreed: pl.DataFrame, task: str, spec: LabelerSpec) -> pl.Data
     empty = pl.DataFrame(schema=FLAG_SCHEMA)
     if human.is_empty():
         return empty
-    texts, labels = read_examples(spec)
-    texts += human["text"].to_list()
-    labels += human["values"].list.first().to_list()
+    texts, labels = training_examples(spec, human)
     proba, label_set = out_of_fold_probabilities(texts, labels)
     verdict = likely_label_errors(labels, proba, label_set).tail(human.height)
     return (

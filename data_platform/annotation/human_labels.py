@@ -202,6 +202,11 @@ def latest_votes(votes: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _answers(votes: pl.DataFrame) -> pl.DataFrame:
+    """Each annotator's latest answer with its values as one ``value`` (``a|b`` for several)."""
+    return latest_votes(votes).with_columns(value=pl.col("values").list.join("|"))
+
+
 def consensus(votes: pl.DataFrame) -> pl.DataFrame:
     """Per record and task: ``annotators``, ``values`` confirmed by a strict majority with their
     ``confidence`` (share of annotators), the ``import_id`` that completed it, and ``disputed``
@@ -276,7 +281,7 @@ def agreement_report(votes: pl.DataFrame, by: str | None = None) -> pl.DataFrame
     Cohen's kappa per task (and per ``by``: batch_id, round), on the records two or more
     annotators labelled; ``top_value_share``: the share of answers that chose the most common
     value (near 1, alpha says little)."""
-    latest = latest_votes(votes).with_columns(value=pl.col("values").list.join("|"))
+    latest = _answers(votes)
     shared = latest.filter(pl.len().over("record_id", "task") >= 2)
     keys = ["task"] if by is None else ["task", by]
     if shared.is_empty():
@@ -295,7 +300,7 @@ def agreement_report(votes: pl.DataFrame, by: str | None = None) -> pl.DataFrame
 def annotator_report(votes: pl.DataFrame) -> pl.DataFrame:
     """Per task and annotator: items scored, accuracy and Cohen's kappa against the majority of
     the other annotators, on the items where the others reach one (consensus as gold)."""
-    latest = latest_votes(votes).with_columns(value=pl.col("values").list.join("|"))
+    latest = _answers(votes)
     frames = []
     for annotator in sorted(latest["annotator"].unique().to_list()):
         others = consensus(votes.filter(pl.col("annotator") != annotator)).filter(~pl.col("disputed"))
@@ -321,7 +326,7 @@ def annotator_report(votes: pl.DataFrame) -> pl.DataFrame:
 
 def drift_report(votes: pl.DataFrame) -> dict[str, dict[str, dict]]:
     """Per task: chi-square tests of the chosen values across batches and across annotators."""
-    latest = latest_votes(votes).with_columns(value=pl.col("values").list.join("|"))
+    latest = _answers(votes)
     return {
         task: {by: distribution_drift(frame, by, "value") for by in ("batch_id", "annotator")}
         for (task,), frame in sorted(latest.partition_by("task", as_dict=True).items())

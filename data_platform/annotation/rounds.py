@@ -30,9 +30,9 @@ from data_platform.annotation.flags import read_flags
 from data_platform.annotation.human_labels import read_votes
 from data_platform.annotation.label_studio import labeling_config, tasks_with_predictions, write_json
 from data_platform.annotation.labelers import Labeler, text_features
+from data_platform.annotation.tier import gated_records
 from data_platform.lake.atomic import write_json_atomic
 from data_platform.lake.store import Lake
-from data_platform.sources.schema import content_text
 
 FOLDER = "_annotation/rounds"
 
@@ -55,21 +55,6 @@ def round_ids(lake: Lake) -> list[str]:
 
 def read_round(lake: Lake, round_id: str) -> dict:
     return json.loads((rounds_dir(lake) / round_id / "round.json").read_text(encoding="utf-8"))
-
-
-def gated_records(lake: Lake) -> pl.DataFrame:
-    """record_id, batch_id, text (turns joined), labels and duplicate_of of every gated annotated
-    partition."""
-    frames = [
-        lake.scan_records("annotated", batch).select(
-            "record_id", "batch_id", "labels", "duplicate_of", text=content_text()
-        )
-        for batch in lake.partitions("annotated")
-        if lake.gate_passed("annotated", batch)
-    ]
-    if not frames:
-        raise FileNotFoundError(f"no annotated partition of {lake.root} has passed its gate yet")
-    return pl.concat(frames).collect()
 
 
 def export_round(

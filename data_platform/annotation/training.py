@@ -61,9 +61,7 @@ def ensure_labelers(lake: Lake, specs: dict[str, LabelerSpec]) -> dict[str, Any]
         fingerprint = _fingerprint(spec, human)
         if state.get(task, {}).get("fingerprint") == fingerprint:
             continue
-        texts, labels = read_examples(spec)
-        texts += human["text"].to_list()
-        labels += human["values"].to_list() if spec.multi_label else human["values"].list.first().to_list()
+        texts, labels = training_examples(spec, human)
         classifier = TextClassifier.train(task, texts, labels, multi_label=spec.multi_label)
         path = classifier.save(labeler_dir(lake))
         state[task] = {
@@ -147,6 +145,15 @@ def _digest(human: pl.DataFrame, prefix: bytes) -> str:
     """sha256 of ``prefix`` and the human labels (sorted, so import order does not matter)."""
     rows = human.sort("record_id").select("record_id", pl.col("values").list.join("|"))
     return hashlib.sha256(prefix + rows.write_csv().encode()).hexdigest()
+
+
+def training_examples(spec: LabelerSpec, human: pl.DataFrame) -> tuple[list[str], list[Any]]:
+    """The examples file's texts and labels, then people's confirmed labels (``human``: text and
+    values per record, as ``confirmed_labels`` gives them)."""
+    texts, labels = read_examples(spec)
+    texts += human["text"].to_list()
+    labels += human["values"].to_list() if spec.multi_label else human["values"].list.first().to_list()
+    return texts, labels
 
 
 def read_examples(spec: LabelerSpec) -> tuple[list[str], list[Any]]:

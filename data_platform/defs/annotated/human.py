@@ -15,7 +15,7 @@ from data_platform.annotation.human_labels import (
     inbox_dir,
     read_votes,
 )
-from data_platform.annotation.rounds import export_round, gated_records
+from data_platform.annotation.rounds import export_round
 from data_platform.annotation.training import label_sets, labelers_for, registry_tasks
 from data_platform.defs.annotated.assets import annotated_records
 from data_platform.defs.metadata import OWNERS, markdown_table, table_schema
@@ -83,7 +83,7 @@ def human_labels(context: dg.AssetExecutionContext, lake: LakeResource, registry
     for name, error in rejected.items():
         context.log.error(f"rejected {name}: {error}")
     votes = read_votes(store)
-    flags = refresh_flags(store, gated_records(store), sources.labelers) if votes.height else None
+    flags = refresh_flags(store, sources.labelers) if votes.height else None
     return dg.MaterializeResult(
         metadata={
             "imported": dg.MetadataValue.json([vars(r) | {"path": str(r.path)} for r in imported]),
