@@ -42,7 +42,7 @@ def label_studio_binary() -> Path:
         [str(VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", LABEL_STUDIO],
     ]
     for step in steps:
-        done = subprocess.run(step, capture_output=True, text=True)
+        done = subprocess.run(step, capture_output=True, text=True, timeout=900)
         if done.returncode != 0:
             pytest.skip(f"Label Studio could not be installed ({' '.join(step)}): {done.stderr[-500:]}")
     stamp.touch()

@@ -14,8 +14,6 @@ Flagged records are for review, not for silent release.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import polars as pl
 
@@ -40,10 +38,7 @@ def out_of_fold_probabilities(
     smallest = int(np.bincount(target).min())
     splitter = StratifiedKFold(n_splits=max(2, min(folds, smallest)), shuffle=True, random_state=seed)
     model = make_pipeline(text_features(), LogisticRegression(C=10.0, max_iter=300))
-    # Folds run side by side (one process per core): the fits dominate the cost.
-    proba = cross_val_predict(
-        model, texts, target, cv=splitter, method="predict_proba", n_jobs=min(folds, os.cpu_count() or 1)
-    )
+    proba = cross_val_predict(model, texts, target, cv=splitter, method="predict_proba")
     return proba, label_set
 
 
