@@ -14,17 +14,21 @@ which path a line took.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
 import io
 import json
+import os
+import re
 import zlib
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import numpy as np
 import polars as pl
@@ -33,6 +37,7 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from data_platform.curation.hashing import sha256_column
+from data_platform.sources.limits import REASONS, measure_lines
 from data_platform.sources.registry import FieldMap, Source
 from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA, TURN
 
@@ -121,7 +126,9 @@ class _ChunkBuilder:
         self.drop, self.stats, self.fields = drop, stats, drop.source.fields
         self.file_name = drop.path.name
         self._seen_keys = np.empty(0, dtype=np.uint64)
-        self._arrow_schema = _arrow_schema(drop.source)
+        self._id_types: deque[pa.DataType | None] = deque(
+            [pa.string(), pa.int64()] if self.fields.id is not None else [None]
+        )
         self._reset()
 
     def _reset(self) -> None:
@@ -145,6 +152,8 @@ class _ChunkBuilder:
             self.stats.accepted += 1
         except RowRejected as rejected:
             self.reject(rejected.reason, rejected.field_name, rejected.detail, line)
+        except Exception as exc:  # whatever else breaks one unit must not take its neighbours along
+            self.reject("unreadable_row", None, describe_error(exc), line)
 
     def reject(self, reason: str, field_name: str | None, detail: str, line: int | None) -> None:
         self.stats.rejected += 1
@@ -158,16 +167,12 @@ class _ChunkBuilder:
             }
         )
 
-    def reject_oversize(self, line: int, limit: int) -> None:
+    def reject_unit(self, reason: str, detail: str, line: int | None, field_name: str | None = None) -> None:
+        """One input unit that never reached the mapping (over a limit, unparseable), or a fault
+        of the file itself (empty, truncated), counted in and quarantined."""
         self.stats.records_in += 1
         self.pending += 1
-        self.reject("record_too_large", None, f"line exceeds {limit} bytes", line)
-
-    def reject_file(self, reason: str, detail: str, line: int | None) -> None:
-        """A fault of the file itself (empty, truncated) counts as one input unit."""
-        self.stats.records_in += 1
-        self.pending += 1
-        self.reject(reason, None, detail, line)
+        self.reject(reason, field_name, detail, line)
 
     def _mapped(self, row: Any, line: int, byte: int | None, meta: str | None) -> dict[str, Any]:
         if not isinstance(row, dict):
@@ -188,15 +193,20 @@ class _ChunkBuilder:
             "lang": _scalar(row, fields.lang, required=False, types=(str,)) if fields.lang else None,
             "origin_line": line,
             "origin_byte": byte,
-            "meta": meta
-            if meta is not None
-            else json.dumps(row, sort_keys=True, ensure_ascii=False, default=str),
+            "meta": meta if meta is not None else _row_as_json(row),
         }
 
     # Column-wise ------------------------------------------------------------------------
     def add_json_block(self, lines: list[bytes], numbers: list[int], offsets: list[int]) -> None:
-        """Parse a block of non-blank JSON lines at once; fall back to line by line if needed."""
-        frame = self._parse_block(lines, numbers, offsets)
+        """Parse a block of non-blank JSON lines at once; fall back to line by line if needed.
+        Lines over the source's limits are quarantined first: no parser ever sees them."""
+        payload, lines, numbers, offsets = self._within_limits(lines, numbers, offsets)
+        if not lines:
+            return
+        try:
+            frame = self._parse_block(payload, lines, numbers, offsets)
+        except Exception:  # noqa: BLE001 - the line-by-line path names whatever is wrong
+            frame = None
         if frame is None:
             for raw, number, offset in zip(lines, numbers, offsets, strict=True):
                 self.add(lambda raw=raw: _decode_json_line(raw), number, offset, _delivered(raw))
@@ -206,18 +216,55 @@ class _ChunkBuilder:
         self.stats.records_in += frame.height
         self.stats.accepted += frame.height
 
-    def _parse_block(self, lines: list[bytes], numbers: list[int], offsets: list[int]) -> pl.DataFrame | None:
-        payload = b"".join(line if line.endswith(b"\n") else line + b"\n" for line in lines)
-        options = pa_json.ParseOptions(explicit_schema=self._arrow_schema, unexpected_field_behavior="infer")
-        read = pa_json.ReadOptions(use_threads=True, block_size=max(1 << 20, max(map(len, lines)) + 1))
+    def _within_limits(
+        self, lines: list[bytes], numbers: list[int], offsets: list[int]
+    ) -> tuple[bytes, list[bytes], list[int], list[int]]:
+        """The block as one newline-separated payload, without the lines over a limit."""
+        limits = self.drop.source.json_limits
+        payload = b"\n".join(lines) + b"\n"
+        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+        ends = np.cumsum(lengths + 1) - 1
+        codes, measured = measure_lines(payload, ends - lengths, ends, limits)
+        broken = np.flatnonzero(codes)
+        if not len(broken):
+            return payload, lines, numbers, offsets
+        for index in broken:
+            code = int(codes[index])
+            self.reject_unit(REASONS[code], limits.describe(code, int(measured[index])), numbers[index])
+        keep = np.flatnonzero(codes == 0)
+        lines = [lines[i] for i in keep]
+        return b"\n".join(lines) + b"\n", lines, [numbers[i] for i in keep], [offsets[i] for i in keep]
+
+    def _parse_block(
+        self, payload: bytes, lines: list[bytes], numbers: list[int], offsets: list[int]
+    ) -> pl.DataFrame | None:
         try:
             # Arrow does not reject invalid UTF-8 inside strings; the line-by-line path names it.
             payload.decode("utf-8")
-            table = pa_json.read_json(io.BytesIO(payload), parse_options=options, read_options=read)
-        except (pa.ArrowInvalid, UnicodeDecodeError):
+        except UnicodeDecodeError:
+            return None
+        read = pa_json.ReadOptions(use_threads=True, block_size=max(1 << 20, max(map(len, lines)) + 1))
+        # Ids may be strings or integers: the type that parsed the last block is tried first.
+        table = None
+        for _ in range(len(self._id_types)):
+            options = pa_json.ParseOptions(
+                explicit_schema=_arrow_schema(self.drop.source, self._id_types[0]),
+                unexpected_field_behavior="ignore",
+            )
+            try:
+                table = pa_json.read_json(io.BytesIO(payload), parse_options=options, read_options=read)
+                break
+            except Exception:  # noqa: BLE001 - any refusal sends the block down the line-by-line path
+                self._id_types.rotate(-1)
+        if table is None:
             return None
         if table.num_rows != len(lines) or not _block_is_clean(table, self.drop.source):
             return None
+        return self._mapped_block(table, lines, numbers, offsets)
+
+    def _mapped_block(
+        self, table: pa.Table, lines: list[bytes], numbers: list[int], offsets: list[int]
+    ) -> pl.DataFrame:
         fields = self.fields
         mapped = [
             name for name in (fields.id, fields.text, fields.turns, fields.lang) if name in table.column_names
@@ -315,12 +362,13 @@ class _ChunkBuilder:
         return records.filter(~mask), pl.concat([rejects, extra])
 
 
-def _arrow_schema(source: Source) -> pa.Schema:
-    """Types Arrow must find for the mapped fields; anything else fails the block."""
+def _arrow_schema(source: Source, id_type: pa.DataType | None) -> pa.Schema:
+    """Types Arrow must find for the mapped fields; anything else fails the block. Unmapped
+    fields are skipped by the parser: they are kept as delivered in ``meta``."""
     fields: FieldMap = source.fields
-    columns = []
-    if fields.id is not None:
-        columns.append((fields.id, None))
+    columns: list[tuple[str, pa.DataType]] = []
+    if fields.id is not None and id_type is not None:
+        columns.append((fields.id, id_type))
     if source.kind == "text":
         columns.append((fields.text, pa.string()))
     else:
@@ -328,8 +376,7 @@ def _arrow_schema(source: Source) -> pa.Schema:
         columns.append((fields.turns, pa.list_(turn)))
     if fields.lang:
         columns.append((fields.lang, pa.string()))
-    # The id's type is inferred: both strings and integers are valid keys.
-    return pa.schema([(name, kind) for name, kind in columns if kind is not None])
+    return pa.schema(columns)
 
 
 def _block_is_clean(table: pa.Table, source: Source) -> bool:
@@ -410,32 +457,120 @@ def _has_surrogates(value: str) -> bool:
     return False
 
 
+def _row_as_json(row: dict[Any, Any]) -> str:
+    """A csv or Parquet row as delivered, as JSON; a value that cannot be stored as UTF-8 (an
+    undecodable byte in any column or in the header) rejects the row, naming the column."""
+    meta = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    if _has_surrogates(meta):
+        bad = next(
+            (
+                str(name)
+                for name, value in row.items()
+                if _has_surrogates(str(name)) or _has_surrogates(str(value))
+            ),
+            None,
+        )
+        raise RowRejected("invalid_utf8", _printable(bad), f"column {_printable(bad)!r} is not valid UTF-8")
+    return meta
+
+
+def _printable(name: str | None) -> str | None:
+    return None if name is None else name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, single-line account of an unexpected failure for a quarantine detail."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message[:200]}" if message else type(exc).__name__
+
+
 def read_drop(drop: Drop, stats: ReadStats, *, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[Chunk]:
-    """Yield the drop as chunks of at most ``chunk_rows`` input rows; ``stats`` fills as it goes."""
+    """Yield the drop as chunks of at most ``chunk_rows`` input rows; ``stats`` fills as it goes.
+
+    Whatever a reader meets, the drop never fails as a whole: a failure the format's reader did
+    not foresee ends the read with one ``unreadable_file`` quarantine entry after everything read
+    before it, and a file that cannot be opened at all is one such entry.
+    """
     builder = _ChunkBuilder(drop, stats)
-    rows = {
-        "jsonl": _json_lines,
-        "jsonl.gz": _json_lines,
-        "csv": _csv_rows,
-        "parquet": _parquet_rows,
-    }[drop.source.format](drop, builder, chunk_rows)
-    for _ in rows:
+    readers = {"jsonl": _json_lines, "jsonl.gz": _json_lines, "csv": _csv_rows, "parquet": _parquet_rows}
+    rows = readers[drop.source.format](drop, builder, chunk_rows)
+    while True:
+        try:
+            next(rows)
+        except StopIteration:
+            break
+        except Exception as exc:  # noqa: BLE001 - the file's fault, recorded; the accepted rows stay
+            units = stats.records_in
+            builder.reject_unit(
+                "unreadable_file", f"reading stopped after {units} units: {describe_error(exc)}", None
+            )
+            break
         if len(builder) >= chunk_rows:
             yield builder.flush()
     if stats.records_in == 0:
-        builder.reject_file("empty_file", "the file holds no records", None)
+        builder.reject_unit("empty_file", "the file holds no records", None)
     if len(builder):
         yield builder.flush()
 
 
+def open_drop_file(path: Path) -> BinaryIO:
+    """Open a drop without following a symlink put in its place after it was listed: a drop
+    folder may only deliver its own files."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    return os.fdopen(descriptor, "rb")
+
+
 def _open_binary(drop: Drop) -> BinaryIO:
-    handle = drop.path.open("rb")
+    handle = open_drop_file(drop.path)
     if drop.source.format == "jsonl.gz":
         return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
     return handle
 
 
+# Byte-order marks: UTF-8's is dropped; UTF-16 and UTF-32 files (Excel's "Unicode text", some
+# Windows tools) are transcoded to UTF-8 as they stream. UTF-32 first: its LE mark starts with
+# UTF-16's.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def sniff_encoding(head: bytes) -> str:
+    """The codec a file's first bytes ask for (by its byte-order mark); UTF-8 without one."""
+    return next((codec for mark, codec in BYTE_ORDER_MARKS if head.startswith(mark)), "utf-8")
+
+
+class _Utf8Stream:
+    """The stream's bytes as UTF-8: a UTF-8 byte-order mark skipped (``skipped`` bytes), a
+    UTF-16/32 file transcoded (its offsets then count UTF-8 bytes)."""
+
+    def __init__(self) -> None:
+        self.skipped = 0
+        self._decoder: codecs.IncrementalDecoder | None = None
+        self._first = True
+
+    def __call__(self, data: bytes, final: bool = False) -> bytes:
+        if self._first and data:
+            self._first = False
+            codec = sniff_encoding(data)
+            if codec == "utf-8-sig":
+                self.skipped = len(codecs.BOM_UTF8)
+                return data[self.skipped :]
+            if codec != "utf-8":
+                self._decoder = codecs.getincrementaldecoder(codec)()
+        if self._decoder is None:
+            return data
+        return self._decoder.decode(data, final).encode("utf-8", "surrogateescape")
+
+
 READ_BYTES = 8 << 20
+# A carriage return not followed by a line feed ends a line too (classic Mac OS line ends): valid
+# JSON never holds a raw CR inside a string, so this cannot split a record.
+LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 @dataclass
@@ -449,83 +584,142 @@ class _LineCursor:
 def _json_lines(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
     """Split the stream into lines a buffer at a time and hand blocks of non-blank lines to the
     column-wise parser. A line longer than ``max_record_bytes`` is skipped as it streams by,
-    never held in memory whole."""
+    never held in memory whole (unless it is only whitespace, which is a blank line)."""
     limit = drop.source.max_record_bytes
     block_size = max(1, min(FAST_BLOCK_LINES, chunk_rows))
     cursor = _LineCursor()
-    pending: list[tuple[bytes, int, int]] = []
-    carry, skipping = b"", False
+    pending = _PendingLines()
+    carry, skipping, skipped_blank = b"", False, True
+    as_utf8 = _Utf8Stream()
 
     def hand_over(everything: bool) -> Iterator[None]:
-        while len(pending) >= block_size or (everything and pending):
-            block, pending[:] = pending[:block_size], pending[block_size:]
-            lines, numbers, offsets = (list(column) for column in zip(*block, strict=True))
-            builder.add_json_block(lines, numbers, offsets)
+        start = 0
+        while len(pending.lines) - start >= block_size or (everything and start < len(pending.lines)):
+            end = start + block_size
+            builder.add_json_block(
+                pending.lines[start:end], pending.numbers[start:end], pending.offsets[start:end]
+            )
+            start = min(end, len(pending.lines))
             yield
+        pending.drop_first(start)
 
     with _open_binary(drop) as handle:
         while True:
             try:
                 # read1: one decompression step at a time, so a truncated gzip loses nothing
                 # that was decompressed before the cut.
-                data = handle.read1(READ_BYTES)
-            except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+                raw = handle.read1(READ_BYTES)
+                data = as_utf8(raw, final=not raw)
+            except (EOFError, gzip.BadGzipFile, zlib.error, OSError, UnicodeDecodeError) as exc:
                 yield from hand_over(everything=True)
-                builder.reject_file(
+                builder.reject_unit(
                     "truncated_file",
-                    f"file ends early or is corrupt after {cursor.line_no} lines: {exc}",
+                    f"file ends early or is corrupt after {cursor.line_no} lines: {describe_error(exc)}",
                     cursor.line_no + 1,
                 )
                 yield
                 return
-            builder.stats.bytes_read += len(data)
-            if not data:
+            builder.stats.bytes_read += len(raw)
+            if not cursor.offset and not cursor.line_no:
+                cursor.offset = as_utf8.skipped  # a UTF-8 byte-order mark is not part of line 1
+            if not raw:
                 break
             if skipping:
-                cut = data.find(b"\n")
+                cut = _line_end(data)
                 if cut < 0:
+                    skipped_blank = skipped_blank and data.isspace()
                     cursor.offset += len(data)
                     continue
+                skipped_blank = skipped_blank and (cut == 0 or data[:cut].isspace())
+                _end_oversize_line(builder, cursor, limit, skipped_blank)
                 cursor.offset += cut + 1
                 data, skipping = data[cut + 1 :], False
-            parts = (carry + data if carry else data).split(b"\n")
+            joined = _lone_cr_as_newline(carry + data if carry else data)
+            parts = joined.split(b"\n")
             carry = parts.pop()
-            _take_lines(parts, cursor, limit, builder, pending)
+            _take_lines(joined, parts, cursor, limit, builder, pending)
             if len(carry) > limit:
-                cursor.line_no += 1
-                builder.reject_oversize(cursor.line_no, limit)
                 cursor.offset += len(carry)
-                carry, skipping = b"", True
+                carry, skipping, skipped_blank = b"", True, carry.isspace()
             yield from hand_over(everything=False)
+    if skipping:
+        _end_oversize_line(builder, cursor, limit, skipped_blank)
     if carry:
-        _take_lines([carry], cursor, limit, builder, pending)
+        _take_lines(carry, [carry], cursor, limit, builder, pending)
     yield from hand_over(everything=True)
 
 
+def _line_end(data: bytes) -> int:
+    """Where the first line of ``data`` ends (LF, or a CR not followed by LF), or -1."""
+    newline = data.find(b"\n")
+    match = LONE_CR.search(data, 0, len(data) - 1 if data.endswith(b"\r") else len(data))
+    ends = [end for end in (newline, match.start() if match else -1) if end >= 0]
+    return min(ends) if ends else -1
+
+
+def _end_oversize_line(builder: _ChunkBuilder, cursor: _LineCursor, limit: int, blank: bool) -> None:
+    cursor.line_no += 1
+    if blank:
+        builder.stats.blank_lines += 1
+    else:
+        builder.reject_unit("record_too_large", f"line exceeds {limit} bytes", cursor.line_no)
+
+
+def _lone_cr_as_newline(data: bytes) -> bytes:
+    """Lone CRs become LFs (same length: offsets hold); a CR ending the buffer waits for the next
+    one, which may start with the LF that completes it."""
+    if b"\r" not in data:
+        return data
+    body, tail = (data[:-1], b"\r") if data.endswith(b"\r") else (data, b"")
+    return LONE_CR.sub(b"\n", body) + tail
+
+
+@dataclass
+class _PendingLines:
+    """Complete non-blank lines waiting for the block parser, with their numbers and offsets."""
+
+    lines: list[bytes] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+
+    def drop_first(self, count: int) -> None:
+        del self.lines[:count], self.numbers[:count], self.offsets[:count]
+
+
+# Bytes that may start a whitespace-only line: space, tab, CR, vertical tab, form feed.
+_SPACE_BYTES = np.array([32, 9, 13, 11, 12], dtype=np.uint8)
+
+
 def _take_lines(
+    joined: bytes,
     parts: list[bytes],
     cursor: _LineCursor,
     limit: int,
     builder: _ChunkBuilder,
-    pending: list[tuple[bytes, int, int]],
+    pending: _PendingLines,
 ) -> None:
-    """Number and place complete lines; queue the non-blank ones, reject oversize ones."""
+    """Number and place the complete lines ``parts`` (split from ``joined`` at LFs); queue the
+    non-blank ones, reject oversize ones. A whitespace-only line of any length is blank."""
     if not parts:
         return
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    starts = cursor.offset + np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    local = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     first = cursor.line_no + 1
+    starts = cursor.offset + local
     cursor.line_no += len(parts)
     cursor.offset += int(lengths.sum()) + len(parts)
-    # Whitespace-only lines are short in practice: only those are looked at one by one.
+    # Only a line whose first byte is whitespace can be blank: those few are looked at whole.
     blank = lengths == 0
-    for index in np.flatnonzero((lengths > 0) & (lengths <= 16)):
+    first_bytes = np.frombuffer(joined, dtype=np.uint8)[local[~blank]]
+    for index in np.flatnonzero(~blank)[np.isin(first_bytes, _SPACE_BYTES)]:
         blank[index] = parts[index].isspace()
     builder.stats.blank_lines += int(blank.sum())
-    for index in np.flatnonzero(lengths > limit):
-        builder.reject_oversize(first + int(index), limit)
+    for index in np.flatnonzero(~blank & (lengths > limit)):
+        builder.reject_unit("record_too_large", f"line exceeds {limit} bytes", first + int(index))
     keep = np.flatnonzero(~blank & (lengths <= limit))
-    pending.extend(zip([parts[i] for i in keep], (keep + first).tolist(), starts[keep].tolist(), strict=True))
+    pending.lines.extend([parts[i] for i in keep])
+    pending.numbers.extend((keep + first).tolist())
+    pending.offsets.extend(starts[keep].tolist())
 
 
 def _delivered(raw: bytes) -> str | None:
@@ -544,51 +738,131 @@ def _decode_json_line(raw: bytes) -> Any:
         raise RowRejected("invalid_json", None, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
 
 
+class _PhysicalLines:
+    """A csv file's physical lines, numbered, with push-back: a row that swallowed the lines after
+    it through an unterminated quote gives them back, to be read again as rows of their own."""
+
+    def __init__(self, text: TextIO) -> None:
+        self.text = text
+        self.returned: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.number = 0
+
+    def __iter__(self) -> _PhysicalLines:
+        return self
+
+    def __next__(self) -> str:
+        if self.returned:
+            numbered = self.returned.popleft()
+        else:
+            line = self.text.readline()
+            if not line:
+                raise StopIteration
+            self.number += 1
+            numbered = (self.number, line)
+        self.taken.append(numbered)
+        return numbered[1]
+
+    def give_back_all_but_first(self) -> None:
+        self.returned.extendleft(reversed(self.taken[1:]))
+
+
 def _csv_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
-    csv.field_size_limit(drop.source.max_record_bytes)
-    with drop.path.open("rb") as binary:
-        text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
-        reader = csv.reader(text)
+    """Rows of a csv file (RFC 4180 quoting, quoted newlines kept, a byte-order mark honoured).
+
+    The parser is strict about quotes, so a row whose quote never closes where it should fails
+    instead of silently merging the rows after it; such a row spanning several lines is
+    quarantined by its first line and the lines after it are read again. A one-line row that
+    only strict parsing refuses (``a,"b"c``) is read leniently, as spreadsheets do.
+    """
+    csv.field_size_limit(drop.source.json_limits.max_field_bytes)
+    with open_drop_file(drop.path) as binary:
+        codec = sniff_encoding(binary.peek(4)[:4])  # type: ignore[attr-defined]
+        text = io.TextIOWrapper(binary, encoding=codec, errors="surrogateescape", newline="")
+        lines = _PhysicalLines(text)
+        reader = csv.reader(lines, strict=True)
         header: list[str] | None = None
         while True:
-            line = reader.line_num + 1
+            lines.taken = []
             try:
-                values = next(reader)
+                values: list[str] | None = next(reader)
+                problem = None
             except StopIteration:
                 return
             except csv.Error as exc:
-                builder.stats.records_in += 1
-                builder.pending += 1
-                builder.reject("malformed_row", None, f"CSV error: {exc}", line)
-                yield
-                continue
+                values, problem = None, f"CSV error: {exc}"
+            except UnicodeDecodeError as exc:
+                values, problem = None, f"not valid {codec}: {describe_error(exc)}"
+            if not lines.taken:
+                return
+            line = lines.taken[0][0]
             if header is None:
-                header = values
+                if values is not None and any(values):
+                    header = _unique_names(values)
+                elif values is None:
+                    builder.reject_unit("malformed_header", problem or "", line)
+                    return
                 continue
-            if not any(values):
+            if values is not None and len(values) != len(header) and any(values):
+                problem = f"{len(values)} columns where the header has {len(header)}"
+                values = None
+            if values is None and len(lines.taken) == 1:
+                values = _lenient_row(lines.taken[0][1], len(header))
+            if values is None:
+                lines.give_back_all_but_first()
+                builder.reject_unit("malformed_row", problem or "unreadable row", line)
+            elif not any(values):
                 builder.stats.blank_lines += 1
-            elif len(values) != len(header):
-                builder.stats.records_in += 1
-                builder.pending += 1
-                builder.reject(
-                    "malformed_row", None, f"{len(values)} columns where the header has {len(header)}", line
-                )
             else:
                 builder.add(dict(zip(header, values, strict=True)), line, None)
             builder.stats.bytes_read = binary.tell()
             yield
 
 
-def _parquet_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
+def _lenient_row(line: str, columns: int) -> list[str] | None:
+    """The row as a lenient parser reads one line, if that gives the header's column count."""
     try:
-        parquet = pq.ParquetFile(drop.path)
-    except Exception as exc:  # pyarrow raises several types for unreadable files
-        builder.reject_file("corrupt_file", f"not a readable Parquet file: {exc}", None)
-        return
-    row = 0
-    for batch in parquet.iter_batches(batch_size=chunk_rows):
-        for item in batch.to_pylist():
-            row += 1
-            builder.add(item, row, None)
-            yield
-    builder.stats.bytes_read = drop.path.stat().st_size
+        values = next(csv.reader([line], strict=False))
+    except (csv.Error, StopIteration):
+        return None
+    return values if len(values) == columns else None
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Header names made unique (a repeated name becomes ``name#2``...): no column is lost."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return names
+
+
+def _parquet_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
+    """Rows of a Parquet file, a row group at a time: a row group that cannot be decoded (a
+    corrupt page) quarantines its rows, named by row number, and the other groups are read."""
+    with open_drop_file(drop.path) as handle:
+        try:
+            parquet = pq.ParquetFile(handle)
+            groups = [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for unreadable files
+            builder.reject_unit("corrupt_file", f"not a readable Parquet file: {describe_error(exc)}", None)
+            return
+        row = 0
+        for group, size in enumerate(groups):
+            try:
+                batches = parquet.read_row_group(group).to_batches(max_chunksize=chunk_rows)
+                items = [item for batch in batches for item in batch.to_pylist()]
+            except Exception as exc:  # noqa: BLE001 - a corrupt page or an undecodable value
+                rows = f"rows {row + 1}-{row + size}"
+                detail = f"row group {group} ({rows}) cannot be decoded: {describe_error(exc)}"
+                for offset in range(size):
+                    builder.reject_unit("unreadable_row_group", detail, row + offset + 1)
+                row += size
+                yield
+                continue
+            for item in items:
+                row += 1
+                builder.add(item, row, None)
+                yield
+        builder.stats.bytes_read = drop.path.stat().st_size

@@ -18,6 +18,7 @@ from license_expression import ExpressionError, get_spdx_licensing
 from data_platform.curation.quality import QUALITY_PROFILES
 from data_platform.curation.relevance import RelevanceRules, pattern_problem
 from data_platform.errors import RegistryError, SourceSpecError
+from data_platform.sources.limits import JsonLimits
 from data_platform.sources.schema import KINDS
 
 FORMATS = ("jsonl", "jsonl.gz", "csv", "parquet")
@@ -60,7 +61,12 @@ class Source:
     completion: str = "stable"
     settle_seconds: int = 30
     min_chars: int = 5
+    # Resource limits applied to every input unit before it is parsed (sources/limits.py): a line
+    # or row over any of them is quarantined with the limit it broke, never handed to a parser.
     max_record_bytes: int = 1_000_000
+    max_field_bytes: int | None = None  # None: as large as a record may be
+    max_json_depth: int = 64
+    max_number_digits: int = 256
     max_quarantine_rate: float = 0.5
     description: str = ""
     # Quality rule profile (curation/quality.py): web-document rules, or those for short texts.
@@ -76,6 +82,11 @@ class Source:
     # Krippendorff's alpha that annotators must reach per task where they labelled enough of a
     # batch's records (0.667: Krippendorff's floor for tentative conclusions).
     min_agreement: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def json_limits(self) -> JsonLimits:
+        field_bytes = self.max_record_bytes if self.max_field_bytes is None else self.max_field_bytes
+        return JsonLimits(int(self.max_json_depth), int(self.max_number_digits), int(field_bytes))
 
     def agreement_floor(self, task: str) -> float:
         return self.min_agreement.get(task, DEFAULT_MIN_AGREEMENT)
@@ -333,11 +344,16 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         ("settle_seconds", 0, 86400),
         ("min_chars", 0, 1_000_000),
         ("max_record_bytes", 1, 1 << 31),
+        ("max_field_bytes", 1, 1 << 31),
+        ("max_json_depth", 1, 10_000),
+        ("max_number_digits", 1, 4_300),
         ("max_quarantine_rate", 0.0, 1.0),
         ("min_quality_score", 0.0, 1.0),
         ("min_label_coverage", 0.0, 1.0),
     ):
         value = entry.get(name, Source.__dataclass_fields__[name].default)
+        if value is None and name == "max_field_bytes":
+            continue
         if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
             raise fail(name, f"must be a number between {low} and {high}")
         numbers[name] = value
