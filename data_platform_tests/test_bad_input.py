@@ -40,7 +40,7 @@ def land_bad_drops(home: Path) -> None:
     full = gzip.compress(lines(good("gz") + [{"id": f"t{i}", "text": "tail " * 40} for i in range(400)]))
     (drops / "gz" / "truncated.jsonl.gz").write_bytes(full[: len(full) // 2])
     (drops / "js" / "utf8.jsonl").write_bytes(lines(good("utf8", 20)) + b'{"id": "bad", "text": "caf\xe9"}\n')
-    big = json.dumps({"id": "huge", "text": "x" * 5_000_000}).encode()
+    big = json.dumps({"id": "huge", "text": "x" * 9_000_000}).encode()
     huge = good("huge")
     (drops / "js" / "huge-line.jsonl").write_bytes(lines(huge[:20]) + big + b"\n" + lines(huge[20:]))
     wrong = [{"id": "w1", "text": 42}, {"id": "w2", "text": ["list"]}, {"id": "w3"}]

@@ -125,7 +125,8 @@ def csv_drop(draw: st.DrawFn) -> tuple[bytes, list[str], int]:
     # RFC 4180 writers quote a field holding CR or LF; Python's own writer quotes only the
     # characters of its line terminator, so a "\n" file is written with every field quoted.
     ending = draw(st.sampled_from(["\n", "\r\n"]))
-    writer = csv.writer(out, lineterminator=ending, quoting=csv.QUOTE_ALL if ending == "\n" else csv.QUOTE_MINIMAL)
+    quoting = csv.QUOTE_ALL if ending == "\n" else csv.QUOTE_MINIMAL
+    writer = csv.writer(out, lineterminator=ending, quoting=quoting)
     writer.writerow(["id", "text", "note"])
     good, units = [], 0
     for position in range(draw(st.integers(1, 20))):
@@ -158,7 +159,8 @@ def test_csv_with_any_garbage_never_raises_and_accounts_for_itself(tmp_path: Pat
     """Any bytes in the middle of a csv (stray quotes, invalid UTF-8, NULs): no exception, the
     rows before the garbage are kept, and units in = kept + quarantined."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows([["id", "text"], *[[f"g{i}", t] for i, t in enumerate(rows)]])
+    good = [[f"g{i}", text] for i, text in enumerate(rows)]
+    csv.writer(out, lineterminator="\r\n").writerows([["id", "text"], *good])
     path = tmp_path / "drop.csv"
     path.write_bytes(out.getvalue().encode() + garbage + b"\nlast,row\n")
     records, _, _ = read_all(adhoc_source("s", "csv", tmp_path), path)
@@ -177,4 +179,5 @@ def test_a_corrupted_parquet_file_never_raises(tmp_path: Path, flips) -> None:
     path = tmp_path / "drop.parquet"
     path.write_bytes(bytes(data))
     records, rejects, _ = read_all(adhoc_source("s", "parquet", tmp_path), path)
-    assert records.height + rejects.height in (1, 300), "one entry for an unreadable file, else a unit per row"
+    units = records.height + rejects.height
+    assert units in (1, 300), "one entry for an unreadable file, else a unit per row"

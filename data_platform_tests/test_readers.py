@@ -202,3 +202,104 @@ def test_column_wise_and_line_by_line_paths_give_the_same_records(tmp_path, sour
     assert rejects["reason"].to_list() == ["invalid_json"]
     columns = ["record_id", "text", "turns", "lang", "origin_line", "origin_byte", "content_sha256", "meta"]
     assert fast.select(columns).equals(slow.select(columns))
+
+
+def test_lines_over_the_json_limits_are_quarantined_before_parsing(tmp_path, source_factory) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(
+        b'{"id": "1", "text": "before"}\n'
+        + b'{"id": '
+        + b"9" * 5000
+        + b', "text": "x"}\n'
+        + b'{"id": "d", "text": "t", "m": '
+        + b"[" * 10_000
+        + b"]" * 10_000
+        + b"}\n"
+        + b'{"id": "s", "text": "'
+        + b"y" * 300
+        + b'"}\n'
+        + b'{"id": "2", "text": "brackets in a string [[[[[[[[ do not count"}\n'
+    )
+    source = source_factory(max_json_depth=5, max_field_bytes=200)
+    records, rejects, _ = read_all(source, path)
+    assert records["origin_line"].to_list() == [1, 5]
+    assert rejects.select("origin_line", "reason").rows() == [
+        (2, "number_too_long"),
+        (3, "too_deep"),
+        (4, "field_too_large"),
+    ]
+    assert "nesting depth 6 exceeds the limit of 5" in rejects["detail"][1]
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix", "ending", "encoding"),
+    [
+        ("bom", b"\xef\xbb\xbf", "\n", "utf-8"),
+        ("crlf", b"", "\r\n", "utf-8"),
+        ("cr", b"", "\r", "utf-8"),
+        ("utf16", b"", "\n", "utf-16"),
+    ],
+)
+def test_byte_order_marks_and_line_endings(tmp_path, source_factory, name, prefix, ending, encoding) -> None:
+    body = ending.join(json.dumps({"id": str(i), "text": f"t{i} é"}) for i in range(3)) + ending
+    path = tmp_path / f"{name}.jsonl"
+    path.write_bytes(prefix + body.encode(encoding))
+    records, rejects, _ = read_all(source_factory(), path)
+    assert records["text"].to_list() == ["t0 é", "t1 é", "t2 é"] and rejects.height == 0
+    if name == "bom":
+        assert records["origin_byte"][0] == 3, "offsets count the file's bytes, the mark included"
+
+
+def test_whitespace_lines_of_any_length_are_blank(tmp_path, source_factory) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(
+        b'{"id": "1", "text": "a"}\n'
+        + b" " * 40
+        + b"\n\t \r\n"
+        + b" " * 20_000
+        + b'\n{"id": "2", "text": "b"}\n'
+    )
+    records, rejects, stats = read_all(source_factory(max_record_bytes=10_000), path)
+    assert records.height == 2 and rejects.height == 0 and stats.blank_lines == 3
+
+
+def test_empty_ids_are_refused_on_both_paths(tmp_path, source_factory) -> None:
+    clean = jsonl(tmp_path / "a.jsonl", [{"id": "1", "text": "a"}, {"id": "  ", "text": "b"}])
+    records, rejects, _ = read_all(source_factory(), clean)
+    assert records.height == 1 and rejects.select("reason", "field").row(0) == ("missing_field", "id")
+
+
+def csv_read(tmp_path: Path, source_factory, data: bytes, **changes) -> tuple[pl.DataFrame, pl.DataFrame]:
+    path = tmp_path / "a.csv"
+    path.write_bytes(data)
+    records, rejects, _ = read_all(source_factory(format="csv", **changes), path)
+    return records, rejects
+
+
+def test_csv_unterminated_quote_gives_back_the_rows_it_swallowed(tmp_path, source_factory) -> None:
+    data = b'id,text\n1,ok\n2,"broken\n3,good\n4,"quoted" here\n5,"fine"\n6,"never closed\n7,last\n'
+    records, rejects = csv_read(tmp_path, source_factory, data)
+    assert records["text"].to_list() == ["ok", "good", "quoted here", "fine", "last"]
+    assert rejects.select("origin_line", "reason").rows() == [(3, "malformed_row"), (7, "malformed_row")]
+
+
+def test_csv_field_over_the_limit_is_one_unit_up_to_where_its_quote_closes(tmp_path, source_factory) -> None:
+    cell = "\n".join(f"r{i},line of a long cell" for i in range(200))
+    data = f'id,text\n1,ok\n2,"{cell}"\n3,after\n'.encode()
+    records, rejects = csv_read(tmp_path, source_factory, data, max_field_bytes=1000)
+    assert records["text"].to_list() == ["ok", "after"]
+    assert rejects.select("origin_line", "reason").rows() == [(3, "field_too_large")]
+    assert "lines 3-202" in rejects["detail"][0]
+    # The same cell, never closed: the quote was a mistake, and the rows after it are read again.
+    records, rejects = csv_read(
+        tmp_path, source_factory, data[: data.rindex(b'"')] + b"\n", max_field_bytes=1000
+    )
+    assert records.height == 200 and rejects.select("origin_line", "reason").rows() == [(3, "malformed_row")]
+
+
+def test_csv_from_excel_bom_blank_rows_and_repeated_headers(tmp_path, source_factory) -> None:
+    data = b"\xef\xbb\xbfid,text,text\r\n1,a,b\r\n   \r\n,,\r\n ,  , \r\n2,c,d\r\n3,bad\xff,e\r\n"
+    records, rejects = csv_read(tmp_path, source_factory, data)
+    assert records["text"].to_list() == ["a", "c"]
+    assert json.loads(records["meta"][0]) == {"id": "1", "text": "a", "text#2": "b"}
+    assert rejects.select("origin_line", "reason", "field").rows() == [(7, "invalid_utf8", "text")]

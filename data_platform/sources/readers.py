@@ -33,6 +33,7 @@ from typing import Any, BinaryIO, TextIO
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
@@ -181,6 +182,8 @@ class _ChunkBuilder:
         key = f"{self.file_name}:{line}"
         if fields.id is not None:
             key = str(_scalar(row, fields.id, required=True, types=(str, int)))
+            if not key.strip():
+                raise RowRejected("missing_field", fields.id, f"required field {fields.id!r} is empty")
         text = turns = None
         if self.drop.source.kind == "text":
             text = _scalar(row, fields.text, required=True, types=(str,))
@@ -386,7 +389,10 @@ def _block_is_clean(table: pa.Table, source: Source) -> bool:
     if fields.id is not None:
         if fields.id not in names or table[fields.id].null_count:
             return False
-        if not (pa.types.is_int64(table[fields.id].type) or pa.types.is_string(table[fields.id].type)):
+        if pa.types.is_string(table[fields.id].type):
+            if pc.any(pc.equal(pc.utf8_trim_whitespace(table[fields.id]), "")).as_py():
+                return False
+        elif not pa.types.is_int64(table[fields.id].type):
             return False
     if source.kind == "text":
         return fields.text in names and table[fields.text].null_count == 0
@@ -747,6 +753,8 @@ class _PhysicalLines:
         self.returned: deque[tuple[int, str]] = deque()
         self.taken: list[tuple[int, str]] = []
         self.number = 0
+        # Where the line after a row's first line starts, to read again from there.
+        self.after_first: tuple[int, int] | None = None
 
     def __iter__(self) -> _PhysicalLines:
         return self
@@ -760,11 +768,37 @@ class _PhysicalLines:
                 raise StopIteration
             self.number += 1
             numbered = (self.number, line)
+            if not self.taken:
+                self.after_first = (self.number, self.text.tell())
         self.taken.append(numbered)
         return numbered[1]
 
+    def start_row(self) -> None:
+        self.taken = []
+        self.after_first = None
+
     def give_back_all_but_first(self) -> None:
         self.returned.extendleft(reversed(self.taken[1:]))
+
+    def skip_open_quote(self) -> int | None:
+        """After a field outgrew the size limit inside quotes: read on to the line where its
+        quote closes and return that line's number. If the file ends first, the quote was never
+        closed: go back to the line after the row's first and return None."""
+        quotes = sum(line.count('"') for _, line in self.taken)
+        last = self.taken[-1][0]
+        while quotes % 2:
+            line = self.returned.popleft()[1] if self.returned else self.text.readline()
+            if not line:
+                if self.after_first is not None:
+                    self.number, position = self.after_first
+                    self.text.seek(position)
+                self.returned.clear()
+                return None
+            last += 1
+            quotes += line.count('"')
+        if not self.returned:
+            self.number = last
+        return last
 
 
 def _csv_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[None]:
@@ -773,9 +807,12 @@ def _csv_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[N
     The parser is strict about quotes, so a row whose quote never closes where it should fails
     instead of silently merging the rows after it; such a row spanning several lines is
     quarantined by its first line and the lines after it are read again. A one-line row that
-    only strict parsing refuses (``a,"b"c``) is read leniently, as spreadsheets do.
+    only strict parsing refuses (``a,"b"c``) is read leniently, as spreadsheets do. A field over
+    the size limit makes its whole row, up to where its quote closes, one ``field_too_large``
+    unit; rows of only whitespace are blank.
     """
-    csv.field_size_limit(drop.source.json_limits.max_field_bytes)
+    limit = drop.source.json_limits.max_field_bytes
+    csv.field_size_limit(limit)
     with open_drop_file(drop.path) as binary:
         codec = sniff_encoding(binary.peek(4)[:4])  # type: ignore[attr-defined]
         text = io.TextIOWrapper(binary, encoding=codec, errors="surrogateescape", newline="")
@@ -783,7 +820,7 @@ def _csv_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[N
         reader = csv.reader(lines, strict=True)
         header: list[str] | None = None
         while True:
-            lines.taken = []
+            lines.start_row()
             try:
                 values: list[str] | None = next(reader)
                 problem = None
@@ -796,23 +833,33 @@ def _csv_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[N
             if not lines.taken:
                 return
             line = lines.taken[0][0]
+            if problem and "field limit" in problem:
+                last = lines.skip_open_quote()
+                if last is None:
+                    builder.reject_unit("malformed_row", "a quote opened here never closes", line)
+                else:
+                    span = f"lines {line}-{last}" if last > line else f"line {line}"
+                    builder.reject_unit("field_too_large", f"a field exceeds {limit} bytes ({span})", line)
+                yield
+                continue
             if header is None:
-                if values is not None and any(values):
+                if values is not None and any(v.strip() for v in values):
                     header = _unique_names(values)
                 elif values is None:
                     builder.reject_unit("malformed_header", problem or "", line)
                     return
                 continue
-            if values is not None and len(values) != len(header) and any(values):
+            blank = values is not None and not any(v.strip() for v in values)
+            if not blank and values is not None and len(values) != len(header):
                 problem = f"{len(values)} columns where the header has {len(header)}"
                 values = None
             if values is None and len(lines.taken) == 1:
                 values = _lenient_row(lines.taken[0][1], len(header))
-            if values is None:
+            if blank:
+                builder.stats.blank_lines += 1
+            elif values is None:
                 lines.give_back_all_but_first()
                 builder.reject_unit("malformed_row", problem or "unreadable row", line)
-            elif not any(values):
-                builder.stats.blank_lines += 1
             else:
                 builder.add(dict(zip(header, values, strict=True)), line, None)
             builder.stats.bytes_read = binary.tell()

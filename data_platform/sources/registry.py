@@ -63,7 +63,7 @@ class Source:
     min_chars: int = 5
     # Resource limits applied to every input unit before it is parsed (sources/limits.py): a line
     # or row over any of them is quarantined with the limit it broke, never handed to a parser.
-    max_record_bytes: int = 1_000_000
+    max_record_bytes: int = 8 << 20
     max_field_bytes: int | None = None  # None: as large as a record may be
     max_json_depth: int = 64
     max_number_digits: int = 256
