@@ -34,3 +34,15 @@ class InputFileError(DataPlatformError):
         self.path, self.line, self.field, self.problem = path, line, field, problem
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: field {field!r}: {problem}")
+
+
+class UnsafePathError(DataPlatformError):
+    """A name from outside the platform (partition key, version, file name, id) would make a path
+    that leaves its root folder or cannot name a file there."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, single-line account of an unexpected failure (a quarantine detail, a rejected
+    file's reason): the exception's type and the start of its message."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message[:200]}" if message else type(exc).__name__

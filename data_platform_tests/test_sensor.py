@@ -58,10 +58,10 @@ def test_new_complete_drops_become_partitions_and_runs_once(tmp_path: Path, inst
     assert list(add.partition_keys) == keys
     again = tick(tmp_path, registry, instance, result.cursor)
     assert again.run_requests == [] and again.skip_reason.skip_message == "no new complete drops"
-    assert json.loads(again.cursor) == keys
+    assert json.loads(again.cursor)["requested"] == keys
     # Once the daemon has added the partitions, the cursor forgets them: it stays small.
     instance.add_dynamic_partitions("batches", keys)
-    assert json.loads(tick(tmp_path, registry, instance, again.cursor).cursor) == []
+    assert json.loads(tick(tmp_path, registry, instance, again.cursor).cursor)["requested"] == []
 
 
 def test_restarted_sensor_without_cursor_skips_registered_partitions(tmp_path: Path, instance) -> None:
@@ -102,3 +102,41 @@ def test_unreadable_registry_skips_the_tick_instead_of_crashing(tmp_path: Path, 
     registry.write_text("sources: [", encoding="utf-8")
     result = tick(tmp_path, registry, instance, None)
     assert result.run_requests == [] and "not valid YAML" in result.skip_reason.skip_message
+
+
+def test_symlinks_are_refused_and_reported_once(tmp_path: Path, instance, capfd) -> None:
+    registry = write_registry(tmp_path)
+    outside = tmp_path / "secret.jsonl"
+    land(outside, age_seconds=3600)
+    (tmp_path / "drops/chat/link.jsonl").symlink_to(outside)
+    land(tmp_path / "drops/chat/real.jsonl", age_seconds=3600)
+    first = tick(tmp_path, registry, instance, None)
+    assert [r.partition_key for r in first.run_requests] == ["chat:real.jsonl"]
+    assert capfd.readouterr().err.count("link.jsonl is a symlink") == 1
+    tick(tmp_path, registry, instance, first.cursor)
+    assert capfd.readouterr().err.count("link.jsonl is a symlink") == 0, "reported once"
+
+
+@pytest.mark.parametrize("policy", ["hash", "refuse"])
+def test_file_names_with_personal_data_are_hashed_or_refused(tmp_path: Path, instance, capfd, policy) -> None:
+    registry = write_registry(tmp_path, pii_in_file_names=policy)
+    land(tmp_path / "drops/chat/export_for_jane.doe@example.com.jsonl", age_seconds=3600)
+    keys = [r.partition_key for r in tick(tmp_path, registry, instance, None).run_requests]
+    messages = capfd.readouterr().err
+    assert "EMAIL_ADDRESS" in messages and "jane.doe" not in messages
+    if policy == "refuse":
+        assert keys == []
+    else:
+        [key] = keys
+        assert key.startswith("chat:drop-") and key.endswith(".jsonl") and "jane" not in key
+
+
+def test_over_long_names_get_a_stable_short_key(tmp_path: Path, instance) -> None:
+    registry = write_registry(tmp_path)
+    name = "q" * 240 + ".jsonl"
+    land(tmp_path / "drops/chat" / name, age_seconds=3600)
+    [request] = tick(tmp_path, registry, instance, None).run_requests
+    assert len(request.partition_key.encode()) <= 180 and "~" in request.partition_key
+    assert [r.partition_key for r in tick(tmp_path, registry, instance, None).run_requests] == [
+        request.partition_key
+    ], "the same file gives the same key"

@@ -25,6 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from data_platform.annotation.label_studio import read_export, write_json
+from data_platform.lake.paths import inside
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
 
@@ -62,7 +63,7 @@ def review_dir(lake: Lake) -> Path:
 
 
 def sample_path(lake: Lake, batch_id: str) -> Path:
-    return review_dir(lake) / "samples" / f"{batch_id}.parquet"
+    return inside(review_dir(lake) / "samples", f"{batch_id}.parquet", what="batch id")
 
 
 def _seed(batch_id: str) -> int:

@@ -11,7 +11,7 @@ import polars as pl
 from data_platform.governance.ledgers import append_entry
 from data_platform.governance.models import models
 from data_platform.governance.takedown import matching_requests, takedowns
-from data_platform.lake.releases import list_releases, release_root
+from data_platform.lake.releases import list_releases, release_dir
 from data_platform.lake.store import Lake
 
 
@@ -21,7 +21,7 @@ def takedown_report(lake: Lake, request_id: str) -> dict[str, Any]:
         raise ValueError(f"no takedown request {request_id!r} in the ledger")
     releases = []
     for version in list_releases(lake):
-        records = pl.read_parquet(release_root(lake) / version / "records-*.parquet")
+        records = pl.read_parquet(release_dir(lake, version) / "records-*.parquet")
         reached = records.filter(matching_requests(lake, records, requests).is_not_null())
         if reached.height:
             releases.append(

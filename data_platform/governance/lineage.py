@@ -15,7 +15,7 @@ import polars as pl
 
 from data_platform.governance.models import models
 from data_platform.lake.atomic import canonical_json
-from data_platform.lake.releases import list_releases, read_manifest, release_root
+from data_platform.lake.releases import list_releases, read_manifest, release_dir
 from data_platform.lake.store import TIERS, Lake
 
 SETTINGS_OF_TIER = {"raw": ("file",), "cleaned": ("rules",), "annotated": ("labelers", "language_policy")}
@@ -89,7 +89,7 @@ def _quarantine_steps(lake: Lake, record_id: str) -> list[dict[str, Any]]:
 def _release_steps(lake: Lake, record_id: str) -> list[dict[str, Any]]:
     steps = []
     for version in list_releases(lake):
-        held = pl.scan_parquet(release_root(lake) / version / "records-*.parquet").filter(
+        held = pl.scan_parquet(release_dir(lake, version) / "records-*.parquet").filter(
             pl.col("record_id") == record_id
         )
         if held.select(pl.len()).collect().item() == 0:

@@ -486,3 +486,16 @@ def _splice(data, offsets, rows, starts, ends, rep_data, rep_offsets) -> tuple[n
         at += offsets[d + 1] - cursor
         out_offsets[d + 1] = at
     return out[:at], out_offsets
+
+
+def pii_in_names(names: list[str]) -> list[list[str]]:
+    """Per file name, the entity types the detectors find in it (``_`` read as a space, so the
+    words of ``call_with_jane`` part)."""
+    readable = [name.encode("utf-8", "replace").decode("utf-8").replace("_", " ") for name in names]
+    found = (
+        detect(pl.Series(readable, dtype=pl.String))
+        .group_by("row")
+        .agg(pl.col("entity_type").unique().sort())
+    )
+    kinds = dict(zip(found["row"].to_list(), found["entity_type"].to_list(), strict=True))
+    return [kinds.get(row, []) for row in range(len(names))]

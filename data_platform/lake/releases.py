@@ -22,15 +22,17 @@ from data_platform.annotation import flags
 from data_platform.annotation.labels import ANNOTATED_COLUMNS
 from data_platform.curation.cleaning import CLEANED_COLUMNS
 from data_platform.curation.hashing import sha256_column
-from data_platform.errors import DataPlatformError, ReleaseExistsError
+from data_platform.errors import DataPlatformError, ReleaseExistsError, UnsafePathError
 from data_platform.governance import licences, redaction, takedown
 from data_platform.governance.datasheet import ReleaseCard, datasheet_markdown
 from data_platform.lake.atomic import canonical_json, staged_folder
+from data_platform.lake.paths import inside
 from data_platform.lake.store import PARQUET_OPTIONS, Lake
 from data_platform.sources.registry import Source
 from data_platform.sources.schema import RAW_SCHEMA
 
-VERSION_PATTERN = re.compile(r"^v(\d+)$")
+# fullmatch, ASCII digits: "v4\n" or "v٤" must not pass as a version.
+VERSION_PATTERN = re.compile(r"v([1-9][0-9]{0,8})", re.ASCII)
 RELEASE_COLUMNS = [
     "record_id",
     "source_id",
@@ -102,19 +104,30 @@ def list_releases(lake: Lake) -> list[str]:
     if not root.exists():
         return []
     found = [
-        p.name for p in root.iterdir() if VERSION_PATTERN.match(p.name) and (p / "manifest.json").exists()
+        p.name for p in root.iterdir() if VERSION_PATTERN.fullmatch(p.name) and (p / "manifest.json").exists()
     ]
-    return sorted(found, key=lambda v: int(VERSION_PATTERN.match(v).group(1)))  # type: ignore[union-attr]
+    return sorted(found, key=lambda v: int(VERSION_PATTERN.fullmatch(v).group(1)))  # type: ignore[union-attr]
 
 
 def next_version(lake: Lake) -> str:
     released = list_releases(lake)
-    last = int(VERSION_PATTERN.match(released[-1]).group(1)) if released else 0  # type: ignore[union-attr]
+    last = int(VERSION_PATTERN.fullmatch(released[-1]).group(1)) if released else 0  # type: ignore[union-attr]
     return f"v{last + 1}"
 
 
+def check_version(version: str) -> str:
+    """``version`` if it is a release version (v1, v2, ...); UnsafePathError otherwise."""
+    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
+        raise UnsafePathError(f"release version {version!r} must look like v1, v2, ... (v and a number)")
+    return version
+
+
+def release_dir(lake: Lake, version: str) -> Path:
+    return inside(release_root(lake), check_version(version), what="release version")
+
+
 def read_manifest(lake: Lake, version: str) -> dict[str, Any]:
-    return json.loads((release_root(lake) / version / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads((release_dir(lake, version) / "manifest.json").read_text(encoding="utf-8"))
 
 
 def record_hashes(frame: pl.DataFrame) -> pl.Series:
@@ -161,9 +174,7 @@ def cut_release(
     DATASHEET.md is written from the manifest, the lake's stats, ``card`` and ``sources``."""
     policy = licences.profile(licence_profile)
     label_policy = label_policy or LabelPolicy()
-    if not VERSION_PATTERN.match(version):
-        raise ValueError(f"release version {version!r} must look like v1, v2, ...")
-    folder = release_root(lake) / version
+    folder = release_dir(lake, version)
     if (folder / "manifest.json").exists():
         return Release(version, folder, read_manifest(lake, version), created_now=False)
     if folder.exists():
@@ -229,7 +240,7 @@ def cut_release(
 
 
 def _number(version: str) -> int:
-    return int(VERSION_PATTERN.match(version).group(1))  # type: ignore[union-attr]
+    return int(VERSION_PATTERN.fullmatch(version).group(1))  # type: ignore[union-attr]
 
 
 def _leave_out(records: pl.DataFrame, why: pl.Series) -> tuple[pl.DataFrame, dict[str, int]]:

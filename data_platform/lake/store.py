@@ -32,6 +32,7 @@ from data_platform.lake.atomic import (
     write_json_atomic,
     write_parquet_atomic,
 )
+from data_platform.lake.paths import inside
 from data_platform.sources.schema import QUARANTINE_SCHEMA
 
 TIERS = ("raw", "cleaned", "annotated")
@@ -54,9 +55,7 @@ class Lake:
         self.root = Path(root).resolve()
 
     def partition_dir(self, tier: str, batch_id: str) -> Path:
-        if "/" in batch_id or batch_id.startswith(".") or not batch_id:
-            raise ValueError(f"batch id {batch_id!r} cannot name a lake folder")
-        return self.root / tier / batch_id
+        return inside(self.root / tier, batch_id, what="batch id")
 
     def has_partition(self, tier: str, batch_id: str) -> bool:
         return (self.partition_dir(tier, batch_id) / "_stats.json").exists()
@@ -130,7 +129,7 @@ class Lake:
 
     # Gates ------------------------------------------------------------------------------
     def gate_path(self, tier: str, batch_id: str) -> Path:
-        return self.root / "_gates" / tier / f"{batch_id}.json"
+        return inside(self.root / "_gates" / tier, f"{batch_id}.json", what="batch id")
 
     def record_gate(self, tier: str, batch_id: str, verdict: dict[str, Any]) -> None:
         """Store a gate verdict bound to the digest of the partition it judged."""
@@ -166,7 +165,7 @@ class Lake:
 
     # State shared across batches ---------------------------------------------------------
     def state_path(self, kind: str, batch_id: str) -> Path:
-        return self.root / "_state" / kind / f"{batch_id}.parquet"
+        return inside(self.root / "_state" / kind, f"{batch_id}.parquet", what="batch id")
 
     def write_state(
         self, kind: str, batch_id: str, frame: pl.DataFrame, row_group_size: int | None = None
@@ -184,7 +183,7 @@ class Lake:
         """
         ledger = self.root / "_state" / "batches"
         ledger.mkdir(parents=True, exist_ok=True)
-        entry = ledger / f"{batch_id}.json"
+        entry = inside(ledger, f"{batch_id}.json", what="batch id")
         with (ledger / ".lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if entry.exists():

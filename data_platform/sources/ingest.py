@@ -7,14 +7,20 @@ from collections.abc import Iterator
 import polars as pl
 
 from data_platform.lake.store import Lake, PartitionInfo
+from data_platform.sources.drops import drop_file_facts
 from data_platform.sources.readers import DEFAULT_CHUNK_ROWS, Drop, ReadStats, read_drop
 
 
 def ingest_drop(lake: Lake, drop: Drop, *, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> PartitionInfo:
     """Write the raw partition of ``drop``; records in = accepted + quarantined."""
-    seq = lake.batch_sequence(drop.batch_id, drop.source.id, str(drop.path))
+    seq = lake.batch_sequence(drop.batch_id, drop.source.id, str(drop.shown_path))
     stats = ReadStats()
-    summary: dict[str, object] = {"seq": seq, "source_id": drop.source.id, "file": str(drop.path)}
+    summary: dict[str, object] = {
+        "seq": seq,
+        "source_id": drop.source.id,
+        "file": str(drop.shown_path),
+        **drop_file_facts(drop),
+    }
 
     def chunks() -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
         for chunk in read_drop(drop, stats, chunk_rows=chunk_rows):

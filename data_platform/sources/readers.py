@@ -38,6 +38,7 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from data_platform.curation.hashing import sha256_column
+from data_platform.errors import describe_error
 from data_platform.sources.limits import REASONS, measure_lines
 from data_platform.sources.registry import FieldMap, Source
 from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA, TURN
@@ -70,6 +71,14 @@ class Drop:
     path: Path
     batch_id: str
     ingested_at: datetime
+    # A file name holding personal data is not repeated anywhere: the batch key's hashed name
+    # stands for it in provenance (origin_file), quarantine details and stats.
+    name_withheld: bool = False
+
+    @property
+    def shown_path(self) -> Path:
+        """The file as the lake names it: its path, or its folder and hashed name if withheld."""
+        return self.path.parent / self.batch_id.partition(":")[2] if self.name_withheld else self.path
 
 
 @dataclass
@@ -162,7 +171,7 @@ class _ChunkBuilder:
             {
                 "record_id": record_id_for(self.drop.source.id, f"{self.file_name}:{line}:{reason}"),
                 "reason": reason,
-                "detail": f"{self.drop.path}: line {line}: {detail}",
+                "detail": f"{self.drop.shown_path}: line {line}: {detail}",
                 "field": field_name,
                 "origin_line": line,
             }
@@ -318,7 +327,7 @@ class _ChunkBuilder:
             lang=pl.col("lang").fill_null(pl.lit(default_lang, pl.String)),
             licence=pl.lit(source.licence),
             consent=pl.lit(source.consent),
-            origin_file=pl.lit(str(drop.path)),
+            origin_file=pl.lit(str(drop.shown_path)),
             ingested_at=pl.lit(drop.ingested_at, RAW_SCHEMA["ingested_at"]),
         ).select(list(RAW_SCHEMA))
 
@@ -356,7 +365,7 @@ class _ChunkBuilder:
             reason=pl.lit("duplicate_key"),
             detail=pl.format(
                 "{}: line {}: key already delivered earlier in this drop",
-                pl.lit(str(self.drop.path)),
+                pl.lit(str(self.drop.shown_path)),
                 pl.col("origin_line"),
             ),
             field=pl.lit(self.fields.id),
@@ -416,7 +425,7 @@ def _quarantine_frame(rejects: pl.DataFrame, drop: Drop) -> pl.DataFrame:
         tier=pl.lit("raw"),
         batch_id=pl.lit(drop.batch_id),
         source_id=pl.lit(drop.source.id),
-        origin_file=pl.lit(str(drop.path)),
+        origin_file=pl.lit(str(drop.shown_path)),
     ).select(list(QUARANTINE_SCHEMA))
 
 
@@ -482,12 +491,6 @@ def _row_as_json(row: dict[Any, Any]) -> str:
 
 def _printable(name: str | None) -> str | None:
     return None if name is None else name.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def describe_error(exc: BaseException) -> str:
-    """A short, single-line account of an unexpected failure for a quarantine detail."""
-    message = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {message[:200]}" if message else type(exc).__name__
 
 
 def read_drop(drop: Drop, stats: ReadStats, *, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[Chunk]:

@@ -23,9 +23,12 @@ from data_platform.sources.schema import KINDS
 
 FORMATS = ("jsonl", "jsonl.gz", "csv", "parquet")
 CADENCE_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-SOURCE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-LANG_PATTERN = re.compile(r"^[a-z]{2,3}$")
+SOURCE_ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,63}")  # fullmatch: "a\n" is no id
+LANG_PATTERN = re.compile(r"[a-z]{2,3}")
 COMPLETION_RULES = ("marker", "stable")
+# What the drop sensor does with a file whose name holds personal data: ingest it under a hashed
+# batch key (the name appears nowhere), or leave it in the folder and report it.
+FILE_NAME_PII_POLICIES = ("hash", "refuse")
 _LICENSING = get_spdx_licensing()
 
 
@@ -59,6 +62,7 @@ class Source:
     refresh_cadence_seconds: int
     fields: FieldMap = field(default_factory=FieldMap)
     completion: str = "stable"
+    pii_in_file_names: str = "hash"
     settle_seconds: int = 30
     min_chars: int = 5
     # Resource limits applied to every input unit before it is parsed (sources/limits.py): a line
@@ -288,7 +292,7 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         return value
 
     source_id = str(required("id"))
-    if not SOURCE_ID_PATTERN.match(source_id):
+    if not SOURCE_ID_PATTERN.fullmatch(source_id):
         raise fail("id", "must match [a-z][a-z0-9_-]* (it becomes part of partition keys)")
     try:
         licence = normalise_licence(str(required("licence")))
@@ -302,7 +306,7 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         raise fail("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
     languages = entry.get("languages") or []
     if not isinstance(languages, list) or not all(
-        isinstance(lang, str) and LANG_PATTERN.match(lang) for lang in languages
+        isinstance(lang, str) and LANG_PATTERN.fullmatch(lang) for lang in languages
     ):
         raise fail("languages", "must be a list of ISO 639 codes such as [en, de]")
     try:
@@ -312,6 +316,11 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
     completion = str(entry.get("completion", "stable"))
     if completion not in COMPLETION_RULES:
         raise fail("completion", f"{completion!r} is not one of {', '.join(COMPLETION_RULES)}")
+    file_name_policy = str(entry.get("pii_in_file_names", "hash"))
+    if file_name_policy not in FILE_NAME_PII_POLICIES:
+        raise fail(
+            "pii_in_file_names", f"{file_name_policy!r} is not one of {', '.join(FILE_NAME_PII_POLICIES)}"
+        )
     quality = str(entry.get("quality") or ("short-text" if kind == "conversation" else "documents"))
     if quality not in QUALITY_PROFILES:
         raise fail("quality", f"{quality!r} is not one of {', '.join(QUALITY_PROFILES)}")
@@ -370,6 +379,7 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         refresh_cadence_seconds=cadence,
         fields=FieldMap(**{k: (None if v is None else str(v)) for k, v in fields.items()}),
         completion=completion,
+        pii_in_file_names=file_name_policy,
         description=str(entry.get("description", "")),
         quality=quality,
         quality_model=quality_model,

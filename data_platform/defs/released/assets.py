@@ -20,7 +20,7 @@ from data_platform.governance.datasheet import ReleaseCard
 from data_platform.governance.redaction import PII_DESCRIPTIONS
 from data_platform.governance.release_checks import governance_frame
 from data_platform.lake.catalog import refresh_catalog
-from data_platform.lake.releases import RELEASE_COLUMNS, LabelPolicy, cut_release, read_manifest
+from data_platform.lake.releases import RELEASE_COLUMNS, LabelPolicy, cut_release, read_manifest, release_dir
 from data_platform.quality.gx_runner import SuiteSpec, run_suites
 from data_platform.quality.suites import SHA256_HEX
 from data_platform.sources.schema import KINDS, RAW_DESCRIPTIONS
@@ -141,7 +141,7 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
     store = lake.lake()
     version = context.partition_key
     manifest = read_manifest(store, version)
-    files = sorted((store.root / "releases" / version).glob("records-*.parquet"))
+    files = sorted(release_dir(store, version).glob("records-*.parquet"))
     records = pl.read_parquet(files)
     released = records.height
     records_in = sum(
