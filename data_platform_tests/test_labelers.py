@@ -3,6 +3,9 @@ calibration measures and the tone labeling functions."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +20,8 @@ from data_platform.annotation.calibration import (
 )
 from data_platform.annotation.labelers import TextClassifier, label_entries, load_labeler
 from data_platform.annotation.tone import TONES, ToneLabeler
-from data_platform.errors import InputFileError
+from data_platform.errors import InputFileError, UnsafePathError
+from data_platform.lake.artefacts import save_artefact
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "data_platform" / "demo" / "sample" / "clinc150_sample.jsonl.gz"
@@ -48,14 +52,45 @@ def test_intent_classifier_learns_and_its_probabilities_are_distributions(intent
 
 def test_saved_labeler_keeps_its_version_and_a_changed_file_is_refused(intent, clinc, tmp_path: Path) -> None:
     path = intent.save(tmp_path)
-    assert path.name == f"intent-{intent.version}.pkl"
-    again = load_labeler(path)
+    assert path.name == f"intent-{intent.version}.skops"
+    again = load_labeler(tmp_path, path.name)
     assert again.version == intent.version
     texts = clinc[1]["text"].head(20)
     assert np.array_equal(again.predict_proba(texts), intent.predict_proba(texts))
+    assert intent.save(tmp_path / "again").read_bytes() == path.read_bytes(), "same model, same bytes"
     path.write_bytes(path.read_bytes() + b"x")
     with pytest.raises(InputFileError, match="does not match the hash"):
-        load_labeler(path)
+        load_labeler(tmp_path, path.name)
+
+
+class Payload:
+    """What an attacker pickles: unpickling calls os.system."""
+
+    def __reduce__(self):
+        return (os.system, ("touch pwned",))
+
+
+def test_artefacts_that_could_run_code_are_never_loaded(intent, tmp_path: Path) -> None:
+    """A pickle renamed to its own hash, a path out of the folder, a symlink, a skops file of a
+    type nobody trusted: each refused, and nothing runs."""
+    folder = tmp_path / "_labelers"
+    folder.mkdir()
+    payload = pickle.dumps(Payload())
+    for suffix in (".pkl", ".skops"):
+        name = f"intent-{hashlib.sha256(payload).hexdigest()[:12]}{suffix}"
+        (folder / name).write_bytes(payload)
+        with pytest.raises((InputFileError, UnsafePathError)):
+            load_labeler(folder, name)
+    outside = intent.save(tmp_path)
+    with pytest.raises(UnsafePathError):
+        load_labeler(folder, f"../{outside.name}")
+    (folder / outside.name).symlink_to(outside)
+    with pytest.raises(UnsafePathError, match="leads outside"):
+        load_labeler(folder, outside.name)
+    foreign = save_artefact(folder, "intent", Payload)
+    with pytest.raises(InputFileError, match="untrusted types"):
+        load_labeler(folder, foreign.name)
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
 
 
 def test_label_entries_carry_value_confidence_and_provenance(intent, clinc) -> None:

@@ -58,7 +58,7 @@ def test_a_trained_scorer_plugs_into_the_spam_rules(tmp_path: Path) -> None:
     good = [f"{SENTENCE} Order {i} was handled by agent {i % 7}." for i in range(40)]
     bad = [f"WIN FREE MONEY now {i} click click click!!! best casino bonus {i}" for i in range(40)]
     scorer = HashedNgramClassifier().fit(good + bad, [1] * 40 + [0] * 40)
-    path = scorer.save(tmp_path / "scorer.pkl")
+    path = scorer.save(tmp_path / "scorer.skops")
     assert load_scorer(str(path)).version == scorer.version and len(scorer.version) == 16
     rules = QualityRules(
         gopher_repetition=None,

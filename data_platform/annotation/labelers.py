@@ -11,13 +11,13 @@ threshold (at least the most probable one).
 2-4-grams, logistic regression (one model over all classes, or one per label for multi-label
 tasks), fitted on 80% of the examples; the other 20% calibrate it: temperature scaling for a
 single-label task (one temperature, the ranking unchanged), Platt scaling per label for a
-multi-label one. A saved classifier's version is the sha256 of its file, checked on load.
+multi-label one. A saved classifier's version is the sha256 of its file, checked on load; the
+file is a skops artefact (lake/artefacts.py): loading it cannot run code.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 
 from data_platform.errors import InputFileError
-from data_platform.lake.atomic import write_bytes_atomic
+from data_platform.lake.artefacts import artefact_bytes, artefact_version, load_artefact, save_artefact
 
 CALIBRATION_SHARE = 0.2
 MIN_LABEL_EXAMPLES = 10
@@ -152,9 +152,9 @@ class TextClassifier:
         """The saved form: the classifier without its version (the version is this hash)."""
         for _, vectorizer in self.features.transformer_list:
             # The memory address of the stop-word list, a cache key sklearn sets on every
-            # transform and reads with getattr: pickled, it would change the hash every run.
+            # transform and reads with getattr: saved, it would change the hash every run.
             vectorizer.__dict__.pop("_stop_words_id", None)
-        return pickle.dumps(replace(self, version=""))
+        return artefact_bytes(replace(self, version=""))
 
     def _target(self, labels: list[str] | list[list[str]]) -> np.ndarray:
         index = {label: i for i, label in enumerate(self.label_set)}
@@ -226,33 +226,23 @@ class TextClassifier:
         return np.column_stack(columns)
 
     def save(self, folder: Path) -> Path:
-        """Write ``<task>-<version>.pkl`` into ``folder``; its sha256 starts with the version."""
-        return save_artefact(folder, self.task, self._payload())
+        """Write ``<task>-<version>.skops`` into ``folder``; its sha256 starts with the version."""
+        self._payload()
+        return save_artefact(folder, self.task, replace(self, version=""))
 
 
-def save_artefact(folder: Path, task: str, payload: bytes) -> Path:
-    """``<task>-<sha256[:12]>.pkl`` in ``folder``: the name carries the content's hash."""
-    path = folder / f"{task}-{hashlib.sha256(payload).hexdigest()[:12]}.pkl"
-    write_bytes_atomic(path, payload)
-    return path
+# The only classes of ours an artefact may hold; skops refuses any other type outside its own
+# safe set (scikit-learn estimators, NumPy and SciPy containers).
+TRUSTED_TYPES = ("data_platform.annotation.labelers.TextClassifier",)
 
 
-def load_artefact(path: Path) -> Any:
-    """An artefact saved with ``save_artefact`` (pickle: load only files the platform wrote); its
-    hash must match the name, so a changed artefact is never used under an old version."""
-    payload = path.read_bytes()
-    if hashlib.sha256(payload).hexdigest()[:12] != artefact_version(path):
-        raise InputFileError(str(path), None, "-", "content does not match the hash in its name")
-    return pickle.loads(payload)
-
-
-def artefact_version(path: Path) -> str:
-    return path.stem.rsplit("-", 1)[-1]
-
-
-def load_labeler(path: Path) -> TextClassifier:
-    labeler = load_artefact(path)
-    labeler.version = artefact_version(path)
+def load_labeler(folder: Path, name: str) -> TextClassifier:
+    labeler = load_artefact(folder, name, TRUSTED_TYPES)
+    if not isinstance(labeler, TextClassifier):
+        raise InputFileError(
+            str(folder / name), None, "-", f"holds a {type(labeler).__name__}, not a labeler"
+        )
+    labeler.version = artefact_version(folder / name)
     return labeler
 
 

@@ -1,11 +1,12 @@
 """The labelers a lake uses: trained from the registry's examples and people's labels.
 
-Trained labelers live in the lake under ``_labelers/``: one ``<task>-<version>.pkl`` per trained
-model (the version is the file's hash) and ``current.json`` naming, per task, the artefact in
-use with the sha256 of what it was trained from, how many examples, and its label set. A task
-learns from its examples file plus every label annotators confirmed for it (human_labels.py);
-it is trained again only when either changes, otherwise the artefact is reused, so every batch
-labelled under the same examples carries the same labeler version.
+Trained labelers live in the lake under ``_labelers/``: one ``<task>-<version>.skops`` per
+trained model (the version is the file's hash; a skops file cannot run code when loaded) and
+``current.json`` naming, per task, the artefact in use with the sha256 of what it was trained
+from, how many examples, and its label set. A task learns from its examples file plus every
+label annotators confirmed for it (human_labels.py); it is trained again only when either
+changes, otherwise the artefact is reused, so every batch labelled under the same examples
+carries the same labeler version.
 
 Tone is not trained from examples: its labeling functions read the emotion labeler. Once
 annotators have confirmed at least ``MIN_TONE_LABELS`` tone labels of two or more tones, the
@@ -18,22 +19,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import pickle
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from data_platform.annotation.human_labels import consensus, read_votes
-from data_platform.annotation.labelers import (
-    Labeler,
-    TextClassifier,
-    load_artefact,
-    load_labeler,
-    save_artefact,
-)
+from data_platform.annotation.labelers import TRUSTED_TYPES, Labeler, TextClassifier, load_labeler
 from data_platform.annotation.tone import ToneLabeler
 from data_platform.errors import InputFileError
+from data_platform.lake.artefacts import SUFFIX, load_artefact, save_artefact
 from data_platform.lake.atomic import write_json_atomic
 from data_platform.lake.store import Lake
 from data_platform.sources.registry import DERIVED_TASKS, LabelerSpec, Registry
@@ -59,7 +54,7 @@ def ensure_labelers(lake: Lake, specs: dict[str, LabelerSpec]) -> dict[str, Any]
     for task, spec in sorted(specs.items()):
         human = agreed.filter(pl.col("task") == task)
         fingerprint = _fingerprint(spec, human)
-        if state.get(task, {}).get("fingerprint") == fingerprint:
+        if state.get(task, {}).get("fingerprint") == fingerprint and _is_safe_format(state[task]):
             continue
         texts, labels = training_examples(spec, human)
         classifier = TextClassifier.train(task, texts, labels, multi_label=spec.multi_label)
@@ -94,11 +89,11 @@ def _fit_tone(lake: Lake, state: dict[str, Any], human: pl.DataFrame) -> None:
         return
     emotion_version = state["emotion"]["version"]
     fingerprint = _digest(human, emotion_version.encode())
-    if state.get("tone", {}).get("fingerprint") == fingerprint:
+    if state.get("tone", {}).get("fingerprint") == fingerprint and _is_safe_format(state["tone"]):
         return
-    tone = ToneLabeler(_load(str(labeler_dir(lake) / state["emotion"]["file"])))
+    tone = ToneLabeler(_load(str(labeler_dir(lake)), state["emotion"]["file"]))
     tone.fit(human["text"], tones.to_list())
-    path = save_artefact(labeler_dir(lake), "tone", pickle.dumps((tone.combiner, tone.fitted)))
+    path = save_artefact(labeler_dir(lake), "tone", (tone.combiner, tone.fitted))
     state["tone"] = {
         "version": tone.version,
         "file": path.name,
@@ -118,7 +113,7 @@ def labelers_for(lake: Lake, tasks: tuple[str, ...]) -> dict[str, Labeler]:
             raise FileNotFoundError(
                 f"no trained {base} labeler in {labeler_dir(lake)}: materialize the labelers asset first"
             )
-        trained = _load(str(labeler_dir(lake) / state[base]["file"]))
+        trained = _load(str(labeler_dir(lake)), state[base]["file"])
         found[task] = _tone(lake, state, trained) if task == "tone" else trained
     return found
 
@@ -127,13 +122,19 @@ def _tone(lake: Lake, state: dict[str, Any], emotion: TextClassifier) -> ToneLab
     fitted = state.get("tone")
     if not fitted or fitted["emotion_version"] != emotion.version:
         return ToneLabeler(emotion)
-    combiner, fitted_hash = load_artefact(labeler_dir(lake) / fitted["file"])
+    combiner, fitted_hash = load_artefact(labeler_dir(lake), fitted["file"], TRUSTED_TYPES)
     return ToneLabeler(emotion, combiner=combiner, fitted=fitted_hash)
 
 
 @functools.cache
-def _load(path: str) -> TextClassifier:
-    return load_labeler(Path(path))
+def _load(folder: str, name: str) -> TextClassifier:
+    """The labeler ``name`` of the labeler folder (only a file there, by its own name)."""
+    return load_labeler(Path(folder), name)
+
+
+def _is_safe_format(entry: dict[str, Any]) -> bool:
+    """Artefacts of earlier versions were pickles: never loaded, trained again instead."""
+    return str(entry.get("file", "")).endswith(SUFFIX)
 
 
 def _fingerprint(spec: LabelerSpec, human: pl.DataFrame) -> str:

@@ -4,7 +4,8 @@ Anything with a ``name``, a ``version`` and ``score(texts) -> array of [0, 1]`` 
 or more relevant) plugs in (``TextScorer``). ``HashedNgramClassifier`` is the one we train
 ourselves: logistic regression (scikit-learn) on hashed word 1-2-grams and character 3-5-grams,
 small enough to train from a few hundred labelled examples in a second, and vectorised over a
-whole column when it scores. A saved scorer's version is the hash of its fitted model.
+whole column when it scores. A saved scorer's version is the hash of its fitted model; it is
+saved in skops format (lake/artefacts.py), which cannot run code when a registry points at it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +21,8 @@ import numpy as np
 import polars as pl
 
 from data_platform.errors import InputFileError
+from data_platform.lake.artefacts import artefact_bytes, read_artefact
+from data_platform.lake.atomic import write_bytes_atomic
 
 
 class TextScorer(Protocol):
@@ -48,22 +50,25 @@ class HashedNgramClassifier:
             HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**18, alternate_sign=False),
         )
         self.model = make_pipeline(features, LogisticRegression(max_iter=1000, C=4.0)).fit(texts, labels)
-        self.version = hashlib.sha256(pickle.dumps(self.model)).hexdigest()[:16]
+        self.version = hashlib.sha256(artefact_bytes(self.model)).hexdigest()[:16]
         return self
 
     def score(self, texts: pl.Series) -> np.ndarray:
         return self.model.predict_proba(texts.fill_null("").to_list())[:, 1]
 
     def save(self, path: Path) -> Path:
-        path.write_bytes(pickle.dumps(self))
+        """Write the scorer to ``path`` (a ``.skops`` file)."""
+        write_bytes_atomic(path, artefact_bytes(self))
         return path
 
 
 @functools.cache
 def load_scorer(path: str) -> TextScorer:
-    """A scorer saved with ``save`` (pickle: load only files you produced yourself)."""
-    with Path(path).open("rb") as handle:
-        return pickle.load(handle)
+    """A scorer saved with ``save``; nothing in the file can run code."""
+    scorer = read_artefact(Path(path), ("data_platform.curation.scoring.HashedNgramClassifier",))
+    if not isinstance(scorer, HashedNgramClassifier):
+        raise InputFileError(path, None, "-", f"holds a {type(scorer).__name__}, not a text scorer")
+    return scorer
 
 
 def read_examples(path: Path, label_field: str) -> tuple[list[str], list[int]]:

@@ -39,7 +39,7 @@ def language_identifier() -> LanguageIdentifier:
 @dg.asset(
     deps=["human_labels"],
     group_name="annotated",
-    kinds={"scikitlearn", "pickle"},
+    kinds={"scikitlearn", "skops"},
     owners=OWNERS,
     code_version="labelers-1",
 )
