@@ -169,6 +169,48 @@ def test_a_bad_export_is_rejected_naming_file_record_and_field_and_the_good_one_
     assert read_votes(lake).height == before + 30
 
 
+MALFORMED_EXPORTS = {
+    "annotations_not_objects.json": lambda good: [{**good[0], "annotations": ["yes", 3]}],
+    "data_a_string.json": lambda good: [{**good[0], "data": "record 1"}],
+    "result_not_a_list.json": lambda good: [{**good[0], "annotations": [{"id": 1, "result": "intent"}]}],
+    "choices_objects.json": lambda good: [
+        {
+            **good[0],
+            "annotations": [{"id": 1, "result": [{"from_name": "intent", "value": {"choices": [{}]}}]}],
+        }
+    ],
+    "not_a_list.json": lambda good: {"tasks": good},
+    "id_is_a_list.json": lambda good: [{**good[0], "data": {"record_id": ["x"], "text": "t"}}],
+}
+
+
+def test_malformed_exports_of_every_shape_are_rejected_and_never_block_the_inbox(lake: Lake) -> None:
+    """Whatever is wrong inside an export file (shape, encoding, nesting, a symlink), it moves
+    to rejected/ with its reason, the good export beside it is imported, and nothing stays
+    pending for the sensor."""
+    good = json.loads(next(inbox_dir(lake).glob("*.json")).read_text())[:3]
+    for task in good:
+        task["annotations"] = [{**a, "id": a["id"] + 5000} for a in task["annotations"]]
+    inbox = inbox_dir(lake)
+    for name, make in MALFORMED_EXPORTS.items():
+        (inbox / name).write_text(json.dumps(make(good)))
+    (inbox / "invalid_utf8.json").write_bytes(b'[{"data": {"record_id": "caf\xe9"}}]')
+    (inbox / "deep.json").write_bytes(b"[" * 5000 + b"]" * 5000)
+    (inbox / "truncated.json").write_text(json.dumps(good)[:200])
+    (inbox / "binary.json").write_bytes(bytes(range(256)) * 4)
+    (inbox / "link.json").symlink_to(lake.root / "_labelers" / "current.json")
+    (inbox / "zz-good.json").write_text(json.dumps(good))
+    imported, rejected = import_inbox(lake, label_sets(lake, ASK))
+    bad = {*MALFORMED_EXPORTS, "invalid_utf8.json", "deep.json", "truncated.json", "binary.json", "link.json"}
+    assert set(rejected) == bad
+    assert [r.votes for r in imported if r.new] == [3 * 3 * 2]
+    for name in bad:
+        assert (lake.root / "_annotation" / "rejected" / f"{name}.error.txt").read_text().strip()
+    assert "Traceback" not in " ".join(rejected.values())
+    context = dg.build_sensor_context(resources={"lake": LakeResource(root=str(lake.root))})
+    assert label_studio_inbox_sensor(context).run_requests == [], "nothing left pending"
+
+
 def test_the_next_round_reviews_flagged_records_first_and_skips_labelled_ones(lake: Lake) -> None:
     flagged = read_flags(lake)
     info = export_round(lake, labelers_for(lake, ASK), task="intent", ask=ASK, strategy="margin", size=30)

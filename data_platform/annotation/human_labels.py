@@ -17,6 +17,7 @@ review. ``human_entries`` gives the confirmed labels as ``labels`` entries (labe
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ import polars as pl
 from data_platform.annotation.agreement import agreement_by, annotator_scores, distribution_drift
 from data_platform.annotation.label_studio import read_export
 from data_platform.annotation.labelers import LABEL
-from data_platform.errors import InputFileError
+from data_platform.errors import InputFileError, describe_error
 from data_platform.lake.atomic import write_parquet_atomic
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
@@ -85,30 +86,47 @@ def inbox_dir(lake: Lake) -> Path:
 
 
 def pending_exports(lake: Lake) -> list[Path]:
-    """Inbox files not imported yet (by content), oldest first."""
+    """Inbox files not imported yet (by content), oldest first; a file that vanishes while it
+    is listed is skipped."""
     done = {p.stem for p in human_dir(lake).glob("*.parquet")}
-    files = sorted(inbox_dir(lake).glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name))
-    return [p for p in files if _import_id(p) not in done]
+    listed = []
+    for path in inbox_dir(lake).glob("*.json"):
+        try:
+            listed.append(((path.lstat().st_mtime_ns, path.name), path, _import_id(path)))
+        except OSError:
+            continue
+    return [path for _, path, import_id in sorted(listed) if import_id not in done]
 
 
 def import_inbox(lake: Lake, label_sets: LabelSets) -> tuple[list[ImportResult], dict[str, str]]:
-    """Import every pending export; one that fails its checks moves to ``_annotation/rejected/``
-    beside a ``.error.txt`` naming file, record and field, and the others are still imported."""
+    """Import every pending export; one that cannot be imported, whatever is wrong inside it,
+    moves to ``_annotation/rejected/`` beside a ``.error.txt`` saying why (file, record and
+    field where it can), and the others are still imported: one bad file never blocks the inbox."""
     imported, rejected = [], {}
     for path in pending_exports(lake):
         try:
+            if path.is_symlink():
+                raise InputFileError(str(path), None, "-", "a symlink: drop the export file itself")
             imported.append(import_export(lake, path, label_sets))
-        except InputFileError as exc:
+        except Exception as exc:  # noqa: BLE001 - any fault of the file is the file's, not the inbox's
+            why = (
+                str(exc)
+                if isinstance(exc, InputFileError)
+                else f"{path}: cannot be imported ({describe_error(exc)})"
+            )
             folder = lake.root / REJECTED
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{path.name}.error.txt").write_text(str(exc) + "\n", encoding="utf-8")
+            (folder / f"{path.name}.error.txt").write_text(why + "\n", encoding="utf-8")
             path.replace(folder / path.name)
-            rejected[path.name] = str(exc)
+            rejected[path.name] = why
     return imported, rejected
 
 
 def _import_id(export: Path) -> str:
-    return hashlib.sha256(export.read_bytes()).hexdigest()[:16]
+    """The first 16 hex digits of the file's sha256 (a symlink is hashed as its target name, so
+    it is listed, then refused, without reading what it points to)."""
+    content = os.readlink(export).encode() if export.is_symlink() else export.read_bytes()
+    return hashlib.sha256(content).hexdigest()[:16]
 
 
 def import_export(lake: Lake, export: Path, label_sets: LabelSets) -> ImportResult:

@@ -22,6 +22,7 @@ from xml.sax.saxutils import quoteattr
 import polars as pl
 
 from data_platform.errors import InputFileError
+from data_platform.sources.limits import JsonLimits, violation
 
 EXPORT_SCHEMA = {
     "key": pl.String,
@@ -86,37 +87,78 @@ def write_json(path: Path, document: Any) -> Path:
 def read_export(path: Path, key: str, carry: tuple[str, ...] = ()) -> pl.DataFrame:
     """One row per answered label task of every kept annotation (``EXPORT_SCHEMA``); ``key``
     names the field of each task's ``data`` that identifies it (a record or sample id); the
-    ``carry`` fields of ``data`` come along as string columns (null where absent)."""
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputFileError(str(path), exc.lineno, "-", f"not JSON ({exc.msg})") from exc
-    if not isinstance(tasks, list):
-        raise InputFileError(str(path), None, "-", "a Label Studio JSON export is a list of tasks")
+    ``carry`` fields of ``data`` come along as string columns (null where absent). Anything that
+    is not Label Studio's export shape is an InputFileError naming the file and the field."""
     rows = []
-    for position, task in enumerate(tasks):
-        data = (task.get("data") or {}) if isinstance(task, dict) else {}
+    for position, task in enumerate(_export_tasks(path)):
+        where = f"[{position}]"
+        data = _field(path, task, where, "data", dict)
         identifier = data.get(key)
-        if not identifier:
-            raise InputFileError(str(path), None, f"[{position}].data.{key}", "missing")
-        for annotation in task.get("annotations") or []:
+        if not isinstance(identifier, str | int) or isinstance(identifier, bool) or identifier == "":
+            raise InputFileError(str(path), None, f"{where}.data.{key}", "missing, or not a string id")
+        for index, annotation in enumerate(_field(path, task, where, "annotations", list)):
+            at = f"{where}.annotations[{index}]"
+            if not isinstance(annotation, dict):
+                raise InputFileError(str(path), None, at, "each annotation must be an object")
             if annotation.get("was_cancelled"):
                 continue
             who = annotation.get("completed_by")
             annotator = who.get("email") if isinstance(who, dict) else f"label-studio:{who}"
-            for result in annotation.get("result") or []:
-                choices = (result.get("value") or {}).get("choices") or []
+            for number, result in enumerate(_field(path, annotation, at, "result", list)):
+                choices = _choices(path, result, f"{at}.result[{number}]")
                 if choices:
                     rows.append(
                         (
                             str(identifier),
                             str(annotation.get("id", "")),
-                            annotator,
-                            result.get("from_name"),
-                            [str(c) for c in choices],
-                            annotation.get("updated_at") or annotation.get("created_at"),
+                            str(annotator),
+                            str(result.get("from_name")),
+                            choices,
+                            str(annotation.get("updated_at") or annotation.get("created_at") or ""),
                             *(None if data.get(name) is None else str(data[name]) for name in carry),
                         )
                     )
     schema = {**EXPORT_SCHEMA, **dict.fromkeys(carry, pl.String)}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _export_tasks(path: Path) -> list[Any]:
+    """The export's tasks: UTF-8 JSON, within the platform's nesting and size limits (checked
+    before parsing), holding a list."""
+    payload = path.read_bytes()
+    if problem := violation(payload, EXPORT_LIMITS):
+        raise InputFileError(str(path), None, "-", f"{problem[1]} ({problem[0]})")
+    try:
+        tasks = json.loads(payload.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputFileError(str(path), None, "-", f"not UTF-8 (invalid byte at offset {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise InputFileError(str(path), exc.lineno, "-", f"not JSON ({exc.msg})") from exc
+    if not isinstance(tasks, list):
+        raise InputFileError(str(path), None, "-", "a Label Studio JSON export is a list of tasks")
+    return tasks
+
+
+def _field(path: Path, parent: Any, where: str, name: str, kind: type) -> Any:
+    """``parent[name]`` of the expected kind (absent or null: an empty one)."""
+    if not isinstance(parent, dict):
+        raise InputFileError(str(path), None, where, "must be an object")
+    value = parent.get(name)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        raise InputFileError(str(path), None, f"{where}.{name}", f"must be a JSON {_JSON_KINDS[kind]}")
+    return value
+
+
+def _choices(path: Path, result: Any, where: str) -> list[str]:
+    value = _field(path, result, where, "value", dict)
+    choices = value.get("choices") or []
+    if not isinstance(choices, list) or not all(isinstance(c, str | int | float) for c in choices):
+        raise InputFileError(str(path), None, f"{where}.value.choices", "must be a list of values")
+    return [str(choice) for choice in choices]
+
+
+_JSON_KINDS = {dict: "object", list: "list"}
+# Exports are documents people hand over: as deep as Label Studio writes them, nothing deeper.
+EXPORT_LIMITS = JsonLimits(max_depth=32, max_number_digits=64, max_field_bytes=16 << 20)
