@@ -1,9 +1,10 @@
 """PII in the tiers: the cleaned tier redacts, every release applies its own policy.
 
-The cleaned tier runs ``pii.detect`` over every text a record carries (its text, each turn,
-and ``meta``, the record as delivered) and stores the text redacted: keyed pseudonyms
-``[TYPE:hmac12]`` when ``$DATA_PLATFORM_PII_KEY`` is set, typed placeholders ``[TYPE]``
-otherwise. So text with PII stays only in the restricted tiers (raw, quarantine). The findings
+The cleaned tier runs ``pii.detect`` over every string a record carries that came from the
+data: its text, each turn's speaker and text, ``meta`` (the record as delivered: unmapped fields
+and keys included), the declared language and the origin file's path; it stores them redacted:
+keyed pseudonyms ``[TYPE:hmac12]`` when ``$DATA_PLATFORM_PII_KEY`` is set, typed placeholders
+``[TYPE]`` otherwise. So text with PII stays only in the restricted tiers (raw, quarantine). The findings
 stay with the record in ``pii`` (field, entity type, span, detector); a span covers the
 replacement in the stored text, so ``text[start:end]`` shows what stands in for the value.
 
@@ -29,9 +30,12 @@ FINDING = pl.Struct(
 )
 PII_COLUMNS = {"pii": pl.List(FINDING)}
 PII_DESCRIPTIONS = {
-    "pii": "PII found in the record (field: text, turns[i] or meta; entity type; span of its "
-    "replacement in the stored text; detector); the values are redacted"
+    "pii": "PII found in the record (field: text, turns[i], turns[i].speaker, meta, lang or "
+    "origin_file; entity type; span of its replacement in the stored value; detector); the values "
+    "are redacted"
 }
+# Strings of a record that came from the data (besides the turns), each scanned and redacted.
+PLAIN_FIELDS = ("text", "meta", "lang", "origin_file")
 # Found from a cue in the text (a greeting, "born on"), not from a format: the release gate's
 # zero-findings rule covers the structured types only.
 CONTEXTUAL_TYPES = frozenset({"PERSON", "DATE_OF_BIRTH"})
@@ -70,8 +74,9 @@ def redact_records(frame: pl.DataFrame, key: bytes | None) -> pl.DataFrame:
 
 
 def _text_fields(frame: pl.DataFrame) -> pl.DataFrame:
-    """One row per text a record carries: ``_rec`` (row in ``frame``), ``field``, the turn's
-    speaker and position, and the ``value``."""
+    """One row per string a record carries: ``_rec`` (row in ``frame``), ``field`` (``text``,
+    ``meta``, ``lang``, ``origin_file``, ``turns[i]`` for a turn's text, ``turns[i].speaker``),
+    the turn's position and the ``value``."""
     numbered = frame.with_row_index("_rec")
     turns = (
         numbered.select("_rec", "turns")
@@ -80,27 +85,37 @@ def _text_fields(frame: pl.DataFrame) -> pl.DataFrame:
         .explode("turns", "_turn")
         .filter(pl.col("turns").is_not_null())
         .unnest("turns")
-        .select("_rec", field=pl.format("turns[{}]", "_turn"), speaker="speaker", value="text")
     )
+    turn_parts = [
+        turns.select("_rec", field=pl.format(label, "_turn"), _turn="_turn", value=part)
+        for label, part in (("turns[{}]", "text"), ("turns[{}].speaker", "speaker"))
+    ]
     plain = [
         numbered.filter(pl.col(name).is_not_null()).select(
-            "_rec", field=pl.lit(name), speaker=pl.lit(None, pl.String), value=name
+            "_rec", field=pl.lit(name), _turn=pl.lit(None, pl.Int64), value=name
         )
-        for name in ("text", "meta")
+        for name in PLAIN_FIELDS
+        if name in frame.columns
     ]
-    return pl.concat([*plain, turns]).sort("_rec", maintain_order=True)
+    return pl.concat([*plain, *turn_parts], how="vertical_relaxed").sort("_rec", "_turn", maintain_order=True)
 
 
 def _reassemble(frame: pl.DataFrame, fields: pl.DataFrame, per_record: pl.DataFrame) -> pl.DataFrame:
-    numbered = frame.with_row_index("_rec").drop("text", "turns", "meta")
+    present = [name for name in PLAIN_FIELDS if name in frame.columns]
+    numbered = frame.with_row_index("_rec").drop(*present, "turns")
     by_field = [
-        fields.filter(pl.col("field") == name).select("_rec", pl.col("value").alias(name))
-        for name in ("text", "meta")
+        fields.filter(pl.col("field") == name).select("_rec", pl.col("value").alias(name)) for name in present
     ]
+    turn_rows = fields.filter(pl.col("_turn").is_not_null())
+    texts = turn_rows.filter(~pl.col("field").str.ends_with(".speaker")).select("_rec", "_turn", text="value")
+    speakers = turn_rows.filter(pl.col("field").str.ends_with(".speaker")).select(
+        "_rec", "_turn", speaker="value"
+    )
     turns = (
-        fields.filter(pl.col("field").str.starts_with("turns["))
+        texts.join(speakers, on=["_rec", "_turn"], how="left", maintain_order="left")
+        .sort("_rec", "_turn")
         .group_by("_rec", maintain_order=True)
-        .agg(turns=pl.struct("speaker", text="value"))
+        .agg(turns=pl.struct("speaker", "text"))
     )
     for part in [*by_field, turns, per_record]:
         numbered = numbered.join(part, on="_rec", how="left", maintain_order="left")
@@ -112,8 +127,9 @@ def _reassemble(frame: pl.DataFrame, fields: pl.DataFrame, per_record: pl.DataFr
 
 def apply_policy(records: pl.DataFrame, policy: str) -> pl.DataFrame:
     """Released records (already redacted by the cleaned tier) under a release's ``policy``:
-    pseudonyms kept, or turned into placeholders with the spans moved to match. Findings in
-    ``meta`` are left out (releases do not carry the delivered record)."""
+    pseudonyms kept, or turned into placeholders (in text, speakers, language and origin) with
+    the spans moved to match. Findings in ``meta`` are left out (releases do not carry the
+    delivered record)."""
     if policy not in POLICIES:
         raise ValueError(f"redaction policy must be one of {', '.join(POLICIES)}, not {policy!r}")
     kept = pl.col("pii").list.filter(pl.element().struct.field("field") != "meta")
@@ -122,13 +138,17 @@ def apply_policy(records: pl.DataFrame, policy: str) -> pl.DataFrame:
         return records
     placeholder = pl.lit("[${1}]")
     return records.with_columns(
-        text=pl.col("text").str.replace_all(PSEUDONYM, placeholder),
         turns=pl.col("turns").list.eval(
             pl.struct(
-                speaker=pl.element().struct.field("speaker"),
+                speaker=pl.element().struct.field("speaker").str.replace_all(PSEUDONYM, placeholder),
                 text=pl.element().struct.field("text").str.replace_all(PSEUDONYM, placeholder),
             )
         ),
+        **{
+            name: pl.col(name).str.replace_all(PSEUDONYM, placeholder)
+            for name in PLAIN_FIELDS
+            if name != "meta" and name in records.columns
+        },
         pii=_placeholder_spans(records),
     )
 
@@ -158,9 +178,10 @@ def _placeholder_spans(records: pl.DataFrame) -> pl.Series:
 
 
 def structured_findings(records: pl.DataFrame) -> pl.DataFrame:
-    """Structured PII (formats, not cues) ``pii.detect`` still finds in released text and turns:
-    what the release gate requires to be empty. Rows: record_id, field, entity_type, detector."""
-    fields = _text_fields(records.with_columns(meta=pl.lit(None, pl.String)))
+    """Structured PII (formats, not cues) ``pii.detect`` still finds in released text, turns,
+    speakers, language and origin: what the release gate requires to be empty. Rows: record_id,
+    field, entity_type, detector."""
+    fields = _text_fields(records.drop("meta", strict=False))
     # A pseudonym's hex digits could read as a number; what stands in for a value is not PII.
     fields = fields.with_columns(value=pl.col("value").str.replace_all(PSEUDONYM, "[${1}]"))
     detectors = tuple(d for d in pii.DETECTORS if d.entity not in CONTEXTUAL_TYPES)

@@ -99,13 +99,18 @@ def run_suites(specs: list[SuiteSpec]) -> GateResult:
         for frame in spec.frames:
             result = validation.run(batch_parameters={"dataframe": frame}, result_format=result_format)
             for position, item in enumerate(result.results):
-                _merge(merged, position, spec.name, item, with_index=bool(spec.index_columns))
+                _merge(merged, position, spec.name, item, index_columns=spec.index_columns)
         outcomes.extend(merged[k] for k in sorted(merged))
     return GateResult(passed=all(o.success for o in outcomes), outcomes=outcomes)
 
 
 def _merge(
-    merged: dict[int, ExpectationOutcome], position: int, suite: str, item: Any, *, with_index: bool
+    merged: dict[int, ExpectationOutcome],
+    position: int,
+    suite: str,
+    item: Any,
+    *,
+    index_columns: tuple[str, ...],
 ) -> None:
     config = item.expectation_config
     outcome = merged.setdefault(
@@ -118,10 +123,18 @@ def _merge(
     outcome.unexpected_count += int(details.get("unexpected_count") or 0)
     if "observed_value" in details:
         outcome.observed = _plain(details["observed_value"])
-    # Example rows: the named index columns of each failing row where the suite has them,
-    # otherwise the failing values themselves.
-    key = "partial_unexpected_index_list" if with_index else "partial_unexpected_list"
-    examples = details.get(key) or []
+    # Example rows name the failing rows by the suite's index columns (record ids, tasks) and
+    # never carry the values that failed: those may be personal data (an e-mail in a language
+    # column), and examples reach check descriptions and the run's event log. A suite without
+    # index columns shows failing values only when they are numbers.
+    if index_columns:
+        found = details.get("partial_unexpected_index_list") or []
+        examples = [{name: row.get(name) for name in index_columns} for row in found if isinstance(row, dict)]
+    else:
+        found = details.get("partial_unexpected_list") or []
+        examples = [
+            value for value in found if isinstance(value, int | float) and not isinstance(value, bool)
+        ]
     room = MAX_EXAMPLES - len(outcome.examples)
     outcome.examples.extend(_plain(e) for e in examples[: max(room, 0)])
     info = item.exception_info or {}

@@ -30,7 +30,7 @@ def raw_records(
     drop = drop_for_batch(registry.load(), context.partition_key)
     info = ingest_drop(lake.lake(), drop)
     context.log.info(
-        f"{drop.path}: {info.stats['records_in']} rows in, {info.records} records, "
+        f"{drop.shown_path}: {info.stats['records_in']} rows in, {info.records} records, "
         f"{info.quarantined} quarantined"
     )
     return dg.MaterializeResult(
@@ -38,7 +38,7 @@ def raw_records(
             **partition_metadata(info),
             "source_id": drop.source.id,
             "licence": drop.source.licence,
-            "drop_file": dg.MetadataValue.path(str(drop.path)),
+            "drop_file": dg.MetadataValue.path(str(drop.shown_path)),
             "bytes_read": int(info.stats["bytes_read"]),
         }
     )
