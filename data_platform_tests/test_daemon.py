@@ -2,10 +2,13 @@
 process (multiprocess executor, concurrency pools), and new drops keep being picked up."""
 
 import json
+import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
+import dagster as dg
 import pytest
 import yaml
 
@@ -52,3 +55,50 @@ def test_daemon_ingests_drops_end_to_end(tmp_path: Path) -> None:
         assert lake.stats("annotated", batch)["records_out"] == 30
     sequences = lake.batch_sequences()
     assert sorted(sequences.values()) == [1, 2, 3]
+
+
+def worker_pid(instance, run_id: str) -> int | None:
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+        data = record.dagster_event.engine_event_data
+        if data is not None and "pid" in data.metadata:
+            return int(data.metadata["pid"].value)
+    return None
+
+
+def step_started(instance, run_id: str, step: str) -> bool:
+    return any(
+        record.dagster_event.step_key == step
+        for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START)
+    )
+
+
+def test_a_run_killed_inside_the_pool_frees_it_for_the_next_run(tmp_path: Path) -> None:
+    """SIGKILL the run worker while its cleaned step holds the only dedup_index slot: run
+    monitoring fails the dead run, its slot is freed, and the next batch cleans."""
+    home = tmp_path / "home"
+    (home / "drops").mkdir(parents=True)
+    (home / "dagster_home").mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster_home")
+    source = registry_entry("chat", "drops")
+    (home / "sources.yaml").write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
+    rows = (
+        json.dumps({"id": f"big-{i}", "text": f"question {i} about parcel {i * 7} and refund {i % 97}"})
+        for i in range(300_000)
+    )
+    (home / "drops" / "a.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    lake = Lake(home / "lake")
+    with dagster_dev(home):
+        instance = dg.DagsterInstance.from_config(str(home / "dagster_home"))
+        runs: list = []
+
+        def cleaning_started() -> bool:
+            runs[:] = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/partition": "chat:a.jsonl"}))
+            return bool(runs) and step_started(instance, runs[0].run_id, "cleaned_records")
+
+        wait_for(cleaning_started, 300, "batch a to start cleaning")
+        victim = runs[0].run_id
+        os.kill(worker_pid(instance, victim), signal.SIGKILL)
+        land(home, "b.jsonl", "delivery")
+        wait_for(lambda: lake.gate_passed("annotated", "chat:b.jsonl"), 150, "batch b past the freed pool")
+        assert instance.get_run_by_id(victim).status == dg.DagsterRunStatus.FAILURE
+        assert not lake.has_partition("cleaned", "chat:a.jsonl")
