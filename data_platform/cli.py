@@ -77,13 +77,17 @@ def cmd_release(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from data_platform.definitions import defs
-    from data_platform.lake.releases import next_version
+    from data_platform.defs.outcome import QUIET, run_outcome
+    from data_platform.lake.releases import (
+        check_version,
+        next_version,
+        read_manifest,
+        release_dir,
+        release_lock,
+    )
     from data_platform.lake.store import Lake
 
-    version = args.version or next_version(Lake(settings.lake_root()))
-    instance = dg.DagsterInstance.get()
-    if not instance.has_dynamic_partition("releases", version):
-        instance.add_dynamic_partitions("releases", [version])
+    lake = Lake(settings.existing_lake_root())
     config = {
         "licence_profile": args.profile,
         "redaction": args.redaction,
@@ -91,12 +95,53 @@ def cmd_release(args: argparse.Namespace) -> int:
         "min_label_confidence": _task_floors(args.min_confidence),
         "require_human_confirmation": args.require_human,
     }
-    run_config = {"ops": {"released_dataset": {"config": config}}}
-    result = defs.resolve_job_def("release_job").execute_in_process(
-        instance=instance, partition_key=version, raise_on_error=False, run_config=run_config
-    )
-    print(f"release {version}: {'done' if result.success else 'FAILED (see the run in the UI)'}")
-    return 0 if result.success else 1
+    settings.dagster_home()  # a clear error when DAGSTER_HOME is not set
+    instance = dg.DagsterInstance.get()
+    waiting = lambda: print("another release is being cut on this lake: waiting for it to finish")  # noqa: E731
+    # Choosing the next version and cutting it happen under one lock: two commands at once get
+    # two versions, each with its own options, one after the other.
+    with release_lock(lake, "version", waiting=waiting):
+        version = check_version(args.version) if args.version else next_version(lake)
+        existed = (release_dir(lake, version) / "manifest.json").exists()
+        if not instance.has_dynamic_partition("releases", version):
+            instance.add_dynamic_partitions("releases", [version])
+        result = defs.resolve_job_def("release_job").execute_in_process(
+            instance=instance,
+            partition_key=version,
+            raise_on_error=False,
+            run_config={**QUIET, "ops": {"released_dataset": {"config": config}}},
+        )
+    if not result.success:
+        print(f"release {version}: {run_outcome(result)}", file=sys.stderr)
+        return 1
+    if existed:
+        print(f"release {version} already exists with these options; releases are immutable, nothing was cut")
+    print(_release_summary(version, read_manifest(lake, version), release_dir(lake, version)))
+    return 0
+
+
+def _release_summary(version: str, manifest: dict, folder: Path) -> str:
+    """What a release holds and what it left out, in a few lines."""
+    policy = manifest["label_policy"]
+    left_out = {
+        "refused by licence": sum(manifest["refused_by_licence"].values()),
+        "taken down": sum(manifest["taken_down"].values()),
+        "held back by the label policy": sum(policy["held_back"].values()),
+        "under review": sum(policy["under_review"].values()),
+        "duplicate alternates": manifest["duplicate_alternates"]["left_out"],
+        "superseded by a later delivery": manifest["superseded_records"],
+    }
+    profile, redaction = manifest["licence_profile"]["name"], manifest["redaction"]["policy"]
+    lines = [
+        f"release {version}: {manifest['record_count']:,} records from {len(manifest['batches'])} batches "
+        f"(licence profile {profile}, {redaction} redaction)",
+        "  left out: " + (", ".join(f"{n:,} {why}" for why, n in left_out.items() if n) or "nothing"),
+    ]
+    for batch, why in sorted(manifest["excluded_batches"].items()):
+        lines.append(f"  batch not included: {batch}: {why}")
+    lines.append(f"  content sha256 {manifest['content_sha256']}")
+    lines.append(f"  datasheet {folder / 'DATASHEET.md'}")
+    return "\n".join(lines)
 
 
 def _task_floors(pairs: list[str]) -> dict[str, float]:
@@ -159,7 +204,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from data_platform.errors import InputFileError
     from data_platform.lake.store import Lake
 
-    lake = Lake(settings.lake_root())
+    lake = Lake(settings.existing_lake_root())
     if args.export_label_studio:
         tasks, config = review.export_label_studio(lake, Path(args.export_label_studio), args.reviewer)
         print(f"Label Studio tasks: {tasks}\nlabeling config: {config}")
@@ -199,7 +244,7 @@ def cmd_annotate_round(args: argparse.Namespace) -> int:
     from data_platform.annotation.training import labelers_for
     from data_platform.lake.store import Lake
 
-    lake = Lake(settings.lake_root())
+    lake = Lake(settings.existing_lake_root())
     ask = tuple(args.ask)
     labelers = labelers_for(lake, tuple(dict.fromkeys((args.task, *ask))))
     info = export_round(lake, labelers, task=args.task, ask=ask, strategy=args.strategy, size=args.size)
@@ -218,7 +263,7 @@ def cmd_annotate_import(args: argparse.Namespace) -> int:
     from data_platform.lake.store import Lake
     from data_platform.sources.registry import load_registry
 
-    lake = Lake(settings.lake_root())
+    lake = Lake(settings.existing_lake_root())
     registry = load_registry(settings.registry_path())
     sets, failed = label_sets(lake, registry_tasks(registry)), 0
     for name in args.exports:
@@ -303,7 +348,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(query.usage())
         return 0
     try:
-        result = audit.run_audit(Lake(settings.lake_root()), args.name, audit.parse_params(args.param))
+        lake = Lake(settings.existing_lake_root())
+        result = audit.run_audit(lake, args.name, audit.parse_params(args.param))
     except audit.AuditError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -347,7 +393,7 @@ def cmd_takedown(args: argparse.Namespace) -> int:
     from data_platform.governance.takedown import Scope, file_takedown
     from data_platform.lake.store import Lake
 
-    lake = Lake(settings.lake_root())
+    lake = Lake(settings.existing_lake_root())
     field, _, value = (args.field or "").partition("=")
     text = Path(args.text_file).read_text(encoding="utf-8") if args.text_file else args.text
     scope = Scope(tuple(args.record_id), args.source, field or None, value if field else None, text)
@@ -367,7 +413,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     from data_platform.lake.store import Lake
 
     try:
-        lineage = record_lineage(Lake(settings.lake_root()), args.record_id)
+        lineage = record_lineage(Lake(settings.existing_lake_root()), args.record_id)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -379,7 +425,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     from data_platform.governance import models
     from data_platform.lake.store import Lake
 
-    lake = Lake(settings.lake_root())
+    lake = Lake(settings.existing_lake_root())
     if args.action == "register":
         missing = [flag for flag in ("name", "version", "release") if not getattr(args, flag)]
         if missing:
@@ -542,8 +588,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; an error the platform raises on purpose (bad input, settings, an unsafe
+    name) ends it with one line on stderr and exit code 2, not a traceback."""
+    from data_platform.errors import DataPlatformError
+
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except DataPlatformError as exc:
+        print(f"data-platform: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ class DataPlatformError(Exception):
     """Base class for every error this package raises on purpose."""
 
 
+class SettingsError(DataPlatformError):
+    """The environment does not say where the lake or the Dagster instance is."""
+
+
 class RegistryError(DataPlatformError):
     """The source registry file cannot be used at all (unreadable, not YAML, wrong shape)."""
 

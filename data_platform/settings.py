@@ -8,9 +8,11 @@ import subprocess
 from pathlib import Path
 
 from data_platform import __version__
+from data_platform.errors import SettingsError
 
 HOME_ENV = "DATA_PLATFORM_HOME"
 REGISTRY_ENV = "DATA_PLATFORM_REGISTRY"
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
 DEFAULT_HOME = ".data_platform"
 
 
@@ -21,6 +23,31 @@ def platform_home() -> Path:
 
 def lake_root() -> Path:
     return platform_home() / "lake"
+
+
+def existing_lake_root() -> Path:
+    """The lake a command works on; SettingsError saying where it looked when there is none."""
+    root = lake_root()
+    if not root.is_dir():
+        where = f"{HOME_ENV}={os.environ[HOME_ENV]}" if HOME_ENV in os.environ else f"{HOME_ENV} is not set"
+        raise SettingsError(
+            f"no lake at {root} ({where}): set {HOME_ENV} to the folder holding lake/ "
+            "(after `make demo` that is .demo)"
+        )
+    return root
+
+
+def dagster_home() -> Path:
+    """The Dagster instance folder from DAGSTER_HOME; SettingsError when it is not set."""
+    value = os.environ.get(DAGSTER_HOME_ENV)
+    if not value:
+        raise SettingsError(
+            f"{DAGSTER_HOME_ENV} is not set: point it at the Dagster instance folder holding "
+            "dagster.yaml (after `make demo` that is .demo/dagster_home)"
+        )
+    if not Path(value).is_dir():
+        raise SettingsError(f"{DAGSTER_HOME_ENV}={value} is not a folder")
+    return Path(value)
 
 
 def registry_path() -> Path:

@@ -1,8 +1,15 @@
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from data_platform.cli import main
+from data_platform.lake.releases import read_manifest
+from data_platform.lake.store import Lake
 
 
 def test_sources_command_reports_rejected_entries_and_exits_non_zero(tmp_path: Path, capsys) -> None:
@@ -47,3 +54,67 @@ def test_a_release_card_with_an_unknown_or_non_text_field_is_refused(tmp_path: P
     card.write_text(yaml.safe_dump({"purpose": ["a", "b"]}))
     with pytest.raises(InputFileError, match="field 'purpose': must be text"):
         _release_card(str(card))
+
+
+def cli(home: Path, *args: str, **env: str) -> subprocess.Popen:
+    """``data-platform ARGS`` as a person types it, on the lake and instance under ``home``."""
+    environment = {
+        **os.environ,
+        "DATA_PLATFORM_HOME": str(home),
+        "DAGSTER_HOME": str(home / "dagster_home"),
+        **env,
+    }
+    environment = {k: v for k, v in environment.items() if v}
+    command = [str(Path(sys.executable).parent / "data-platform"), *args]
+    return subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+@pytest.fixture
+def home(demo, tmp_path: Path) -> Path:
+    """A copy of the demo's lake and instance, free to change."""
+    copy = tmp_path / "home"
+    shutil.copytree(demo.lake.root.parent, copy, ignore=shutil.ignore_patterns("drops"))
+    return copy
+
+
+@pytest.mark.slow
+def test_two_releases_at_once_get_their_own_versions_and_options(home: Path) -> None:
+    first, second = (
+        cli(home, "release", "--profile", "research"),
+        cli(home, "release", "--profile", "commercial"),
+    )
+    outputs = [process.communicate(timeout=600) for process in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    lake = Lake(home / "lake")
+    profiles = {v: read_manifest(lake, v)["licence_profile"]["name"] for v in ("v2", "v3")}
+    assert sorted(profiles.values()) == ["commercial", "research"]
+    for out, _ in outputs:
+        assert "DEBUG" not in out and "content sha256" in out and "left out:" in out
+    again = cli(
+        home,
+        "release",
+        "--version",
+        "v2",
+        "--profile",
+        "research" if profiles["v2"] == "commercial" else "commercial",
+    )
+    _, err = again.communicate(timeout=600)
+    assert again.returncode == 1 and "already exists with other options" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (("release", "--version", "v4\n"), {}, "must look like v1, v2"),
+        (("release",), {"DAGSTER_HOME": ""}, "DAGSTER_HOME is not set"),
+        (("lineage", "abc"), {"DATA_PLATFORM_HOME": "/nonexistent"}, "no lake at /nonexistent/lake"),
+    ],
+)
+def test_bad_settings_and_versions_give_one_line_errors(home: Path, args, env, message) -> None:
+    process = cli(home, *args, **env)
+    out, err = process.communicate(timeout=600)
+    assert process.returncode == 2 and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err

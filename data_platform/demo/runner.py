@@ -25,6 +25,7 @@ from data_platform.annotation.training import current, labelers_for
 from data_platform.definitions import build_definitions
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.ingest.sensors import drop_sensor
+from data_platform.defs.outcome import QUIET, run_outcome
 from data_platform.defs.partitions import batch_partitions, release_partitions
 from data_platform.defs.resources import resources_for
 from data_platform.demo.annotators import answer_round, gold_intents
@@ -35,8 +36,6 @@ from data_platform.lake.store import Lake
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ROUND_SIZE = 60
-# Failed gates are expected in the demo; their details belong in the UI, not on the terminal.
-QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # The demo release's datasheet card: what only the people releasing it can say.
 DEMO_CARD = {
     "purpose": "Show the platform end to end on small public samples: intent utterances, "
@@ -94,21 +93,6 @@ def ingest_new_drops(
         outcomes[batch_id] = result.success
         say(f"[{position}/{len(batches)}] {batch_id}: {run_outcome(result)}")
     return outcomes
-
-
-def run_outcome(result: dg.ExecuteInProcessResult) -> str:
-    """Promoted, stopped by a gate, or failed with the error (a crash is not a gate's verdict)."""
-    if result.success:
-        return "promoted"
-    errors = [
-        event.step_failure_data.error
-        for event in result.all_events
-        if event.is_step_failure and event.step_failure_data.error is not None
-    ]
-    crashes = [e for e in errors if e.cls_name != "DagsterAssetCheckFailedError"]
-    if crashes:
-        return f"FAILED in a step: {crashes[0].cls_name}: {crashes[0].message.strip()}"
-    return "stopped by a gate"
 
 
 def annotation_round(

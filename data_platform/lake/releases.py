@@ -8,10 +8,12 @@ hash over the sorted per-record hashes, so anyone can recompute it from the file
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,24 @@ def release_root(lake: Lake) -> Path:
     return lake.root / "releases"
 
 
+@contextlib.contextmanager
+def release_lock(
+    lake: Lake, name: str = "cut", *, waiting: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Hold the lake's release lock ``name`` (a file lock, across processes); ``waiting`` is
+    called once when another process holds it and this one has to wait."""
+    folder = release_root(lake)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f".{name}.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def list_releases(lake: Lake) -> list[str]:
     root = release_root(lake)
     if not root.exists():
@@ -175,10 +195,70 @@ def cut_release(
     policy = licences.profile(licence_profile)
     label_policy = label_policy or LabelPolicy()
     folder = release_dir(lake, version)
-    if (folder / "manifest.json").exists():
-        return Release(version, folder, read_manifest(lake, version), created_now=False)
-    if folder.exists():
-        raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
+    # Under the lock, two cuts of one version never interleave, and an existing version is
+    # returned only when it was cut with the options asked for now.
+    with release_lock(lake):
+        if (folder / "manifest.json").exists():
+            existing = read_manifest(lake, version)
+            _require_same_options(version, existing, policy.name, redaction_policy, label_policy)
+            return Release(version, folder, existing, created_now=False)
+        if folder.exists():
+            raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
+        records, manifest = _release_content(
+            lake, version, created_at, code_version, policy, redaction_policy, label_policy
+        )
+        with staged_folder(folder) as staging:
+            (staging / "DATASHEET.md").write_text(
+                datasheet_markdown(lake, manifest, records, card or ReleaseCard(), sources), encoding="utf-8"
+            )
+            (staging / "ATTRIBUTION.md").write_text(
+                licences.attribution_markdown(records, version, policy), encoding="utf-8"
+            )
+            for part, start in enumerate(range(0, max(records.height, 1), PART_ROWS)):
+                records.slice(start, PART_ROWS).write_parquet(
+                    staging / f"records-{part:05d}.parquet", **PARQUET_OPTIONS
+                )
+            (staging / "manifest.json").write_text(canonical_json(manifest), encoding="utf-8")
+    return Release(version, folder, manifest, created_now=True)
+
+
+def _require_same_options(
+    version: str, manifest: dict[str, Any], profile: str, redaction_policy: str, label_policy: LabelPolicy
+) -> None:
+    """An existing version may be asked for again only with the options it was cut with."""
+    had = (
+        manifest["licence_profile"]["name"],
+        manifest["redaction"]["policy"],
+        manifest["label_policy"]["min_confidence"],
+        sorted(manifest["label_policy"]["human_confirmed"]),
+    )
+    asked = (
+        profile,
+        redaction_policy,
+        dict(label_policy.min_confidence),
+        sorted(label_policy.human_confirmed),
+    )
+    if had != asked:
+        names = ("licence profile", "redaction", "minimum confidence", "human confirmation")
+        differ = "; ".join(
+            f"{n} {h!r} (asked: {a!r})" for n, h, a in zip(names, had, asked, strict=True) if h != a
+        )
+        raise ReleaseExistsError(
+            f"release {version} already exists with other options: {differ}. Releases are immutable: "
+            "cut a new version (leave the version out to get the next one)"
+        )
+
+
+def _release_content(
+    lake: Lake,
+    version: str,
+    created_at: str,
+    code_version: str,
+    policy: licences.LicenceProfile,
+    redaction_policy: str,
+    label_policy: LabelPolicy,
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The records of release ``version`` and its manifest."""
     included, excluded = _gated_batches(lake)
     key_id = _pseudonym_key(lake, included) if redaction_policy == "pseudonym" else None
     records, superseded = _release_records(lake, included)
@@ -224,19 +304,7 @@ def cut_release(
         .drop_nulls(),
         "pii",
     )
-    with staged_folder(folder) as staging:
-        (staging / "DATASHEET.md").write_text(
-            datasheet_markdown(lake, manifest, records, card or ReleaseCard(), sources), encoding="utf-8"
-        )
-        (staging / "ATTRIBUTION.md").write_text(
-            licences.attribution_markdown(records, version, policy), encoding="utf-8"
-        )
-        for part, start in enumerate(range(0, max(records.height, 1), PART_ROWS)):
-            records.slice(start, PART_ROWS).write_parquet(
-                staging / f"records-{part:05d}.parquet", **PARQUET_OPTIONS
-            )
-        (staging / "manifest.json").write_text(canonical_json(manifest), encoding="utf-8")
-    return Release(version, folder, manifest, created_now=True)
+    return records, manifest
 
 
 def _number(version: str) -> int:
