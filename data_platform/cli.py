@@ -42,8 +42,6 @@ def _summary(home: Path, version: str) -> str:
     if manifest["excluded_batches"]:
         lines.append("batches held back by a failed gate:")
         lines += [f"  {b}: {why}" for b, why in sorted(manifest["excluded_batches"].items())]
-    blocked = [b for b in lake.partitions("raw") if not lake.gate_passed("raw", b)]
-    lines += [f"  {b}: raw gate failed, not promoted" for b in blocked]
     pii = ", ".join(f"{kind} {n:,}" for kind, n in sorted(manifest["pii_findings"].items())) or "none"
     lines.append(f"PII redacted in the release ({manifest['redaction']['policy']}s): {pii}")
     lines.append(
@@ -84,6 +82,7 @@ def cmd_release(args: argparse.Namespace) -> int:
         read_manifest,
         release_dir,
         release_lock,
+        release_summary,
     )
     from data_platform.lake.store import Lake
 
@@ -116,32 +115,8 @@ def cmd_release(args: argparse.Namespace) -> int:
         return 1
     if existed:
         print(f"release {version} already exists with these options; releases are immutable, nothing was cut")
-    print(_release_summary(version, read_manifest(lake, version), release_dir(lake, version)))
+    print(release_summary(read_manifest(lake, version), release_dir(lake, version)))
     return 0
-
-
-def _release_summary(version: str, manifest: dict, folder: Path) -> str:
-    """What a release holds and what it left out, in a few lines."""
-    policy = manifest["label_policy"]
-    left_out = {
-        "refused by licence": sum(manifest["refused_by_licence"].values()),
-        "taken down": sum(manifest["taken_down"].values()),
-        "held back by the label policy": sum(policy["held_back"].values()),
-        "under review": sum(policy["under_review"].values()),
-        "duplicate alternates": manifest["duplicate_alternates"]["left_out"],
-        "superseded by a later delivery": manifest["superseded_records"],
-    }
-    profile, redaction = manifest["licence_profile"]["name"], manifest["redaction"]["policy"]
-    lines = [
-        f"release {version}: {manifest['record_count']:,} records from {len(manifest['batches'])} batches "
-        f"(licence profile {profile}, {redaction} redaction)",
-        "  left out: " + (", ".join(f"{n:,} {why}" for why, n in left_out.items() if n) or "nothing"),
-    ]
-    for batch, why in sorted(manifest["excluded_batches"].items()):
-        lines.append(f"  batch not included: {batch}: {why}")
-    lines.append(f"  content sha256 {manifest['content_sha256']}")
-    lines.append(f"  datasheet {folder / 'DATASHEET.md'}")
-    return "\n".join(lines)
 
 
 def _task_floors(pairs: list[str]) -> dict[str, float]:
@@ -218,7 +193,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     elif not args.report:
         count = review.review_in_terminal(lake, args.reviewer, input, print, args.batch)
         print(f"{count} verdicts recorded")
-    for row in review.precision_by_rule(lake):
+    precision = review.precision_by_rule(lake)
+    if not precision:
+        print("no verdicts yet: judge the sampled decisions with `data-platform review` or Label Studio")
+    for row in precision:
         low, high = row["ci95"]
         interval = f"95% CI [{low:.3f}, {high:.3f}]"
         print(f"{row['rule']:<32} precision {row['precision']:.3f}  {interval}  n={row['reviewed']}")
@@ -353,7 +331,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     except audit.AuditError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if args.format == "csv":
+    if result.height == 0 and args.format == "table":
+        given = ", ".join(f"{k}={v}" for k, v in audit.parse_params(args.param).items()) or "no parameters"
+        print(f"{args.name}: no rows ({given}); `data-platform audit` lists each query's parameters")
+    elif args.format == "csv":
         print(result.write_csv(), end="")
     elif args.format == "json":
         print(result.write_json())
@@ -404,8 +385,42 @@ def cmd_takedown(args: argparse.Namespace) -> int:
         return 2
     report = takedown_report(lake, entry["request_id"])
     record_impact(lake, report, computed_at=entry["received"])
-    print(json.dumps(report, indent=2, sort_keys=True))
+    if args.json:
+        print(json.dumps(report, indent=2, sort_keys=True))
+        return 0
+    print(f"takedown {entry['request_id']} filed: {_scope_text(entry)}")
+    print("  every release cut from now on leaves out what it reaches")
+    unknown = _unknown_record_ids(lake, scope.record_ids)
+    if unknown:
+        print(f"  not in the lake (yet): {len(unknown)} of the record ids, e.g. {unknown[0]}")
+    if not report["releases"]:
+        print("  no earlier release holds a record it reaches")
+    for held in report["releases"]:
+        trained = ", ".join(held["models"]) or "no registered model"
+        print(f"  release {held['release']} holds {held['records']:,} of them (trained: {trained})")
     return 0
+
+
+def _scope_text(entry: dict) -> str:
+    if entry["record_ids"]:
+        return f"{len(entry['record_ids'])} record id(s)"
+    if entry.get("text_sha256"):
+        return f"a text and its near copies (normalised sha256 {entry['text_sha256'][:12]}...)"
+    if entry["field"]:
+        return f"records delivered with {entry['field']}={entry['value']}"
+    return f"every record of source {entry['source_id']}"
+
+
+def _unknown_record_ids(lake, record_ids: tuple[str, ...]) -> list[str]:
+    """Which of ``record_ids`` no raw partition holds."""
+    if not record_ids:
+        return []
+    wanted = pl.Series(list(record_ids)).implode()
+    found: set[str] = set()
+    for batch in lake.partitions("raw"):
+        ids = lake.scan_records("raw", batch).select("record_id").filter(pl.col("record_id").is_in(wanted))
+        found |= set(ids.collect()["record_id"].to_list())
+    return sorted(set(record_ids) - found)
 
 
 def cmd_lineage(args: argparse.Namespace) -> int:
@@ -569,6 +584,7 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--text", help="this text and its near-duplicate copies")
     scope.add_argument("--text-file", help="the text to take down, from a file")
     takedown.add_argument("--reason", default="", help="why (kept in the ledger)")
+    takedown.add_argument("--json", action="store_true", help="print the full report as JSON")
     takedown.set_defaults(run=cmd_takedown)
     lineage = commands.add_parser("lineage", help="where a record came from and what was done to it")
     lineage.add_argument("record_id")

@@ -15,6 +15,7 @@ import yaml
 from data_platform.definitions import build_definitions
 from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.resources import resources_for
+from data_platform.lake.releases import read_manifest
 from data_platform.lake.store import Lake
 from data_platform_tests.conftest import registry_entry
 
@@ -90,15 +91,31 @@ def test_bad_drops_are_quarantined_and_the_sensor_keeps_working(tmp_path: Path) 
         assert truncated["records_out"] >= 40 and truncated["records_in"] == truncated["records_out"] + 1
         # Every good record that was accepted reached the cleaned tier of a promoted batch.
         assert lake.stats("cleaned", "js:types.jsonl")["records_out"] == 30
-        # An empty drop is all quarantine: its gate holds it back.
+        # An empty drop is all quarantine: its gate holds it back, and the later tiers say why.
         assert not lake.gate_passed("raw", "js:empty.jsonl")
         assert not lake.has_partition("cleaned", "js:empty.jsonl")
+        for asset in ("cleaned_records", "annotated_records"):
+            seen = instance.fetch_observations(
+                dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=["js:empty.jsonl"]),
+                limit=5,
+            ).records
+            [observation] = [r.asset_observation for r in seen]
+            assert observation.metadata["stopped_by"].value == "raw_gate"
+            assert "raw gate stopped batch js:empty.jsonl" in observation.description
 
         from data_platform.defs.released.sensors import release_sensor
 
         context = dg.build_sensor_context(instance=instance, definitions=defs, resources=defs.resources)
         release = release_sensor(context)
         assert [r.partition_key for r in release.run_requests] == ["v1"]
+        instance.add_dynamic_partitions("releases", ["v1"])
+        assert (
+            defs.resolve_job_def("release_job")
+            .execute_in_process(instance=instance, partition_key="v1")
+            .success
+        )
+        excluded = read_manifest(lake, "v1")["excluded_batches"]
+        assert excluded["js:empty.jsonl"].startswith("raw gate failed"), "a batch stopped at raw is named"
 
         late = tmp_path / "drops" / "js" / "late.jsonl"
         late.write_bytes(lines(good("late", 5)))

@@ -98,18 +98,28 @@ def test_takedown_and_models_cli(lake: Lake, demo: DemoOutcome, monkeypatch, cap
     capsys.readouterr()
     record = released(lake, demo.release).row(0, named=True)
     assert main(["takedown", "--record-id", record["record_id"], "--reason", "gdpr"]) == 0
+    summary = capsys.readouterr().out
+    assert "1 record id(s)" in summary and f"release {demo.release} holds 1 of them (trained: m 1)" in summary
+    assert "signature" not in summary and len(summary.splitlines()) <= 6
+    assert main(["takedown", "--record-id", "no-such-record", "--json"]) == 0
+    assert "not in the lake" not in capsys.readouterr().out, "--json prints the report only"
+    assert main(["takedown", "--record-id", "no-such-record"]) == 0
+    assert "not in the lake (yet): 1 of the record ids" in capsys.readouterr().out
+    assert main(["takedown", "--record-id", record["record_id"], "--reason", "gdpr", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["request"]["reason"] == "gdpr"
     assert any("m 1" in entry["models"] for entry in report["releases"])
     per_source = run_audit(lake, "models_per_source", {"source_id": record["source_id"]})
     assert per_source.select("name", "version", "release").row(0) == ("m", "1", demo.release)
     requests = run_audit(lake, "takedown_requests", {})
-    assert requests["request_id"].to_list() == [report["request"]["request_id"]]
+    assert report["request"]["request_id"] in requests["request_id"].to_list() and requests.height == 4
     impact = run_audit(lake, "takedown_impact", {"request_id": report["request"]["request_id"]})
     rows = impact.select("release", "records", "model", "model_version").rows()
     assert (demo.release, 1, "m", "1") in rows  # releases cut by earlier tests may hold it too
     assert {r[0] for r in rows} == {entry["release"] for entry in report["releases"]}
     assert run_audit(lake, "takedown_impact", {"request_id": "td-none"}).height == 0
+    assert main(["audit", "release_composition", "--param", "version=v99"]) == 0
+    assert "release_composition: no rows (version=v99)" in capsys.readouterr().out
 
 
 def test_a_registered_model_is_an_asset_downstream_of_the_released_dataset(

@@ -61,6 +61,28 @@ def gate_check_result(result: GateResult, subject: str, **metadata: object) -> d
     )
 
 
+# The tiers a failed gate keeps a batch out of.
+DOWNSTREAM = {"raw": ("cleaned_records", "annotated_records"), "cleaned": ("annotated_records",)}
+
+
+def report_stopped_downstream(
+    instance: dg.DagsterInstance, tier: str, batch_id: str, result: GateResult
+) -> None:
+    """Say on each later tier's asset, for this batch, which gate stopped it and why: the run
+    that stopped never reached those steps, so without this their partitions would say only
+    that the run failed."""
+    failed = [o.label for o in result.failed]
+    for asset in DOWNSTREAM.get(tier, ()):
+        instance.report_runless_asset_event(
+            dg.AssetObservation(
+                asset_key=asset,
+                partition=batch_id,
+                description=f"not built: the {tier} gate stopped batch {batch_id} ({'; '.join(failed)})",
+                metadata={"stopped_by": f"{tier}_gate", "failed_expectations": dg.MetadataValue.json(failed)},
+            )
+        )
+
+
 def build_gate_check(tier: str, asset: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=asset,
@@ -81,6 +103,8 @@ def build_gate_check(tier: str, asset: dg.AssetsDefinition) -> dg.AssetChecksDef
         store = lake.lake()
         result = judge_partition(store, tier, batch_id, source)
         store.record_gate(tier, batch_id, result.summary())
+        if not result.passed:
+            report_stopped_downstream(context.instance, tier, batch_id, result)
         return gate_check_result(result, f"batch {batch_id}", batch_id=batch_id)
 
     return gate

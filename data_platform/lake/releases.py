@@ -150,6 +150,31 @@ def read_manifest(lake: Lake, version: str) -> dict[str, Any]:
     return json.loads((release_dir(lake, version) / "manifest.json").read_text(encoding="utf-8"))
 
 
+def release_summary(manifest: dict[str, Any], folder: Path) -> str:
+    """What a release holds and what it left out, in a few lines."""
+    policy = manifest["label_policy"]
+    left_out = {
+        "refused by licence": sum(manifest["refused_by_licence"].values()),
+        "taken down": sum(manifest["taken_down"].values()),
+        "held back by the label policy": sum(policy["held_back"].values()),
+        "under review": sum(policy["under_review"].values()),
+        "duplicate alternates": manifest["duplicate_alternates"]["left_out"],
+        "superseded by a later delivery": manifest["superseded_records"],
+    }
+    version = manifest["version"]
+    profile, redaction = manifest["licence_profile"]["name"], manifest["redaction"]["policy"]
+    lines = [
+        f"release {version}: {manifest['record_count']:,} records from {len(manifest['batches'])} batches "
+        f"(licence profile {profile}, {redaction} redaction)",
+        "  left out: " + (", ".join(f"{n:,} {why}" for why, n in left_out.items() if n) or "nothing"),
+    ]
+    for batch, why in sorted(manifest["excluded_batches"].items()):
+        lines.append(f"  batch not included: {batch}: {why}")
+    lines.append(f"  content sha256 {manifest['content_sha256']}")
+    lines.append(f"  datasheet {folder / 'DATASHEET.md'}")
+    return "\n".join(lines)
+
+
 def record_hashes(frame: pl.DataFrame) -> pl.Series:
     """Per-record hash over id, released (redacted) content and labels: what a consumer trains on."""
     turns = pl.col("turns").list.eval(
@@ -354,16 +379,27 @@ def _pseudonym_key(lake: Lake, batches: list[str]) -> str | None:
 
 
 def _gated_batches(lake: Lake) -> tuple[list[str], dict[str, str]]:
+    """Batches whose annotated gate passed, and every other batch of the lake with the tier that
+    stopped it (a batch stopped by its raw gate is named too, not only annotated ones)."""
     included, excluded = [], {}
-    for batch_id in lake.partitions("annotated"):
-        verdict = lake.gate_verdict("annotated", batch_id)
-        if verdict is None:
-            excluded[batch_id] = "no gate verdict for the current annotated data"
-        elif not verdict.get("passed"):
-            excluded[batch_id] = "annotated gate failed: " + ", ".join(verdict.get("failed_expectations", []))
-        else:
+    for batch_id in lake.partitions("raw"):
+        if lake.gate_passed("annotated", batch_id):
             included.append(batch_id)
+        else:
+            excluded[batch_id] = _why_not_promoted(lake, batch_id)
     return included, excluded
+
+
+def _why_not_promoted(lake: Lake, batch_id: str) -> str:
+    for tier in ("raw", "cleaned", "annotated"):
+        if not lake.has_partition(tier, batch_id):
+            return f"no {tier} partition yet (not ingested that far)"
+        verdict = lake.gate_verdict(tier, batch_id)
+        if verdict is None:
+            return f"no gate verdict for the current {tier} data"
+        if not verdict.get("passed"):
+            return f"{tier} gate failed: " + ", ".join(verdict.get("failed_expectations", []))
+    return "annotated gate not passed"
 
 
 def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]:

@@ -20,7 +20,14 @@ from data_platform.governance.datasheet import ReleaseCard
 from data_platform.governance.redaction import PII_DESCRIPTIONS
 from data_platform.governance.release_checks import governance_frame
 from data_platform.lake.catalog import refresh_catalog
-from data_platform.lake.releases import RELEASE_COLUMNS, LabelPolicy, cut_release, read_manifest, release_dir
+from data_platform.lake.releases import (
+    RELEASE_COLUMNS,
+    LabelPolicy,
+    cut_release,
+    read_manifest,
+    release_dir,
+    release_summary,
+)
 from data_platform.quality.gx_runner import SuiteSpec, run_suites
 from data_platform.quality.suites import SHA256_HEX
 from data_platform.sources.schema import KINDS, RAW_DESCRIPTIONS
@@ -106,6 +113,8 @@ def released_dataset(
         context.log.info(f"release {release.version} already exists; it is immutable and was not rebuilt")
     return dg.MaterializeResult(
         metadata={
+            # First, so the asset's overview leads with what the release holds and left out.
+            "summary": dg.MetadataValue.md(_as_markdown(release_summary(manifest, release.path))),
             "dagster/row_count": manifest["record_count"],
             "dagster/uri": dg.MetadataValue.path(str(release.path)),
             "version": release.version,
@@ -125,6 +134,12 @@ def released_dataset(
             "duckdb_view": f"release_{release.version}",
         }
     )
+
+
+def _as_markdown(summary: str) -> str:
+    """The summary's first line as a heading line, its indented lines as a list."""
+    head, *rest = summary.splitlines()
+    return "\n".join([f"**{head}**", "", *(f"- {line.strip()}" for line in rest)])
 
 
 @dg.asset_check(
