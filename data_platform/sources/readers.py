@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 
 from data_platform.curation.hashing import sha256_column
 from data_platform.errors import describe_error
-from data_platform.sources.limits import REASONS, measure_lines
+from data_platform.sources.limits import REASONS, JsonLimits, measure_lines, violation
 from data_platform.sources.registry import FieldMap, Source
 from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA, TURN
 
@@ -197,7 +197,7 @@ class _ChunkBuilder:
         if self.drop.source.kind == "text":
             text = _scalar(row, fields.text, required=True, types=(str,))
         else:
-            turns = _turns(row.get(fields.turns), fields.turns, fields.speaker, fields.turn_text)
+            turns = _turns(row.get(fields.turns), fields, self.drop.source.json_limits)
         return {
             "key": key,
             "text": text,
@@ -443,10 +443,14 @@ def _scalar(row: dict[str, Any], name: str, *, required: bool, types: tuple[type
     return value
 
 
-def _turns(value: Any, name: str, speaker_key: str, text_key: str) -> list[dict[str, str]]:
+def _turns(value: Any, fields: FieldMap, limits: JsonLimits) -> list[dict[str, str]]:
+    name, speaker_key, text_key = fields.turns, fields.speaker, fields.turn_text
     if value is None:
         raise RowRejected("missing_field", name, f"required field {name!r} is missing or null")
     if isinstance(value, str):
+        # Turns delivered as a JSON string (a csv column): the limits apply before parsing.
+        if broken := violation(value.encode("utf-8", "surrogateescape"), limits):
+            raise RowRejected(broken[0], name, f"field {name!r}: {broken[1]}")
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:

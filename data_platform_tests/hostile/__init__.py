@@ -1,0 +1,1 @@
+"""Adversarial drop files for the ingestion contract (see README.md)."""
