@@ -51,7 +51,9 @@ def likely_label_errors(
     from cleanlab.rank import get_label_quality_scores
 
     target = np.searchsorted(np.array(label_set), np.array(labels))
-    flagged = find_label_issues(target, probabilities, filter_by="prune_by_noise_rate")
+    # n_jobs=1: cleanlab would otherwise fork a worker pool inside the run's process; the pool's
+    # workers printed ForkPoolWorker tracebacks when the process ended, in runs that succeeded.
+    flagged = find_label_issues(target, probabilities, filter_by="prune_by_noise_rate", n_jobs=1)
     return pl.DataFrame(
         {
             "row": np.arange(len(labels)),

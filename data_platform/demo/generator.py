@@ -133,6 +133,19 @@ def ud_drops(rows: list[dict]) -> dict[str, bytes]:
     }
 
 
+# What each demo batch carries on purpose, announced by the demo so that nobody takes a planted
+# fault's warning or quarantine for a bug.
+PLANTED_FAULTS = {
+    "scraped_forum": "a licence that is no SPDX id: the registry rejects it, none of it is ingested",
+    "clinc_intents:clinc-2026-01-05.jsonl": "mojibake, empty texts, missing fields, broken JSON lines",
+    "clinc_intents:clinc-2026-01-06.jsonl": "copies of earlier records (some re-spaced), too-short texts",
+    "clinc_intents:clinc-2026-01-07.jsonl": "a wrongly typed text and key, a key delivered twice",
+    "clinc_intents:clinc-2026-01-08.jsonl": "an export that is mostly broken: its raw gate stops it",
+    "sgd_dialogues:sgd-2026-01-06.jsonl.gz": "a transfer cut off: the gzip ends early, the rest is kept",
+    "ud_sentences:ud-2026-01-05.csv": "an embedded newline and a row with one column too many",
+}
+
+
 def registry_document() -> dict:
     common = {
         "owner": "data-platform demo",
