@@ -33,13 +33,19 @@ def wait_for(predicate, seconds: float, what: str) -> None:
         time.sleep(2)
 
 
-def test_daemon_ingests_drops_end_to_end(tmp_path: Path) -> None:
+def daemon_home(tmp_path: Path) -> Path:
+    """A home with this repository's dagster.yaml and one source, ``chat``, reading ``drops/``."""
     home = tmp_path / "home"
     (home / "drops").mkdir(parents=True)
     (home / "dagster_home").mkdir()
     shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster_home")
     source = registry_entry("chat", "drops")
     (home / "sources.yaml").write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
+    return home
+
+
+def test_daemon_ingests_drops_end_to_end(tmp_path: Path) -> None:
+    home = daemon_home(tmp_path)
     land(home, "a.jsonl", "billing")
     land(home, "b.jsonl", "delivery")
     lake = Lake(home / "lake")
@@ -75,12 +81,7 @@ def step_started(instance, run_id: str, step: str) -> bool:
 def test_a_run_killed_inside_the_pool_frees_it_for_the_next_run(tmp_path: Path) -> None:
     """SIGKILL the run worker while its cleaned step holds the only dedup_index slot: run
     monitoring fails the dead run, its slot is freed, and the next batch cleans."""
-    home = tmp_path / "home"
-    (home / "drops").mkdir(parents=True)
-    (home / "dagster_home").mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster_home")
-    source = registry_entry("chat", "drops")
-    (home / "sources.yaml").write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
+    home = daemon_home(tmp_path)
     rows = (
         json.dumps({"id": f"big-{i}", "text": f"question {i} about parcel {i * 7} and refund {i % 97}"})
         for i in range(300_000)
