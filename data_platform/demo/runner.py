@@ -178,9 +178,7 @@ def run_demo(home: Path, say: Callable[[str], None] = print) -> DemoOutcome:
     defs = build_definitions(resources_for(lake.root, registry))
     say(f"planted on purpose: source scraped_forum has {PLANTED_FAULTS['scraped_forum']}")
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        say(
-            "training the labelers: intent (3,020 examples), emotion (6,000), tone from both (about a minute)"
-        )
+        say("training the labelers: intent (3,020 examples), emotion (6,000; tone reads it): about a minute")
         started = time.perf_counter()
         _execute(defs, instance, "registry_job")
         trained = ", ".join(f"{task} {entry['version']}" for task, entry in sorted(current(lake).items()))
