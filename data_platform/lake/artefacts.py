@@ -22,8 +22,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import skops.io as skops_io
-
 from data_platform.errors import InputFileError, UnsafePathError
 from data_platform.lake.atomic import write_bytes_atomic
 from data_platform.lake.paths import inside
@@ -35,6 +33,8 @@ _ARRAY_FILE = re.compile(r"([0-9]+)(\.[a-z]+)")
 
 def artefact_bytes(obj: Any) -> bytes:
     """``obj`` in skops format, the same bytes for the same content."""
+    import skops.io as skops_io  # imported on use: it pulls in scikit-learn and pandas
+
     return _canonical(skops_io.dumps(obj))
 
 
@@ -68,6 +68,8 @@ def read_artefact(path: Path, trusted: Sequence[str], *, hashed_name: bool = Fal
     payload = path.read_bytes()
     if hashed_name and hashlib.sha256(payload).hexdigest()[:12] != artefact_version(path):
         raise InputFileError(str(path), None, "-", "content does not match the hash in its name")
+    import skops.io as skops_io
+
     try:
         untrusted = set(skops_io.get_untrusted_types(data=payload)) - set(trusted)
         if untrusted:
