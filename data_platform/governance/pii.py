@@ -3,12 +3,14 @@
 Each detector is a regular expression run by Polars' Rust engine over the column (a fast
 ``contains`` first, so only texts with a candidate are rewritten), which wraps every candidate
 in two marker bytes; one compiled pass (``_marked_spans``) turns the markers into character and
-byte spans. Candidates are then validated where a checksum or a numbering plan exists: Luhn
-for payment cards, mod-97 and the country's length for IBANs, libphonenumber's plans for phone
-numbers, area/group/serial rules for US SSNs, octet ranges for IPv4, the standard library's
-parser for IPv6, Shannon entropy for unlabelled secrets. Context detectors (dates of birth,
-credentials in URLs, names after "my name is", greetings and sign-offs) mark only the value,
-not the cue. Overlapping findings keep the one of the higher-priority detector.
+byte spans. Candidates are then validated where a checksum or a known shape exists: Luhn
+for payment cards, mod-97 and the country's length for IBANs, the shapes people write phone
+numbers in (international prefixes, trunk zeros, bracketed area codes, national groupings; not
+whether a plan assigns the number, since people mistype and plans change), area/group/serial
+rules for US SSNs, octet ranges for IPv4, the standard library's parser for IPv6, Shannon
+entropy for unlabelled secrets. Context detectors (dates of birth, credentials in URLs, names
+after "my name is", greetings and sign-offs) mark only the value, not the cue. Overlapping
+findings keep the one of the higher-priority detector.
 
 Findings carry the input row, entity type, character span and detector, never the value.
 ``redact`` rewrites the texts with typed placeholders (``[EMAIL_ADDRESS]``) or consistent
@@ -27,7 +29,6 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
-import phonenumbers
 import polars as pl
 import pyarrow as pa
 
@@ -83,11 +84,29 @@ IBAN_LENGTHS = {
     "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SE": 24, "SI": 19,
     "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
 }  # fmt: skip
+# Words that announce a phone number, in the languages of the sources we see most (a cue makes a
+# bare digit run a phone number).
 PHONE_CUES = (
-    r"(?i)phone|tel|mobile|cell|fax|call|contact|reach|text|whatsapp|dial|\bph\b|office|desk|"
-    r"home|work|landline|hotline|sms|message|answer"
+    r"(?i)phone|tel\b|tel\.|telephone|mobile|cell|fax|call|contact|reach|text me|whatsapp|dial|\bph\b|"
+    r"landline|hotline|sms|answer|message|"
+    r"telefon|handy|mobil|rufnummer|anruf|erreich|"
+    r"t[ée]l[ée]phone|\bt[ée]l\b|portable|appel|joindre|"
+    r"tel[ée]fono|m[óo]vil|llam|"
+    r"cellulare|chiam|"
+    r"telefoon|mobiel|bel\b|bellen"
 )
-PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "AU", "IN", "BR", "CA", "MX", "JP")
+# Words after which a digit run is an identifier of something else (an order, a room, an amount).
+NOT_PHONE_BEFORE = (
+    r"(?i)(?:order|invoice|ticket|tracking|track|ref|reference|case|sku|serial|account|acct|iban|"
+    r"room|flat|apt|apartment|suite|unit|version|ver|build|release|zip|postcode|postal|plz|"
+    r"licen[cs]e|passport|member|customer|policy|contract|ssn|social security|"
+    r"bestell\w*|rechnung\w*|auftrag\w*|sendung\w*|kunden\w*|zimmer|commande|facture|colis|chambre|"
+    r"pedido|factura|env[íi]o|habitaci[óo]n|ordine|fattura|spedizione|camera|bestelling|factuur|"
+    r"zending|kamer|id|#|№|€|\$|£|eur|usd|gbp|chf)[\s.:#°º-]*$"
+)
+NOT_PHONE_AFTER = r"^\s?(?:€|\$|£|%|eur|usd|gbp|chf|kg|km|cm|mm|gb|mb|kb)"
+PHONE_LABEL_AFTER = r"(?i)^[\s(-]{0,2}(?:office|fax|mobile|cell|home|work|tel|phone)\b"
+
 FINDINGS_SCHEMA = {
     "row": pl.Int64,
     "entity_type": pl.String,
@@ -101,7 +120,7 @@ FINDINGS_SCHEMA = {
 class Detector:
     """``pattern`` marks the value; with ``cue`` it is ``(cue)(value)`` and only the value is
     marked. ``trim`` may shorten candidates (frame with ``value``, spans, ``before``/``after``:
-    up to 32 characters before and 3 after); ``validate`` says which pass."""
+    up to 32 characters before and 12 after); ``validate`` says which pass."""
 
     name: str
     entity: str
@@ -211,37 +230,45 @@ def _ipv6_ok(found: pl.DataFrame) -> pl.Series:
 
 
 def _phone_ok(found: pl.DataFrame) -> pl.Series:
-    """7 to 15 digits, not shaped like a date, a US SSN or a dotted quad; one or two digit
-    groups without ``+`` or a bracketed area code (house numbers, postcodes) only after a phone
-    word and not before a capitalised word; then possible in the numbering plan of its country
-    (``+``/``00``) or of one of ``PHONE_REGIONS``
-    (libphonenumber's metadata)."""
-    values = found["value"]
-    digits = values.str.count_matches("[0-9]")
-    other_shape = values.str.contains(
-        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}|^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}$|^[0-9]{3}-[0-9]{2}-[0-9]{4}$|^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$"
+    """Phone numbers as people write them, valid in a numbering plan or not (people mistype and
+    plans change: redaction must not depend on a number being assignable). 7 to 15 digits, not
+    shaped like a date, a dotted quad or a number with thousands separators, not right after a
+    word that makes it an order, room or amount; then any of: an international prefix (``+``,
+    ``00``) or a bracketed area code; a national number with its trunk ``0`` (9 to 12 digits);
+    the North American 3-3-4 layout; 9 or 10 digits in three or more groups (Spanish and
+    Italian numbers have no trunk prefix); or a phone word shortly before it."""
+    value = found["value"]
+    main = value.str.replace(r"\s?(?i:x|ext\.?|extension|ext:)\s?[0-9]+$", "")
+    digits = main.str.replace_all(r"\(0\)", "").str.replace(r"^00", "").str.count_matches("[0-9]")
+    groups = main.str.extract_all("[0-9]+")
+    first = groups.list.first()
+    # An international prefix, or an area code in brackets that looks like one (a trunk 0, or
+    # three digits): "(1875) 283" is a year.
+    strong = main.str.contains(r"^(?:\+|00|\((?:\+|0[0-9]{1,4}\)|[0-9]{3}\)))")
+    other_shape = main.str.contains(
+        r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{2}|[0-9]{4})$|^[0-9]{4}[/.-][0-9]{2}[/.-][0-9]{2}$"
+        r"|^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$|^[0-9]{1,3}(?:[.,][0-9]{3})+(?:[.,][0-9]{1,2})?$"
+        r"|^[0-9]{3}-[0-9]{2}-[0-9]{4}$"
     )
-    bare = (values.str.count_matches("[0-9]+") <= 2) & ~values.str.contains(r"^[+(]|^00")
-    # a street name after it makes a cued bare number an address ("offices at 6556 106 Rue ...")
-    cued = found["before"].str.contains(PHONE_CUES) & ~found["after"].str.contains(r"^ \p{Lu}")
-    shaped = digits.is_between(7, 15) & ~other_shape & (~bare | cued)
-
-    def plausible(value: str) -> bool:
-        international = value.startswith(("+", "00"))
-        text = "+" + value[2:] if value.startswith("00") else value
-        for region in (None,) if international else PHONE_REGIONS:
-            try:
-                number = phonenumbers.parse(text, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_possible_number(number):
-                return True
-        return False
-
-    result = shaped.to_numpy().copy()
-    candidates = np.flatnonzero(result)  # the library is called only where the shape fits
-    result[candidates] = [plausible(value) for value in values.gather(candidates).to_list()]
-    return pl.Series(result, dtype=pl.Boolean)
+    trunk = first.str.starts_with("0") & digits.is_between(9, 12) & ((groups.list.len() > 1) | (digits >= 10))
+    north_american = main.str.contains(r"^(?:1[ .-]?)?[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{4}$")
+    grouped = digits.is_between(9, 10) & (groups.list.len() >= 3) & first.str.contains("^[36789]")
+    # A phone word before it, or a line label after it ("... 7641-Office", "... (fax)").
+    labelled = found["after"].str.contains(PHONE_LABEL_AFTER)
+    cued = found["before"].str.contains(PHONE_CUES) | labelled
+    refused = ~strong & (
+        found["before"].str.contains(NOT_PHONE_BEFORE)
+        | found["after"].str.contains(f"(?i){NOT_PHONE_AFTER}")
+        # a street name after a bare number makes it part of an address ("03262 2437 Main St")
+        | (found["after"].str.contains(r"^ \p{Lu}\p{Ll}") & ~labelled)
+    )
+    accepted = (
+        digits.is_between(7, 15)
+        & ~other_shape
+        & ~refused
+        & (strong | trunk | north_american | grouped | cued)
+    )
+    return accepted.fill_null(False)
 
 
 def _entropy_ok(found: pl.DataFrame) -> pl.Series:
@@ -285,11 +312,12 @@ BIRTH_CUES = r"born(?: on| in)?|date of birth|d\.?o\.?b\.?|birth ?date|birthday"
 BIRTH = rf"((?i:{B}(?:{BIRTH_CUES}){B})[\s:,-]*(?:is |was |on )?)({DATE})"
 IPV4 = rf"{B}{OCTET}(?:\.{OCTET}){{3}}{B}"
 IPV6 = rf"(?:{HEX}:){{7}}{HEX}|(?:{HEX}:){{1,7}}:(?:{HEX}(?::{HEX}){{0,6}})?|::(?:{HEX}:){{0,6}}{HEX}"
-PHONE_START = r"(?:\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?|\([0-9]{1,4}\)[ .-]?|(?-u:\b))"
+# An international prefix (with the trunk "(0)" some write after it) or a bracketed area code,
+# then digit groups joined by spaces, dots, dashes or slashes, then an extension.
 PHONE = (
-    PHONE_START + r"[0-9]{1,8}(?:[ .-][0-9]{1,8}){1,5}"
-    r"(?:\s?(?:x|ext\.?)\s?[0-9]{1,5})?(?-u:\b)"
-    r"|\+?(?-u:\b)[0-9]{7,15}" + B
+    r"(?:(?:\+|(?-u:\b)00)[1-9][0-9]{0,2}[ .-]?(?:\(0\)[ .-]?)?|\(\+?[0-9]{1,5}\)[ .-]{0,2}|(?-u:\b))"
+    r"[0-9]{1,14}(?:(?:[ .\-/]| - )[0-9]{1,10}){0,6}"
+    r"(?:[ ]?(?i:x|ext\.?|extension|ext:)[ ]?[0-9]{1,6})?(?-u:\b)"
 )
 NAME_AFTER_CUE = rf"((?i:{B}(?:{NAME_CUES}){B})[,:!]?[ \t]*\n?[ \t]*)({NAME})"
 FULL_NAME_AFTER_THIS_IS = rf"((?i:{B}this is{B})[ \t]+)({FULL_NAME})"
@@ -364,7 +392,7 @@ def _candidates(texts: pl.Series, detector: Detector, taken: pl.DataFrame) -> pl
         .with_columns(
             value=text.str.slice(start, end - start),
             before=text.str.slice((start - 32).clip(0), start.clip(upper_bound=32)),
-            after=text.str.slice(end, 3),
+            after=text.str.slice(end, 12),
         )
         .drop("_text")
     )
