@@ -119,3 +119,54 @@ def test_pii_cli_names_a_broken_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     source.write_text('{"id": "a", "text": "fine"}\n{"id": "b", "text": \n')
     assert main(["pii", str(source), str(tmp_path / "out"), "--no-progress"]) == 2
     assert f"{source}:2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "iban"),
+    [
+        ("IBAN DE89 3704 0044 0532 0130 00 please", "DE89370400440532013000"),
+        ("iban de89370400440532013000.", "DE89370400440532013000"),
+        ("account GB82 WEST 1234 5698\n7654 32 thanks", "GB82WEST12345698765432"),
+        ("Konto: AT61 1904 3002 3457 3201", "AT611904300234573201"),  # its groups pass Luhn too
+        ("RU0204452560040702810412345678901", "RU0204452560040702810412345678901"),
+    ],
+)
+def test_ibans_in_groups_lower_case_wrapped_and_of_every_registered_country(text: str, iban: str) -> None:
+    [(kind, value)] = found(text)
+    assert kind == "IBAN_CODE" and "".join(value.split()).upper() == iban
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Call me on +34 856042215 please", "+34 856042215"),
+        ("Tel: +49(0) 341164706", "+49(0) 341164706"),
+        ("my number is 0391-550035.", "0391-550035"),
+        ("Ring (0668) 474562 tomorrow", "(0668) 474562"),
+        ("at (0804)-756054", "(0804)-756054"),
+        ("001-906-621-3036x264 is the line", "001-906-621-3036x264"),
+        ("The number on file should be 02118575262", "02118575262"),
+        ("030/1234567", "030/1234567"),
+        ("612 34 56 78", "612 34 56 78"),
+    ],
+)
+def test_phones_in_national_formats_whatever_their_plan_says(text: str, phone: str) -> None:
+    assert found(text) == [("PHONE_NUMBER", phone)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order 4521337 shipped",
+        "ticket #4521337",
+        "total €1.234,56",
+        "version v2.13.0",
+        "DHL 1234567890 arrives",
+        "Bestellnummer 0123456789",
+        "between 2019 and 2024 2025 2026",
+        "There are now (1875) 283 members",
+        "YOUTH -- Aet. 1-25--1469-94",
+    ],
+)
+def test_identifiers_that_are_not_phones(text: str) -> None:
+    assert [kind for kind, _ in found(text)] == []

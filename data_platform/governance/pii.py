@@ -83,6 +83,8 @@ IBAN_LENGTHS = {
     "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24,
     "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SE": 24, "SI": 19,
     "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
+    "BI": 27, "BY": 28, "DJ": 27, "FK": 18, "LC": 32, "LY": 25, "MN": 20, "NI": 28, "OM": 23,
+    "RU": 33, "SC": 31, "SD": 18, "SO": 23, "ST": 25, "SV": 28, "TL": 23, "VA": 22, "YE": 30,
 }  # fmt: skip
 # Words that announce a phone number, in the languages of the sources we see most (a cue makes a
 # bare digit run a phone number).
@@ -171,7 +173,7 @@ def _iban_trim(found: pl.DataFrame) -> pl.DataFrame:
             if kept == wanted:
                 break
             taken += 1
-            kept += char != " "
+            kept += not char.isspace()
         cut.append(value[:taken].rstrip())
     shorter = found["value"].str.len_chars() - pl.Series(cut).str.len_chars()
     return found.with_columns(
@@ -182,7 +184,7 @@ def _iban_trim(found: pl.DataFrame) -> pl.DataFrame:
 
 
 def _iban_ok(found: pl.DataFrame) -> pl.Series:
-    compact = found["value"].str.replace_all(" ", "").str.to_uppercase()
+    compact = found["value"].str.replace_all(r"\s", "").str.to_uppercase()
     lengths = compact.str.slice(0, 2).replace_strict(IBAN_LENGTHS, default=0, return_dtype=pl.Int64)
     data, offsets = utf8_buffers(compact)
     return pl.Series(_mod97(data, offsets)) & (compact.str.len_bytes() == lengths)
@@ -306,7 +308,8 @@ URL_TOKEN_KEYS = "access_token|token|api_key|apikey|key|secret|password|passwd|p
 URL_TOKEN = rf"([?&](?i:{URL_TOKEN_KEYS})=)([^\s&#]+)"
 EMAIL = r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}"
 CARD = B + r"[0-9](?:[ -]?[0-9]){11,18}" + B
-IBAN = B + r"[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,30}" + B
+# Printed in groups of four, run together, in lower case, or wrapped onto the next line.
+IBAN = B + r"[A-Za-z]{2}[0-9]{2}(?:[ \t]?\r?\n?[ \t]?[A-Za-z0-9]){11,30}" + B
 SSN = B + r"[0-9]{3}-[0-9]{2}-[0-9]{4}" + B
 BIRTH_CUES = r"born(?: on| in)?|date of birth|d\.?o\.?b\.?|birth ?date|birthday"
 BIRTH = rf"((?i:{B}(?:{BIRTH_CUES}){B})[\s:,-]*(?:is |was |on )?)({DATE})"
@@ -330,8 +333,10 @@ DETECTORS = (
     Detector("url_token", "URL_CREDENTIALS", URL_TOKEN, cue=True),
     Detector("known_prefix_secret", "SECRET", B + "(?:" + "|".join(SECRET_PATTERNS) + ")"),
     Detector("email", "EMAIL_ADDRESS", EMAIL),
-    Detector("credit_card_luhn", "CREDIT_CARD", CARD, validate=_card_ok),
+    # An IBAN's check digits and length are more specific than Luhn: its digit groups can pass
+    # Luhn by chance, so it is claimed first.
     Detector("iban_mod97", "IBAN_CODE", IBAN, validate=_iban_ok, trim=_iban_trim),
+    Detector("credit_card_luhn", "CREDIT_CARD", CARD, validate=_card_ok),
     Detector("us_ssn", "US_SSN", SSN, validate=_ssn_ok),
     Detector("date_of_birth", "DATE_OF_BIRTH", BIRTH, cue=True),
     Detector("ipv4", "IP_ADDRESS", IPV4, validate=_ipv4_ok),
