@@ -38,7 +38,7 @@ def test_generated_corpus_recall_and_precision_per_type() -> None:
         ("card 4111 1111 1111 1111 ok", [("CREDIT_CARD", "4111 1111 1111 1111")]),
         ("card 4111 1111 1111 1112 bad checksum", []),
         ("iban GB82 WEST 1234 5698 7654 32 today", [("IBAN_CODE", "GB82 WEST 1234 5698 7654 32")]),
-        ("iban GB82WEST12345698765433 bad checksum", []),
+        ("ref GB82WEST12345698765433 bad checksum", []),
         ("ssn 123-45-6789.", [("US_SSN", "123-45-6789")]),
         ("ssn 000-45-6789 and 666-12-3456 are never issued", []),
         ("from 10.0.0.256 and 999.1.1.1", []),

@@ -89,25 +89,54 @@ IBAN_LENGTHS = {
 # Words that announce a phone number, in the languages of the sources we see most (a cue makes a
 # bare digit run a phone number).
 PHONE_CUES = (
-    r"(?i)phone|tel\b|tel\.|telephone|mobile|cell|fax|call|contact|reach|text me|whatsapp|dial|\bph\b|"
-    r"landline|hotline|sms|answer|message|"
+    r"(?i)phone|tel\b|tel\.|telephone|mobile|cell|fax|call|contact|reach|text\b|whatsapp|dial|\bph\b|"
+    r"landline|hotline|sms|answer|message|direct|ligne|l[íi]nea|linea|lijn|durchwahl|"
     r"telefon|handy|mobil|rufnummer|anruf|erreich|"
     r"t[ée]l[ée]phone|\bt[ée]l\b|portable|appel|joindre|"
-    r"tel[ée]fono|m[óo]vil|llam|"
-    r"cellulare|chiam|"
-    r"telefoon|mobiel|bel\b|bellen"
+    r"tel[ée]f[óo]n|tlf|tfno|telf|m[óo]vil|ll[aá]m|escrib|whats|"
+    r"cellulare|chiam|scriv|"
+    r"telefoon|mobiel|bel(?:le|len|t|de|d)?\b|gebeld|rief|ruft|sms"
 )
 # Words after which a digit run is an identifier of something else (an order, a room, an amount).
-NOT_PHONE_BEFORE = (
-    r"(?i)(?:order|invoice|ticket|tracking|track|ref|reference|case|sku|serial|account|acct|iban|"
+# Words after which a digit run is an identifier of something else (an order, a customer, a room,
+# a tax number): matched against the last few words before it ("customer number is 1234567").
+NOT_PHONE_WORDS = (
+    r"^(?:order|invoice|ticket|tracking|track|ref|reference|case|sku|serial|account|acct|iban|"
     r"room|flat|apt|apartment|suite|unit|version|ver|build|release|zip|postcode|postal|plz|"
-    r"licen[cs]e|passport|member|customer|policy|contract|ssn|social security|"
-    r"bestell\w*|rechnung\w*|auftrag\w*|sendung\w*|kunden\w*|zimmer|commande|facture|colis|chambre|"
-    r"pedido|factura|env[íi]o|habitaci[óo]n|ordine|fattura|spedizione|camera|bestelling|factuur|"
-    r"zending|kamer|id|#|№|€|\$|£|eur|usd|gbp|chf)[\s.:#°º-]*$"
+    r"licen[cs]e|passport|member|customer|client|policy|contract|ssn|vat|tax|ein|"
+    r"bestell\w*|rechnung\w*|auftrag\w*|sendung\w*|kunden\w*|vertrag\w*|serien\w*|steuer\w*|"
+    r"ust|mwst|zimmer|commande|facture|colis|chambre|contrat|suivi|tva|"
+    r"pedido|factura|env[íi]o|habitaci[óo]n|contrato|seguimiento|cliente|dni|nie|iva|"
+    r"ordine|fattura|spedizione|camera|contratto|tracciamento|codice|"
+    r"bestelling|factuur|zending\w*|kamer|klant\w*|btw|id|item|art|artikel\w*|articolo|art[íi]culo|"
+    r"article|cod|ean|upc|gtin|isbn)$"
 )
+NOT_CARD_WORDS = (
+    r"^(?:ean|upc|gtin|isbn|barcode|tracking|track|ticket|order|invoice|ref|reference|serial|"
+    r"sendung\w*|bestell\w*|suivi|commande|seguimiento|pedido|tracciamento|ordine|zending\w*|"
+    r"bestelling)$"
+)
+# "My number", "mi número", "il mio numero", "mijn nummer", "meine Nummer": a phone number.
+POSSESSIVE_NUMBER = (
+    r"\b(?:my|your|our|the|this|mi|su|tu|el|il|mio|suo|tuo|mon|ma|votre|ton|mijn|uw|je|het|mein\w*|"
+    r"ihr\w*|unser\w*|dein\w*|die)\s+(?:number|n[úu]mero|numero|nummer|num[ée]ro)\b"
+)
+# The speaker of a transcript line ("Cliente: 0612...", "Customer: ..."): what follows is theirs.
+SPEAKER_LABEL_BEFORE = (
+    r"(?i)(?:^|\n)\s*(?:customer|caller|client|cliente|klant|kunde|anrufer|appelant)\s*:\s*$"
+)
+# A currency sign or code right before it: an amount.
+AMOUNT_BEFORE = r"(?i)(?:[€$£]|\b(?:eur|usd|gbp|chf))\s?$"
 NOT_PHONE_AFTER = r"^\s?(?:€|\$|£|%|eur|usd|gbp|chf|kg|km|cm|mm|gb|mb|kb)"
 PHONE_LABEL_AFTER = r"(?i)^[\s(-]{0,2}(?:office|fax|mobile|cell|home|work|tel|phone)\b"
+# A line label of a signature or contact block right before it: "T: ", "Mob. ", "Direct: ".
+PHONE_LABEL_BEFORE = r"(?i)(?:^|\s)(?:t|m|p|f|ph|tel|mob|cell|fax|direct|dd)\s?[:.]\s*$"
+# Extensions: "x264", "ext. 12", "Durchwahl 421", "toestel 289", "(tst. 8080)", "poste 214".
+PHONE_EXTENSION = (
+    r"(?:[ ]?(?i:x|ext\.?|extension|ext:|durchwahl|dw\.?|app\.?|apparat|toestel|tst\.?|poste|interno|int\.)"
+    r"[ ]?[0-9]{1,6}"
+    r"|[ ]?\((?i:ext\.?|tst\.?|toestel|poste|interno|int\.)[ ]?[0-9]{1,6}\))"
+)
 
 FINDINGS_SCHEMA = {
     "row": pl.Int64,
@@ -132,6 +161,33 @@ class Detector:
     trim: Callable[[pl.DataFrame], pl.DataFrame] | None = None
 
 
+def _last_words(found: pl.DataFrame, last: int) -> pl.Series:
+    """The ``last`` words before each candidate on its own line, lower-cased, nearest last; "my
+    number" (in seven languages) reads as one phone word."""
+    return (
+        found["before"]
+        .str.replace(r"[ \t]*\r?\n[ \t]*$", " ")  # a number on a line of its own: the line above
+        .str.split("\n")
+        .list.last()
+        .str.to_lowercase()
+        .str.replace_all(POSSESSIVE_NUMBER, " phone ")
+        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
+        .str.strip_chars()
+        .str.split(" ")
+        .list.tail(last)
+    )
+
+
+def _nearest(words: pl.Series, pattern: str) -> pl.Series:
+    """How many words back the nearest word matching ``pattern`` is (1: the last one), or 99.
+    Matched word by word: an end-anchored pattern over the context is slow in the regex engine."""
+    reversed_hits = words.list.reverse().list.eval(pl.element().str.contains(pattern).arg_max())
+    found = words.list.eval(pl.element().str.contains(pattern).any()).list.first()
+    return (
+        pl.select(pl.when(found).then(reversed_hits.list.first() + 1).otherwise(99)).to_series().fill_null(99)
+    )
+
+
 def _card_ok(found: pl.DataFrame) -> pl.Series:
     """12-19 digits passing Luhn, written whole or in the groups cards print (4-4-4-4..., 4-6-5,
     4-6-4), and not right after a ``+`` (that is an international phone number)."""
@@ -145,7 +201,14 @@ def _card_ok(found: pl.DataFrame) -> pl.Series:
         (sizes.list.len() == 1) | (inner_fours & (sizes.list.last() <= 4)) | sizes.is_in(layouts.implode())
     ).to_series()
     lengths = digits.str.len_bytes().is_between(12, 19)
-    return pl.Series(_luhn(data, offsets)) & lengths & printed & ~found["before"].str.ends_with("+")
+    # A barcode, a tracking or ticket number can pass Luhn by chance: refused after such a word,
+    # after a sign or letter glued to it ("Ticket#2025...", "+"), or when more digits follow.
+    other_number = (
+        (_nearest(_last_words(found, 3), NOT_CARD_WORDS) < 99)
+        | found["before"].str.contains(r"[+#\p{L}]$")
+        | found["after"].str.contains(r"^[ -]?[0-9]")
+    )
+    return pl.Series(_luhn(data, offsets)) & lengths & printed & ~other_number
 
 
 @numba.njit(cache=True, nogil=True)
@@ -184,10 +247,17 @@ def _iban_trim(found: pl.DataFrame) -> pl.DataFrame:
 
 
 def _iban_ok(found: pl.DataFrame) -> pl.Series:
+    """The country's IBAN length, and the mod-97 check digits right; or, since people mistype
+    IBANs and a mistyped one is still theirs, the length right and the value printed in groups
+    of four or announced by a bank word ("IBAN", "Konto", "rekening", ...)."""
     compact = found["value"].str.replace_all(r"\s", "").str.to_uppercase()
     lengths = compact.str.slice(0, 2).replace_strict(IBAN_LENGTHS, default=0, return_dtype=pl.Int64)
     data, offsets = utf8_buffers(compact)
-    return pl.Series(_mod97(data, offsets)) & (compact.str.len_bytes() == lengths)
+    grouped = found["value"].str.contains(
+        r"^[A-Za-z]{2}[0-9]{2}(?:\s+[A-Za-z0-9]{4})+(?:\s+[A-Za-z0-9]{1,3})?$"
+    )
+    announced = found["before"].str.contains(IBAN_CUES)
+    return (compact.str.len_bytes() == lengths) & (pl.Series(_mod97(data, offsets)) | grouped | announced)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -233,44 +303,74 @@ def _ipv6_ok(found: pl.DataFrame) -> pl.Series:
 
 def _phone_ok(found: pl.DataFrame) -> pl.Series:
     """Phone numbers as people write them, valid in a numbering plan or not (people mistype and
-    plans change: redaction must not depend on a number being assignable). 7 to 15 digits, not
-    shaped like a date, a dotted quad or a number with thousands separators, not right after a
-    word that makes it an order, room or amount; then any of: an international prefix (``+``,
-    ``00``) or a bracketed area code; a national number with its trunk ``0`` (9 to 12 digits);
-    the North American 3-3-4 layout; 9 or 10 digits in three or more groups (Spanish and
-    Italian numbers have no trunk prefix); or a phone word shortly before it."""
+    plans change: redaction must not depend on a number being assignable): a phone's shape
+    (``_phone_shape``) that its context does not make something else (``_phone_context``)."""
+    shape, phone_shaped = _phone_shape(found)
+    phone_word, other_word, refused = _phone_context(found)
+    # An order, customer or room word nearer than any phone word makes it that kind of number
+    # ("Order number 4111...", "ordine 0033442650"), unless a + or an area code in brackets says
+    # otherwise; a phone word makes any run of 7 to 15 digits a phone.
+    written_as_phone = found["value"].str.contains(r"^(?:\+|\((?:\+|0[0-9]{1,5}\)|[0-9]{3}\)))")
+    by_context = (other_word >= phone_word) & (phone_shaped | (phone_word < 99))
+    return (shape & ~refused & (written_as_phone | by_context)).fill_null(False)
+
+
+def _phone_shape(found: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """Per candidate: whether it has a phone's shape at all (7 to 15 digits, 16 with a dashed
+    extension; not a date, a valid dotted quad, a US SSN or an amount with thousands
+    separators), and whether the shape alone says phone: an international prefix (``+``,
+    ``00``), a bracketed area code (a trunk 0, or three digits: "(1875) 283" is a year) or an
+    extension; a national number with its trunk ``0``; the North American 3-3-4 layout; an
+    Italian mobile (``3xx`` and seven digits); 9 or 10 digits in three or more groups (Spanish
+    and Italian numbers have no trunk prefix)."""
     value = found["value"]
-    main = value.str.replace(r"\s?(?i:x|ext\.?|extension|ext:)\s?[0-9]+$", "")
+    extension = value.str.contains(f"{PHONE_EXTENSION}$")
+    main = value.str.replace(f"{PHONE_EXTENSION}$", "")
     digits = main.str.replace_all(r"\(0\)", "").str.replace(r"^00", "").str.count_matches("[0-9]")
     groups = main.str.extract_all("[0-9]+")
     first = groups.list.first()
-    # An international prefix, or an area code in brackets that looks like one (a trunk 0, or
-    # three digits): "(1875) 283" is a year.
-    strong = main.str.contains(r"^(?:\+|00|\((?:\+|0[0-9]{1,4}\)|[0-9]{3}\)))")
-    other_shape = main.str.contains(
-        r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{2}|[0-9]{4})$|^[0-9]{4}[/.-][0-9]{2}[/.-][0-9]{2}$"
-        r"|^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$|^[0-9]{1,3}(?:[.,][0-9]{3})+(?:[.,][0-9]{1,2})?$"
-        r"|^[0-9]{3}-[0-9]{2}-[0-9]{4}$"
+    # Thousands separated by one mark and decimals by the other ("1.234.567", "12,345.67").
+    thousands = main.str.contains(
+        r"^[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]{1,2})?$|^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?$"
+    ) & ((digits <= 8) | main.str.contains(r"[.,][0-9]{1,2}$"))
+    other_shape = thousands | main.str.contains(
+        rf"^[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-](?:[0-9]{{2}}|[0-9]{{4}})$"
+        rf"|^[0-9]{{4}}[/.-][0-9]{{2}}[/.-][0-9]{{2}}$"
+        rf"|^{OCTET}(?:\.{OCTET}){{3}}$|^[0-9]{{3}}-[0-9]{{2}}-[0-9]{{4}}$"
     )
-    trunk = first.str.starts_with("0") & digits.is_between(9, 12) & ((groups.list.len() > 1) | (digits >= 10))
+    prefixed = main.str.contains(r"^(?:\+|00|\((?:\+|0[0-9]{1,5}\)|[0-9]{3}\)))") | extension
+    trunk = first.str.starts_with("0") & (digits >= 9)
     north_american = main.str.contains(r"^(?:1[ .-]?)?[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{4}$")
-    grouped = digits.is_between(9, 10) & (groups.list.len() >= 3) & first.str.contains("^[36789]")
-    # A phone word before it, or a line label after it ("... 7641-Office", "... (fax)").
-    labelled = found["after"].str.contains(PHONE_LABEL_AFTER)
-    cued = found["before"].str.contains(PHONE_CUES) | labelled
-    refused = ~strong & (
-        found["before"].str.contains(NOT_PHONE_BEFORE)
+    italian_mobile = first.str.contains("^3[0-9]{2}") & (digits == 10)
+    grouped = digits.is_between(9, 10) & (groups.list.len() >= 3) & first.str.contains("^[3-9]")
+    shape = (digits.is_between(7, 15) | ((digits == 16) & prefixed)) & ~other_shape
+    # A line of its own in an address or signature block holds a phone, not an order number.
+    own_line = found["before"].str.contains(r"\n[ \t]*$") & found["after"].str.contains(r"^[ \t]*(?:\n|$)")
+    alone = own_line & digits.is_between(9, 11)
+    return shape, prefixed | trunk | north_american | italian_mobile | grouped | alone
+
+
+def _phone_context(found: pl.DataFrame) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Per candidate: how many words back on its line the nearest phone word is (0: a label
+    right next to it, 99: none), the same for an order/customer/room word, and whether the
+    context refuses it outright (an amount, part of an identifier, a street name after it)."""
+    words = _last_words(found, 6)
+    label = (
+        found["before"].str.contains(PHONE_LABEL_BEFORE)
+        | found["before"].str.contains(SPEAKER_LABEL_BEFORE)
+        | found["after"].str.contains(PHONE_LABEL_AFTER)
+    )
+    phone_word = pl.Series(np.where(label.to_numpy(), 0, _nearest(words, PHONE_CUES).to_numpy()))
+    other_word = pl.Series(np.where(label.to_numpy(), 99, _nearest(words, NOT_PHONE_WORDS).to_numpy()))
+    refused = (
+        found["before"].str.contains(AMOUNT_BEFORE)
+        # part of an identifier ("SR-34972713", "JY6-6339-5797") or numbered by a sign ("#4521337")
+        | found["before"].str.contains(r"[\p{L}0-9]-$|\p{L}$|(?:#|№|n°|nº|no\.)\s?$")
         | found["after"].str.contains(f"(?i){NOT_PHONE_AFTER}")
         # a street name after a bare number makes it part of an address ("03262 2437 Main St")
-        | (found["after"].str.contains(r"^ \p{Lu}\p{Ll}") & ~labelled)
+        | (found["after"].str.contains(r"^ \p{Lu}\p{Ll}") & ~label & ~found["value"].str.contains(r"^\+"))
     )
-    accepted = (
-        digits.is_between(7, 15)
-        & ~other_shape
-        & ~refused
-        & (strong | trunk | north_american | grouped | cued)
-    )
-    return accepted.fill_null(False)
+    return phone_word, other_word, refused
 
 
 def _entropy_ok(found: pl.DataFrame) -> pl.Series:
@@ -309,7 +409,11 @@ URL_TOKEN = rf"([?&](?i:{URL_TOKEN_KEYS})=)([^\s&#]+)"
 EMAIL = r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}"
 CARD = B + r"[0-9](?:[ -]?[0-9]){11,18}" + B
 # Printed in groups of four, run together, in lower case, or wrapped onto the next line.
-IBAN = B + r"[A-Za-z]{2}[0-9]{2}(?:[ \t]?\r?\n?[ \t]?[A-Za-z0-9]){11,30}" + B
+IBAN = B + r"[A-Za-z]{2}[0-9]{2}(?:[ \t]{0,2}(?:\r?\n[ \t]{0,4})?[A-Za-z0-9]){11,30}" + B
+IBAN_CUES = (
+    r"(?i)iban|bic|account|bank|transfer|konto|überweis|rekening|overboeking|compte|virement|rib\b|"
+    r"cuenta|transferencia|conto|bonifico"
+)
 SSN = B + r"[0-9]{3}-[0-9]{2}-[0-9]{4}" + B
 BIRTH_CUES = r"born(?: on| in)?|date of birth|d\.?o\.?b\.?|birth ?date|birthday"
 BIRTH = rf"((?i:{B}(?:{BIRTH_CUES}){B})[\s:,-]*(?:is |was |on )?)({DATE})"
@@ -318,9 +422,9 @@ IPV6 = rf"(?:{HEX}:){{7}}{HEX}|(?:{HEX}:){{1,7}}:(?:{HEX}(?::{HEX}){{0,6}})?|::(
 # An international prefix (with the trunk "(0)" some write after it) or a bracketed area code,
 # then digit groups joined by spaces, dots, dashes or slashes, then an extension.
 PHONE = (
-    r"(?:(?:\+|(?-u:\b)00)[1-9][0-9]{0,2}[ .-]?(?:\(0\)[ .-]?)?|\(\+?[0-9]{1,5}\)[ .-]{0,2}|(?-u:\b))"
-    r"[0-9]{1,14}(?:(?:[ .\-/]| - )[0-9]{1,10}){0,6}"
-    r"(?:[ ]?(?i:x|ext\.?|extension|ext:)[ ]?[0-9]{1,6})?(?-u:\b)"
+    r"(?:(?:\+|(?-u:\b)00)[1-9][0-9]{0,2}[ .-]?(?:\(0\)[ .-]?)?|\(\+?[0-9]{1,6}\)[ .-]{0,2}|(?-u:\b))"
+    r"[0-9]{1,14}(?:(?:[ .\-/]| - | / )[0-9]{1,10}){0,6}"
+    rf"(?:{PHONE_EXTENSION}|(?-u:\b))"
 )
 NAME_AFTER_CUE = rf"((?i:{B}(?:{NAME_CUES}){B})[,:!]?[ \t]*\n?[ \t]*)({NAME})"
 FULL_NAME_AFTER_THIS_IS = rf"((?i:{B}this is{B})[ \t]+)({FULL_NAME})"
