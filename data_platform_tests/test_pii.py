@@ -170,3 +170,36 @@ def test_phones_in_national_formats_whatever_their_plan_says(text: str, phone: s
 )
 def test_identifiers_that_are_not_phones(text: str) -> None:
     assert [kind for kind, _ in found(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("I spoke with Dipl.-Ing. Juliane Tintzmann B.A. yesterday", "Juliane Tintzmann"),
+        ("I spoke with Sig.ra Clelia Deledda about it", "Clelia Deledda"),
+        ("I spoke with Myrthe van Hoevel en van Zwindrecht", "Myrthe van Hoevel en van Zwindrecht"),
+        ("I spoke with Dawn Chan-Hussain", "Dawn Chan-Hussain"),
+        ("The refund was approved by Peter Green on Monday.", "Peter Green"),
+        ("cc: Anna Weber <a.weber@example.de>", "Anna Weber"),
+        ("Kind regards,\nMARIA GARCÍA\nCustomer Service", "MARIA GARCÍA"),
+        ("Account holder: Stevens, Colin\nIBAN follows", "Stevens, Colin"),
+        ("Hola Estrella:\nno hemos recibido el pago", "Estrella"),
+        ("Customer: edwin johnson, my number is below", "edwin johnson"),
+    ],
+)
+def test_person_names_anywhere(text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My Aurora Smart Plug from Acme Home Services stopped charging.",
+        "Please send everything to 12 rue Victor Hugo, Lyon.",
+        "Gekauft im März 2004 bei der Sonnenwerk Solar GmbH.",
+        "Hi Customer Service, the Mercedes A-Class arrived damaged.",
+        "Our Brighton office, Room 270, is closed on Monday.",
+    ],
+)
+def test_capitalised_words_that_are_not_names(text: str) -> None:
+    assert [value for kind, value in found(text) if kind == "PERSON"] == []

@@ -33,6 +33,14 @@ import polars as pl
 import pyarrow as pa
 
 from data_platform.curation.tokens import utf8_buffers
+from data_platform.governance.names import (
+    INVERTED,
+    LOWER_NAME_AFTER_LABEL,
+    NAME_SEQUENCE,
+    lower_name_ok,
+    names_ok,
+    trim_names,
+)
 
 OPEN, CLOSE = "\x00", "\x01"
 KEY_ENV = "DATA_PLATFORM_PII_KEY"
@@ -49,7 +57,7 @@ HEX = "[0-9A-Fa-f]{1,4}"
 NAME = r"\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){0,2}"
 FULL_NAME = r"\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2}"
 NAME_CUES = (
-    "my name is|my name's|call me|i am|i'm|im|dear|hi|hello|hey|thanks|thank you|regards|"
+    "my name is|my name's|call me|i am|i'm|dear|hi|hello|hey|thanks|thank you|regards|"
     "best regards|kind regards|best wishes|sincerely|cheers|yours truly|signed"
 )
 # Capitalised words a cue is often followed by that are not names ("I'm Sorry", "Hi All").
@@ -58,7 +66,8 @@ NOT_NAME_WORDS = (
     "great fine sure here back done new the a an and but this that it i we you they he she my "
     "our your please thanks thank hello hi hey dear okay ok yes no well now still also again "
     "today tomorrow monday tuesday wednesday thursday friday saturday sunday customer support "
-    "service american british english french german spanish italian chinese indian canadian"
+    "service american british english french german spanish italian chinese indian canadian "
+    "mr mrs ms mx dr prof sir"
 )
 NOT_NAMES = frozenset(NOT_NAME_WORDS.split())
 SECRET_PATTERNS = (
@@ -448,6 +457,9 @@ DETECTORS = (
     Detector("phone", "PHONE_NUMBER", PHONE, validate=_phone_ok),
     Detector("name_after_cue", "PERSON", NAME_AFTER_CUE, cue=True, validate=_name_ok),
     Detector("full_name_after_this_is", "PERSON", FULL_NAME_AFTER_THIS_IS, cue=True, validate=_name_ok),
+    Detector("name_inverted", "PERSON", INVERTED, validate=names_ok, trim=trim_names),
+    Detector("name_anywhere", "PERSON", NAME_SEQUENCE, validate=names_ok, trim=trim_names),
+    Detector("lower_name_after_label", "PERSON", LOWER_NAME_AFTER_LABEL, cue=True, validate=lower_name_ok),
     Detector("high_entropy_secret", "SECRET", HIGH_ENTROPY, validate=_entropy_ok),
 )
 

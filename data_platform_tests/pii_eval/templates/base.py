@@ -5,8 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FAMILIES: tuple[str, ...] = (
-    "chat", "email", "ticket_note", "call_transcript", "signature", "cc_header", "address_block",
-    "payment", "form", "sms", "contact_list", "security_log", "letter",
+    "chat",
+    "email",
+    "ticket_note",
+    "call_transcript",
+    "signature",
+    "cc_header",
+    "address_block",
+    "payment",
+    "form",
+    "sms",
+    "contact_list",
+    "security_log",
+    "letter",
 )
 
 
