@@ -98,6 +98,20 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Articles, pronouns, conjunctions and the like of the seven languages: never a name, not even
+# after a title ("Sir Or Madam").
+FUNCTION_WORDS = _words(
+    """
+    the a an and or but if in on at to for of with from by as is it this that these those
+    we you they he she i my our your his her their me us them who what when where why how
+    can could will would may might must shall should do does did not no yes ok okay also
+    der die das den dem des ein eine einen im am um und oder aber ich wir sie er es mein
+    le la les un une des du au aux et ou mais je nous vous il elle ils mon ma mes
+    el los las una unos unas y o pero yo nosotros usted mi mis su sus del al
+    il lo gli uno una e o ma io noi lei mio mia suo sua dei della
+    het een en of maar ik wij u mijn uw zijn haar
+    """
+)
 # Capitalised words common in support text (greetings, articles, months, weekdays, company and
 # product words, in the seven languages) that never make a name on their own.
 NOT_NAMES = _words(
@@ -108,14 +122,6 @@ NOT_NAMES = _words(
     hola estimado estimada querido querida buenos buenas días saludos gracias atentamente
     ciao gentile caro cara buongiorno buonasera grazie saluti cordiali distinti
     hoi beste geachte dag goedemorgen goedemiddag groeten bedankt vriendelijke met
-    the a an and or but if in on at to for of with from by as is it this that these those
-    we you they he she i my our your his her their me us them who what when where why how
-    can could will would may might must shall should do does did not no yes ok okay also
-    der die das den dem des ein eine einen im am um und oder aber ich wir sie er es mein
-    le la les un une des du au aux et ou mais je nous vous il elle ils mon ma mes
-    el los las una unos unas y o pero yo nosotros usted mi mis su sus del al
-    il lo gli uno una e o ma io noi lei mio mia suo sua dei della
-    het een en of maar ik wij u mijn uw zijn haar
     mr mrs ms mx dr dra prof pr sir madam dipl ing herr frau hr fr miss dame sig signor signora
     dott avv geom rag mme mlle sr sra srta don doña dña dhr mevr mw mevrouw meneer mijnheer ir drs
     phd msc bsc mba esq jr md llm meng beng ba ma mag
@@ -147,7 +153,16 @@ NOT_NAMES = _words(
     viale room zimmer stanza chambre kamer habitación suite floor piso etage spett.le spettabile
     santiago compostela
     """
+) | FUNCTION_WORDS
+# Titles written as capitalised words, which may stand inside a run of them ("Then Sir
+# Gawaine", "Poor Miss Murdstone"): the name starts after the last one.
+TITLE_WORDS = _words(
+    """
+    mr mrs ms mx dr prof sir dame miss herr frau monsieur madame signor signora don doña
+    señor señora mevrouw meneer mijnheer
+    """
 )
+TITLE_BEFORE = rf"(?:^|[^\p{{L}}])(?:{TITLES})[ \t]+$"
 
 
 @functools.cache
@@ -195,18 +210,45 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         _given_at=lowered.list.eval(pl.element().is_in(list(given)).arg_max()).list.first().cast(pl.Int64),
         _has_given=lowered.list.eval(pl.element().is_in(list(given)).any()).list.first(),
     )
+    # after the last title inside the run ("Then Sir Gawaine"), or all of it after a title
+    # before it, whatever its words ("Mr. Mark Twain", "Dr. Van Helsing", "Mrs. Hill")
+    title_at = lowered.list.eval(
+        pl.when(pl.element().is_in(list(TITLE_WORDS))).then(pl.int_range(pl.len())).otherwise(None).max()
+    ).list.first()
+    inner_title = title_at.is_not_null() & (title_at < pl.col("_count") - 1)
+    titled = inner_title | pl.col("before").str.contains(TITLE_BEFORE)
     frame = frame.with_columns(
-        _lead=pl.when(~pl.col("_first_known") & pl.col("_has_given"))
+        _lead=pl.when(inner_title)
+        .then(title_at.cast(pl.Int64) + 1)
+        .when(pl.col("before").str.contains(TITLE_BEFORE))
+        .then(0)
+        .when(~pl.col("_first_known") & pl.col("_has_given"))
         .then(pl.max_horizontal("_lead_common", "_given_at"))
         .otherwise(pl.col("_lead_common"))
-    ).with_columns(_keep=(pl.col("_count") - pl.col("_lead") - pl.col("_tail")).clip(lower_bound=0))
+    )
+    # After a title the name is the word after it, common or not ("Mrs. Hill"), and the words
+    # up to the next common one ("Mr Tulliver Shows His Weakness", a chapter heading).
+    common_after_first = (
+        lowered.list.slice(pl.col("_lead") + 1)
+        .list.eval(pl.element().is_in(list(NOT_NAMES)))
+        .list.eval(pl.when(pl.element()).then(pl.int_range(pl.len())).otherwise(None).min())
+        .list.first()
+        .cast(pl.Int64)
+        + 1
+    )
+    untitled_keep = (pl.col("_count") - pl.col("_lead") - pl.col("_tail")).clip(lower_bound=0)
+    frame = frame.with_columns(
+        _keep=pl.when(titled)
+        .then(pl.min_horizontal(untitled_keep.clip(lower_bound=1), common_after_first))
+        .otherwise(untitled_keep)
+    )
     frame = frame.with_columns(
         _prefix=pl.when(pl.col("_lead") > 0)
         .then(words.list.head(pl.col("_lead")).list.join(" ") + " ")
         .otherwise(pl.lit("")),
         _name=words.list.slice(pl.col("_lead"), pl.col("_keep")).list.join(" ").str.strip_chars(" ,"),
-        _suffix=pl.when(pl.col("_tail") > 0)
-        .then(" " + words.list.tail(pl.col("_tail")).list.join(" "))
+        _suffix=pl.when(pl.col("_lead") + pl.col("_keep") < pl.col("_count"))
+        .then(" " + words.list.slice(pl.col("_lead") + pl.col("_keep")).list.join(" "))
         .otherwise(pl.lit("")),
     )
     chars, size = pl.col("_prefix").str.len_chars(), pl.col("_prefix").str.len_bytes()
@@ -251,14 +293,13 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
     allcaps = pl.col("value").str.contains(r"(?-u:\b)\p{Lu}{3,}(?-u:\b)")
     given_any = words.list.eval(pl.element().is_in(given)).list.any()
     surname_any = words.list.eval(pl.element().is_in(surnames)).list.any()
-    titled = pl.col("before").str.contains(rf"(?:{TITLES})[ \t]+$")
+    titled = pl.col("before").str.contains(TITLE_BEFORE) & ~first.is_in(list(FUNCTION_WORDS))
     checks = frame.select(
-        common=words.list.eval(pl.element().is_in(list(NOT_NAMES))).list.all()
+        common=words.list.eval(pl.element().is_in(list(NOT_NAMES))).list.all(),
         # cut out of a longer word ("Phone" of "iPhone", a Greek or Cyrillic name)
-        | pl.col("after").str.contains(r"^[\p{L}\p{N}]")
-        | pl.col("before").str.contains(r"[\p{L}\p{N}]$"),
+        glued=pl.col("after").str.contains(r"^[\p{L}\p{N}]") | pl.col("before").str.contains(r"[\p{L}\p{N}]$"),
         street=pl.col("before").str.contains(STREET_BEFORE),
-        titled=titled & ((count <= 2) | surname_last),
+        titled=titled & (count <= 4),
         # a longer name ends in a surname ("Maja Mercedes Hornig"; not "Aurora Smart Plug")
         given_surname=first.is_in(given) & (((count == 2) & ~second_common) | ((count >= 3) & surname_last)),
         initial=initial_first & (count >= 2) & ~last.is_in(list(NOT_NAMES)),
@@ -275,12 +316,12 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
             & (count <= 3)
         ),
     )
-    accepted = (
-        ~checks["common"]
-        & ~checks["street"]
+    # a title makes even common words a name ("Mrs. Hill", "Mr. Madison")
+    accepted = ~checks["street"] & ~checks["glued"] & (
+        checks["titled"]
+        | ~checks["common"]
         & (
-            checks["titled"]
-            | checks["given_surname"]
+            checks["given_surname"]
             | checks["initial"]
             | checks["caps_or_known"]
             | checks["inverted"]
