@@ -38,7 +38,7 @@ TITLES = (
     r"Dr\.?|Dra\.?|Prof\.?|Pr\.?|Dipl\.-[\p{L}]+\.?|Ing\.?|Mag\.?|Herr|Frau|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|"
     r"Mx\.?|Miss|Sir|Dame|Sig\.ra|Sig\.na|Sig\.|[Ss]ignor|[Ss]ignora|Dott\.ssa|Dott\.|Avv\.|Geom\.|Rag\.|"
     r"Mme\.?|Mlle\.?|Monsieur|Madame|M\.|Sr\.|Sra\.|Srta\.|[Ss]eñor|[Ss]eñora|D\.|Dña\.|Don|Doña|"
-    r"[Dd]hr\.|[Mm]evr\.|[Mm]w\.|[Mm]evrouw|[Mm]eneer|[Mm]ijnheer|ir\.|drs\.|mr\."
+    r"[Dd]hr\.|[Mm]evr\.|[Mm]w\.|[Mm]evrouw|[Mm]eneer|[Mm]ijnheer|[Ii]r\.|[Dd]rs\.|mr\."
 )
 PARTICLES = (
     r"van der|van den|van de|van het|von der|von und zu|de la|de los|de las|del|della|delle|dei|"
@@ -72,6 +72,7 @@ NAME_CUES = (
     r"speak to|forwarded to|assigned to|escalated to|ask for|signed|cc|soy|sono|ich bin|je suis|"
     r"ik ben|c'est|weer|di nuovo|otra vez|sprach mit|gesprochen mit|parlé avec|hablé con|"
     r"parlato con|gesproken met|collega|colleague|kollege|kollegin|collègue|compañer[oa]|agent|"
+    r"conseiller|conseillère|berater|beraterin|asesor|asesora|consulente|"
     r"agente|operatore|medewerker|notiz von|nota de|nota di|note from|notitie van|holder|inhaber|"
     r"titulaire|titular|intestatario|houder|note by|written by|signed by)"
     r"\s*[,:]?\s*|(?:^|\n)\s*[-–—]\s*)$"
@@ -98,6 +99,14 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Titles and degrees: never the name a title stands before ("Herr Dipl.-Ing. Korut").
+TITLE_AND_DEGREE_WORDS = _words(
+    """
+    mr mrs ms mx dr dra prof pr sir madam dipl ing herr frau hr fr miss dame sig signor signora
+    dott avv geom rag mme mlle sr sra srta don doña dña dhr mevr mw mevrouw meneer mijnheer ir drs
+    phd msc bsc mba esq jr md llm meng beng ba ma mag
+    """
+)
 # Articles, pronouns, conjunctions and the like of the seven languages: never a name, not even
 # after a title ("Sir Or Madam").
 FUNCTION_WORDS = _words(
@@ -114,17 +123,15 @@ FUNCTION_WORDS = _words(
 )
 # Capitalised words common in support text (greetings, articles, months, weekdays, company and
 # product words, in the seven languages) that never make a name on their own.
-NOT_NAMES = _words(
-    """
+NOT_NAMES = (
+    _words(
+        """
     hi hello hey dear thanks thank regards best kind yours sincerely cheers please welcome
     hallo liebe lieber liebes sehr geehrte geehrter guten tag morgen abend viele grüße gruß
     bonjour bonsoir cher chère salut merci cordialement madame monsieur
     hola estimado estimada querido querida buenos buenas días saludos gracias atentamente
     ciao gentile caro cara buongiorno buonasera grazie saluti cordiali distinti
     hoi beste geachte dag goedemorgen goedemiddag groeten bedankt vriendelijke met
-    mr mrs ms mx dr dra prof pr sir madam dipl ing herr frau hr fr miss dame sig signor signora
-    dott avv geom rag mme mlle sr sra srta don doña dña dhr mevr mw mevrouw meneer mijnheer ir drs
-    phd msc bsc mba esq jr md llm meng beng ba ma mag
     january february march april may june july august september october november december
     januar februar märz mai juni juli oktober dezember janvier février mars avril juin juillet
     août septembre octobre novembre décembre enero febrero marzo abril mayo junio julio agosto
@@ -143,8 +150,6 @@ NOT_NAMES = _words(
     street road avenue lane drive square park hill mount north south east west new old general
     bank card phone email mail online app website account iban bic vat pin gmbh srl sarl ltd
     inc llc bv nv ag spa sa
-    will mark bill rose hope grace joy faith sunny summer winter autumn spring art ray guy
-    china jordan paris sydney florence victoria georgia virginia carolina madison austin dallas
     all everyone there here questions question subject re fwd note numero número cliente spoke
     nota notiz notitie user answer agent agente operatore medewerker conseiller conseillère berater
     beraterin asesor asesora consulente kunde klant client caller beller anrufer appelant titular
@@ -153,7 +158,19 @@ NOT_NAMES = _words(
     viale room zimmer stanza chambre kamer habitación suite floor piso etage spett.le spettabile
     santiago compostela
     """
-) | FUNCTION_WORDS
+    )
+    | FUNCTION_WORDS
+    | TITLE_AND_DEGREE_WORDS
+)
+# Given names that are also common words or places ("Mark", "Grace", "Paris"): a name only
+# before a known surname ("Mark Hendrix", "Guy Dubois"), or after a title or cue.
+AMBIGUOUS_GIVEN = _words(
+    """
+    will mark bill rose hope grace joy faith sunny summer winter autumn spring art ray guy
+    china jordan paris sydney florence victoria georgia virginia carolina madison austin dallas
+    """
+)
+NOT_NAMES |= AMBIGUOUS_GIVEN
 # Titles written as capitalised words, which may stand inside a run of them ("Then Sir
 # Gawaine", "Poor Miss Murdstone"): the name starts after the last one.
 TITLE_WORDS = _words(
@@ -196,11 +213,29 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
     its first known given name when its first word is no known name ("Nota de Miguel ...",
     "Operatore Fausto", "Verificato da Federica"); the dropped start joins the context before."""
     given, surnames = gazetteer()
+    # Most candidates are one capitalised word ("The", "Friday"): one that no list knows is a
+    # name only after a title, so the rest are dropped here before the costlier list work.
+    single = ~found["value"].str.contains(" ")
+    known = found["value"].str.to_lowercase().str.strip_chars(",.:;'’").is_in(list(given | surnames))
+    found = found.filter(~single | known | found["before"].str.contains(TITLE_BEFORE))
     words = pl.col("value").str.split(" ")
-    lowered = words.list.eval(pl.element().str.to_lowercase().str.strip_chars(",.:;'’"))
+    # an initial ("A." of "A. Allen") reads as "·", not as the article "a"
+    lowered = words.list.eval(
+        pl.when(pl.element().str.contains(r"^\p{Lu}\.$"))
+        .then(pl.lit("·"))
+        .otherwise(pl.element().str.to_lowercase().str.strip_chars(",.:;'’"))
+    )
     leading = pl.element().is_in(list(NOT_NAMES)) | pl.element().is_in(list(LOWER_PARTICLES))
+    loosely_leading = pl.element().is_in(list(NOT_NAMES - AMBIGUOUS_GIVEN)) | pl.element().is_in(
+        list(LOWER_PARTICLES)
+    )
+    # "Mark Hendrix": an ambiguous given name before a known surname is kept
+    ambiguous_ok = (lowered.list.len() >= 2) & lowered.list.last().is_in(list(surnames))
     frame = found.with_columns(
-        _lead_common=lowered.list.eval(leading.cum_min()).list.sum().cast(pl.Int64),
+        _lead_common=pl.when(ambiguous_ok)
+        .then(lowered.list.eval(loosely_leading.cum_min()).list.sum())
+        .otherwise(lowered.list.eval(leading.cum_min()).list.sum())
+        .cast(pl.Int64),
         # ... and at the end also a lone initial: "B." of a degree "B.A."
         _tail=lowered.list.eval((leading | (pl.element().str.len_chars() <= 1)).reverse().cum_min())
         .list.sum()
@@ -293,15 +328,19 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
     allcaps = pl.col("value").str.contains(r"(?-u:\b)\p{Lu}{3,}(?-u:\b)")
     given_any = words.list.eval(pl.element().is_in(given)).list.any()
     surname_any = words.list.eval(pl.element().is_in(surnames)).list.any()
-    titled = pl.col("before").str.contains(TITLE_BEFORE) & ~first.is_in(list(FUNCTION_WORDS))
+    titled = pl.col("before").str.contains(TITLE_BEFORE) & ~first.is_in(
+        list(FUNCTION_WORDS | TITLE_AND_DEGREE_WORDS)
+    )
     checks = frame.select(
         common=words.list.eval(pl.element().is_in(list(NOT_NAMES))).list.all(),
         # cut out of a longer word ("Phone" of "iPhone", a Greek or Cyrillic name)
-        glued=pl.col("after").str.contains(r"^[\p{L}\p{N}]") | pl.col("before").str.contains(r"[\p{L}\p{N}]$"),
+        glued=pl.col("after").str.contains(r"^[\p{L}\p{N}]")
+        | pl.col("before").str.contains(r"[\p{L}\p{N}]$"),
         street=pl.col("before").str.contains(STREET_BEFORE),
         titled=titled & (count <= 4),
         # a longer name ends in a surname ("Maja Mercedes Hornig"; not "Aurora Smart Plug")
-        given_surname=first.is_in(given) & (((count == 2) & ~second_common) | ((count >= 3) & surname_last)),
+        given_surname=first.is_in(given) & (((count == 2) & ~second_common) | ((count >= 3) & surname_last))
+        | first.is_in(list(AMBIGUOUS_GIVEN)) & (count >= 2) & surname_last,
         initial=initial_first & (count >= 2) & ~last.is_in(list(NOT_NAMES)),
         caps_or_known=(count >= 2) & given_any & (allcaps | first.is_in(surnames)) & ~rest.list.len().eq(0),
         inverted=pl.col("value").str.contains(r", ")
@@ -317,16 +356,20 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         ),
     )
     # a title makes even common words a name ("Mrs. Hill", "Mr. Madison")
-    accepted = ~checks["street"] & ~checks["glued"] & (
-        checks["titled"]
-        | ~checks["common"]
+    accepted = (
+        ~checks["street"]
+        & ~checks["glued"]
         & (
-            checks["given_surname"]
-            | checks["initial"]
-            | checks["caps_or_known"]
-            | checks["inverted"]
-            | checks["cued"]
-            | checks["weakly_cued"]
+            checks["titled"]
+            | ~checks["common"]
+            & (
+                checks["given_surname"]
+                | checks["initial"]
+                | checks["caps_or_known"]
+                | checks["inverted"]
+                | checks["cued"]
+                | checks["weakly_cued"]
+            )
         )
     )
     return accepted.fill_null(False)
