@@ -44,6 +44,11 @@ def _summary(home: Path, version: str) -> str:
         lines += [f"  {b}: {why}" for b, why in sorted(manifest["excluded_batches"].items())]
     pii = ", ".join(f"{kind} {n:,}" for kind, n in sorted(manifest["pii_findings"].items())) or "none"
     lines.append(f"PII redacted in the release ({manifest['redaction']['policy']}s): {pii}")
+    scan = manifest["release_scan"]
+    held = ", ".join(f"{kind} {n:,}" for kind, n in scan["held_back"].items()) or "none"
+    lines.append(
+        f"held back by the independent release scan: {held} (review: {lake.root / scan['review_file']})"
+    )
     lines.append(
         f"release {version}: {manifest['record_count']:,} records, "
         f"content sha256 {manifest['content_sha256']}"
@@ -93,6 +98,7 @@ def cmd_release(args: argparse.Namespace) -> int:
         "datasheet": _release_card(args.card),
         "min_label_confidence": _task_floors(args.min_confidence),
         "require_human_confirmation": args.require_human,
+        "release_scan": args.scan_policy,
     }
     settings.dagster_home()  # a clear error when DAGSTER_HOME is not set
     instance = dg.DagsterInstance.get()
@@ -488,6 +494,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="TASK",
         help="hold back records whose TASK label no human confirmed",
+    )
+    release.add_argument(
+        "--scan-policy",
+        choices=("hold", "stop"),
+        default="hold",
+        help="records in which the independent release scan finds an identifier the PII detectors "
+        "left: hold them back for review, or stop the release",
     )
     release.add_argument(
         "--card",

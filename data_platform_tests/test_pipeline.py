@@ -48,7 +48,12 @@ def test_release_reconciles_with_raw_minus_quarantine(demo: DemoOutcome) -> None
     quarantined = sum(lake.stats(t, b)["quarantined"] for t in TIERS for b in promoted)
     under_review = sum(manifest["label_policy"]["under_review"].values())
     assert under_review > 0  # the demo's round flagged labels for review
-    assert manifest["record_count"] == raw_in - quarantined - manifest["superseded_records"] - under_review
+    scan_held = sum(manifest["release_scan"]["held_back"].values())
+    assert scan_held > 0  # the planted passport number
+    assert (
+        manifest["record_count"]
+        == raw_in - quarantined - manifest["superseded_records"] - under_review - scan_held
+    )
     released = pl.read_parquet(lake.root / "releases" / demo.release / "records-*.parquet")
     assert released.height == manifest["record_count"]
     assert released["record_id"].is_unique().all()
@@ -159,7 +164,10 @@ def test_release_command_cuts_the_next_version_on_the_instance(demo: DemoOutcome
     command = [str(Path(sys.executable).parent / "data-platform"), "release", "--version", "v2"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.startswith("release v2: 3,371 records from 7 batches") and "DEBUG" not in done.stdout
+    count = read_manifest(demo.lake, demo.release)["record_count"]
+    assert (
+        done.stdout.startswith(f"release v2: {count:,} records from 7 batches") and "DEBUG" not in done.stdout
+    )
     manifest = read_manifest(demo.lake, "v2")
     assert manifest["parent_version"] == demo.release
     assert manifest["content_sha256"] == read_manifest(demo.lake, demo.release)["content_sha256"]

@@ -130,7 +130,7 @@ def test_demo_tiers_hold_no_pii_text_and_the_release_gate_catches_what_slips_in(
     records = pl.read_parquet(release_root(copy) / "v902" / "records-*.parquet")
     clean = governance_frame(copy, records, release.manifest)
     assert clean.select(pl.col("structured_pii").sum()).item() == 0
-    assert clean.drop("record_id", "structured_pii").null_count().row(0) == (records.height,) * 3
+    assert clean.drop("record_id", "structured_pii").null_count().row(0) == (records.height,) * 4
 
     leaked = records.with_columns(
         text=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("x joe@example.com")).otherwise("text")

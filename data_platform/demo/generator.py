@@ -11,7 +11,9 @@ Faults planted on purpose, and what the platform must do with each:
 - a truncated gzip drop -> the records before the cut are kept, the cut is quarantined;
 - a CSV drop with an embedded newline and a row with too many columns;
 - a source whose licence is not a known SPDX id -> rejected by the registry, never ingested;
-- an export that is mostly broken -> the raw gate fails and the batch is not promoted.
+- an export that is mostly broken -> the raw gate fails and the batch is not promoted;
+- a passport number, a kind of PII no detector knows -> the release's independent scan holds
+  its record back for review.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ UD_LANGUAGES = [
     "vi",
     "zh",
 ]
+
+
+# A passport number: no detector has its format, the release scan sees an identifier.
+PASSPORT = "C4X8R2917"
 
 
 def load_sample(name: str) -> list[dict]:
@@ -94,6 +100,10 @@ def clinc_drops(rows: list[dict], rng: random.Random) -> dict[str, bytes]:
     drop3: list[dict | str] = [dict(r) for r in third]
     drop3 += [{"id": "clinc-wrong-type-1", "text": 12345}, {"id": ["not", "a", "key"], "text": "hello there"}]
     drop3 += [{**third[0]}]  # the same key again within one drop
+    # PII of a kind no detector knows: only the release's independent scan can catch it.
+    drop3 += [
+        {"id": "clinc-passport-1", "text": f"please update the passport number on my booking to {PASSPORT}"}
+    ]
     export: list[dict | str] = [dict(r) for r in rows[:40]]
     export += [json.dumps(r)[: len(json.dumps(r)) // 2] for r in rows[40:200]]
     return {
@@ -139,7 +149,8 @@ PLANTED_FAULTS = {
     "scraped_forum": "a licence that is no SPDX id: the registry rejects it, none of it is ingested",
     "clinc_intents:clinc-2026-01-05.jsonl": "mojibake, empty texts, missing fields, broken JSON lines",
     "clinc_intents:clinc-2026-01-06.jsonl": "copies of earlier records (some re-spaced), too-short texts",
-    "clinc_intents:clinc-2026-01-07.jsonl": "a wrongly typed text and key, a key delivered twice",
+    "clinc_intents:clinc-2026-01-07.jsonl": "a wrongly typed text and key, a key delivered twice, "
+    "a passport number no PII detector knows (the release scan holds its record back)",
     "clinc_intents:clinc-2026-01-08.jsonl": "an export that is mostly broken: its raw gate stops it",
     "sgd_dialogues:sgd-2026-01-06.jsonl.gz": "a transfer cut off: the gzip ends early, the rest is kept",
     "ud_sentences:ud-2026-01-05.csv": "an embedded newline and a row with one column too many",

@@ -118,11 +118,27 @@ def _composition(manifest: dict[str, Any], records: pl.DataFrame) -> list[str]:
         "",
         *_table(("entity type", "findings"), _counted(manifest.get("pii_findings", {}))),
         "",
+        _release_scan(manifest),
+        "",
         f"**Duplicates.** Exact and near duplicates were removed across all batches; "
         f"{alternates.get('left_out', 0):,} copies under other licences or consent were left out "
         f"and {alternates.get('chosen_over_first_copy', 0):,} clusters are represented by a copy "
         "other than the first one ingested, because its licence is more permissive.",
     ]
+
+
+def _release_scan(manifest: dict[str, Any]) -> str:
+    scan = manifest.get("release_scan") or {}
+    held = scan.get("held_back", {})
+    found = ", ".join(f"{kind}: {n:,}" for kind, n in sorted(held.items()))
+    return (
+        "**Independent scan.** A second scan that shares no logic with the detectors looked at the "
+        "released text for identifier-shaped tokens (long digit runs, @-tokens, ids mixing letters "
+        f"and digits, names after a title); under its `{scan.get('policy', 'hold')}` policy "
+        f"{sum(held.values()):,} records it flagged were held back for review"
+        + (f" ({found})" if found else "")
+        + "."
+    )
 
 
 def _collection(lake: Lake, manifest: dict[str, Any], sources: Mapping[str, Source]) -> list[str]:

@@ -51,7 +51,7 @@ def tier_mode(key: bytes | None) -> str:
 
 def redact_records(frame: pl.DataFrame, key: bytes | None) -> pl.DataFrame:
     """``frame`` (canonical records) with text, turns and meta redacted and a ``pii`` column."""
-    fields = _text_fields(frame)
+    fields = text_fields(frame)
     found = pii.detect(fields["value"])
     replaced = pii.replacements(found, tier_mode(key), key)
     fields = fields.with_columns(value=pii.splice(fields["value"], found, replaced))
@@ -73,7 +73,7 @@ def redact_records(frame: pl.DataFrame, key: bytes | None) -> pl.DataFrame:
     return _reassemble(frame, fields, per_record)
 
 
-def _text_fields(frame: pl.DataFrame) -> pl.DataFrame:
+def text_fields(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per string a record carries: ``_rec`` (row in ``frame``), ``field`` (``text``,
     ``meta``, ``lang``, ``origin_file``, ``turns[i]`` for a turn's text, ``turns[i].speaker``),
     the turn's position and the ``value``."""
@@ -181,7 +181,7 @@ def structured_findings(records: pl.DataFrame) -> pl.DataFrame:
     """Structured PII (formats, not cues) ``pii.detect`` still finds in released text, turns,
     speakers, language and origin: what the release gate requires to be empty. Rows: record_id,
     field, entity_type, detector."""
-    fields = _text_fields(records.drop("meta", strict=False))
+    fields = text_fields(records.drop("meta", strict=False))
     # A pseudonym's hex digits could read as a number; what stands in for a value is not PII.
     fields = fields.with_columns(value=pl.col("value").str.replace_all(PSEUDONYM, "[${1}]"))
     detectors = tuple(d for d in pii.DETECTORS if d.entity not in CONTEXTUAL_TYPES)

@@ -1,11 +1,11 @@
 """What the release gate checks on every released record, beyond its schema and counts.
 
-One row per record: structured PII still found in its released text and turns, the reason its
+One row per record: structured PII still found in its released text and turns, the first kind
+of identifier the independent release scan (release_scan.py) finds in them, the reason its
 licence fails the release's profile, the takedown request that reaches it (among those received
 before the release was cut), and the first gap in its provenance chain (raw file and line, the
 content hash, each tier's code version and data digest for its batch, labeler versions). The
-gate expects zero, null, null and null.
-"""
+gate expects zero, null, null, null and null."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from data_platform.governance import licences, redaction, takedown
+from data_platform.governance import licences, redaction, release_scan, takedown
 from data_platform.lake.store import Lake
 
 TIERS = ("raw", "cleaned", "annotated")
@@ -30,6 +30,7 @@ def governance_frame(lake: Lake, records: pl.DataFrame, manifest: dict[str, Any]
         .join(found, on="record_id", how="left", maintain_order="left")
         .with_columns(
             structured_pii=pl.col("structured_pii").fill_null(0).cast(pl.Int64),
+            release_scan=release_scan.first_kind(records, release_scan.scan(records)),
             licence_refused=licences.licence_refusals(records["licence"], policy),
             takedown_request=reached,
             provenance_gap=provenance_gaps(lake, records, manifest),

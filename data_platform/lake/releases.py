@@ -25,7 +25,7 @@ from data_platform.annotation.labels import ANNOTATED_COLUMNS
 from data_platform.curation.cleaning import CLEANED_COLUMNS
 from data_platform.curation.hashing import sha256_column
 from data_platform.errors import DataPlatformError, ReleaseExistsError, UnsafePathError
-from data_platform.governance import licences, redaction, takedown
+from data_platform.governance import licences, redaction, release_scan, takedown
 from data_platform.governance.datasheet import ReleaseCard, datasheet_markdown
 from data_platform.lake.atomic import canonical_json, staged_folder
 from data_platform.lake.paths import inside
@@ -160,6 +160,8 @@ def release_summary(manifest: dict[str, Any], folder: Path) -> str:
         "under review": sum(policy["under_review"].values()),
         "duplicate alternates": manifest["duplicate_alternates"]["left_out"],
         "superseded by a later delivery": manifest["superseded_records"],
+        # releases cut before the scan existed have no entry
+        "held back by the release scan": sum(manifest.get("release_scan", {}).get("held_back", {}).values()),
     }
     version = manifest["version"]
     profile, redaction = manifest["licence_profile"]["name"], manifest["redaction"]["policy"]
@@ -209,6 +211,7 @@ def cut_release(
     card: ReleaseCard | None = None,
     sources: Mapping[str, Source] | None = None,
     label_policy: LabelPolicy | None = None,
+    scan_policy: str = "hold",
 ) -> Release:
     """Build release ``version``, or return it unchanged if it already exists (releases are
     immutable). Raise ReleaseExistsError if the folder exists without a manifest. Records whose
@@ -216,7 +219,9 @@ def cut_release(
     ATTRIBUTION.md credits the sources whose licences require it. Records any takedown request
     in the ledger reaches stay out too, counted per request. Text arrives redacted from the
     cleaned tier; ``redaction_policy`` keeps its pseudonyms or turns them into placeholders.
-    DATASHEET.md is written from the manifest, the lake's stats, ``card`` and ``sources``."""
+    Records the independent release scan (governance/release_scan.py) flags are held back for
+    review, or stop the cut, by ``scan_policy``. DATASHEET.md is written from the manifest, the
+    lake's stats, ``card`` and ``sources``."""
     policy = licences.profile(licence_profile)
     label_policy = label_policy or LabelPolicy()
     folder = release_dir(lake, version)
@@ -225,12 +230,12 @@ def cut_release(
     with release_lock(lake):
         if (folder / "manifest.json").exists():
             existing = read_manifest(lake, version)
-            _require_same_options(version, existing, policy.name, redaction_policy, label_policy)
+            _require_same_options(version, existing, policy.name, redaction_policy, label_policy, scan_policy)
             return Release(version, folder, existing, created_now=False)
         if folder.exists():
             raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
         records, manifest = _release_content(
-            lake, version, created_at, code_version, policy, redaction_policy, label_policy
+            lake, version, created_at, code_version, policy, redaction_policy, label_policy, scan_policy
         )
         with staged_folder(folder) as staging:
             (staging / "DATASHEET.md").write_text(
@@ -248,7 +253,12 @@ def cut_release(
 
 
 def _require_same_options(
-    version: str, manifest: dict[str, Any], profile: str, redaction_policy: str, label_policy: LabelPolicy
+    version: str,
+    manifest: dict[str, Any],
+    profile: str,
+    redaction_policy: str,
+    label_policy: LabelPolicy,
+    scan_policy: str,
 ) -> None:
     """An existing version may be asked for again only with the options it was cut with."""
     had = (
@@ -256,15 +266,17 @@ def _require_same_options(
         manifest["redaction"]["policy"],
         manifest["label_policy"]["min_confidence"],
         sorted(manifest["label_policy"]["human_confirmed"]),
+        manifest.get("release_scan", {}).get("policy", "not scanned"),
     )
     asked = (
         profile,
         redaction_policy,
         dict(label_policy.min_confidence),
         sorted(label_policy.human_confirmed),
+        scan_policy,
     )
     if had != asked:
-        names = ("licence profile", "redaction", "minimum confidence", "human confirmation")
+        names = ("licence profile", "redaction", "minimum confidence", "human confirmation", "scan policy")
         differ = "; ".join(
             f"{n} {h!r} (asked: {a!r})" for n, h, a in zip(names, had, asked, strict=True) if h != a
         )
@@ -282,6 +294,7 @@ def _release_content(
     policy: licences.LicenceProfile,
     redaction_policy: str,
     label_policy: LabelPolicy,
+    scan_policy: str,
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """The records of release ``version`` and its manifest."""
     included, excluded = _gated_batches(lake)
@@ -297,8 +310,11 @@ def _release_content(
     records, taken_down = _leave_out(records, takedown.matching_requests(lake, records, requests))
     records, held_back = _leave_out(records, label_policy.held_back(records))
     records, under_review = _leave_out(records, flags.under_review(lake, records))
-    records, alternates = _cluster_survivors(records)
     records = redaction.apply_policy(records, redaction_policy)
+    # After redaction, on what consumers would get; before choosing one record per duplicate
+    # cluster, so a clean alternate can stand for a held-back one.
+    records, scan_held_back = release_scan.apply_policy(lake, version, records, scan_policy)
+    records, alternates = _cluster_survivors(records)
     records = records.with_columns(record_sha256=record_hashes(records)).select(RELEASE_COLUMNS)
     parents = [v for v in list_releases(lake) if _number(v) < _number(version)]
     manifest = _manifest(
@@ -323,6 +339,11 @@ def _release_content(
         "under_review": under_review,
     }
     manifest["redaction"] = {"policy": redaction_policy, "key_id": key_id}
+    manifest["release_scan"] = {
+        "policy": scan_policy,
+        "held_back": scan_held_back,
+        "review_file": str(release_scan.review_path(lake, version).relative_to(lake.root)),
+    }
     manifest["pii_findings"] = _counts(
         records.select(pl.col("pii").list.eval(pl.element().struct.field("entity_type")))
         .explode("pii")

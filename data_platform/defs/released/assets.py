@@ -52,6 +52,9 @@ class ReleaseConfig(dg.Config):
     # whose labels a human must have confirmed; records falling short are held back.
     min_label_confidence: dict[str, float] = {}
     require_human_confirmation: list[str] = []
+    # What the independent release scan (governance/release_scan.py) does with records holding
+    # identifier-shaped tokens the PII detectors left: hold them back for review, or stop.
+    release_scan: str = "hold"
 
     def card(self) -> ReleaseCard:
         unknown = set(self.datasheet) - set(ReleaseCard.__dataclass_fields__)
@@ -105,6 +108,7 @@ def released_dataset(
         redaction_policy=config.redaction,
         card=config.card(),
         label_policy=LabelPolicy(config.min_label_confidence, tuple(config.require_human_confirmation)),
+        scan_policy=config.release_scan,
         sources=registry.load().sources,
     )
     catalog = refresh_catalog(store)
@@ -129,6 +133,7 @@ def released_dataset(
             "label_policy": dg.MetadataValue.json(manifest["label_policy"]),
             "redaction": manifest["redaction"]["policy"],
             "pii_findings": dg.MetadataValue.json(manifest["pii_findings"]),
+            "release_scan": dg.MetadataValue.json(manifest["release_scan"]),
             "datasheet": dg.MetadataValue.md((release.path / "DATASHEET.md").read_text(encoding="utf-8")),
             "duckdb_catalog": dg.MetadataValue.path(str(catalog)),
             "duckdb_view": f"release_{release.version}",
@@ -147,10 +152,10 @@ def _as_markdown(summary: str) -> str:
     blocking=True,
     partitions_def=release_partitions,
     description="GX suites on the release files: unique ids, hashes, value sets; per record no "
-    "structured PII left in the text, a licence the profile admits, no takedown match and a "
-    "complete provenance chain; records in (included annotated partitions) = released + "
-    "superseded + refused by licence + taken down + duplicate alternates left out + held back "
-    "by the label policy.",
+    "structured PII left in the text, nothing the independent release scan flags, a licence "
+    "the profile admits, no takedown match and a complete provenance chain; records in (included "
+    "annotated partitions) = released + superseded + refused by licence + taken down + duplicate "
+    "alternates left out + held back by the label policy or the release scan.",
 )
 def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
     store = lake.lake()
@@ -185,6 +190,7 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
                 name="released_governance",
                 expectations=[
                     gxe.ExpectColumnValuesToBeBetween(column="structured_pii", min_value=0, max_value=0),
+                    gxe.ExpectColumnValuesToBeNull(column="release_scan"),
                     gxe.ExpectColumnValuesToBeNull(column="licence_refused"),
                     gxe.ExpectColumnValuesToBeNull(column="takedown_request"),
                     gxe.ExpectColumnValuesToBeNull(column="provenance_gap"),
@@ -209,6 +215,7 @@ def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> 
                                 + manifest["duplicate_alternates"]["left_out"]
                                 + sum(manifest["label_policy"]["held_back"].values())
                                 + sum(manifest["label_policy"]["under_review"].values())
+                                + sum(manifest["release_scan"]["held_back"].values())
                             ],
                         }
                     )
