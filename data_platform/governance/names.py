@@ -86,12 +86,17 @@ WEAK_NAME_CUES = (
     r"nom|nombre|nome|naam|name|asistentes|participants|partecipanti|teilnehmer|deelnemers)"
     r"\s*[,:]?\s*|[.?!]\s*[-–—]\s*)$"
 )
+# Words before a place: a lone given name after one is a town ("to Charlotte", "de Vigo").
+PLACE_WORDS = (
+    r"in|to|from|at|near|via|de|desde|en|hacia|a|à|au|vers|nach|aus|bei|in der|naar|uit|bij|"
+    r"da|di|per|verso|office in|büro in|bureau de|oficina de|ufficio di|kantoor in"
+)
 # Street words: the name after one is a street's ("rue Victor Hugo", "Via Garibaldi").
 STREET_BEFORE = (
     r"(?i)(?:^|[^\p{L}])(?:rue|avenue|av\.|boulevard|bd|place|quai|impasse|allée|via|viale|piazza|corso|largo|calle|"
     r"avenida|paseo|plaza|ronda|straße|strasse|str\.|weg|platz|allee|gasse|straat|laan|plein|gracht|"
     r"street|st\.|road|rd\.|square|lane|drive|hotel|restaurant|caffè|café|santa|san|saint|st)"
-    r"\s+(?:(?:de|del|de la|di|della|du|des|van|von|der)\s+)*$"
+    r"\s+(?:(?:de|del|de la|di|della|dei|degli|delle|dello|du|des|van|von|der)\s+)*$"
 )
 
 
@@ -118,6 +123,8 @@ FUNCTION_WORDS = _words(
     le la les un une des du au aux et ou mais je nous vous il elle ils mon ma mes
     el los las una unos unas y o pero yo nosotros usted mi mis su sus del al
     il lo gli uno una e o ma io noi lei mio mia suo sua dei della
+    alla allo alle agli ai al nella nello nelle negli nel dalla dallo dalle dagli dai dal
+    sulla sullo sulle sugli sui sul per con tra fra
     het een en of maar ik wij u mijn uw zijn haar
     """
 )
@@ -133,6 +140,7 @@ NOT_NAMES = (
     ciao gentile caro cara buongiorno buonasera grazie saluti cordiali distinti
     hoi beste geachte dag goedemorgen goedemiddag groeten bedankt vriendelijke met
     january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
     januar februar märz mai juni juli oktober dezember janvier février mars avril juin juillet
     août septembre octobre novembre décembre enero febrero marzo abril mayo junio julio agosto
     septiembre octubre noviembre diciembre gennaio febbraio aprile maggio giugno luglio
@@ -346,6 +354,14 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         inverted=pl.col("value").str.contains(r", ")
         & pl.col("value").str.extract(r", (?:\p{Ll}+, )?(\p{L}+)").str.to_lowercase().is_in(given),
         cued=pl.col("before").str.contains(NAME_CUES) & (given_any | surname_any | (count >= 2)),
+        single_given=(count == 1)
+        & first.is_in(given)
+        & (first.str.len_chars() >= 3)
+        & ~allcaps
+        # a place, not a person: after a postcode or a word of place, before a state code or a
+        # postcode ("32919 Jena", "in Savannah", "Charlotte, IL", "Charlotte (34187")
+        & ~pl.col("before").str.contains(r"[0-9]{4,5}\s*$|(?i:(?:^|\s)(?:" + PLACE_WORDS + r"))\s+$")
+        & ~pl.col("after").str.contains(r"^(?:,?\s*\p{Lu}{2}(?:[^\p{L}]|$)|\s*\(?[0-9]{4,5})"),
         weakly_cued=(
             (
                 pl.col("before").str.contains(WEAK_NAME_CUES)
@@ -369,6 +385,7 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
                 | checks["inverted"]
                 | checks["cued"]
                 | checks["weakly_cued"]
+                | checks["single_given"]
             )
         )
     )
