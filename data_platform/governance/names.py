@@ -89,6 +89,11 @@ WEAK_NAME_CUES = (
     r"nom|nombre|nome|naam|name|asistentes|participants|partecipanti|teilnehmer|deelnemers)"
     r"\s*[,:]?\s*|[.?!]\s*[-–—]\s*)$"
 )
+# Street and firm words Faker's lists lack: abbreviations, and the words firms are named with.
+STREET_ABBREVIATIONS = """
+    u. ul. str. St. Rd. Ave. Av. Blvd. Ln. Pl. Sq. Investments Associates Partners Holdings
+    Orchestra Foundation Institute University Hotel
+"""
 # Words before a place: a lone given name after one is a town ("to Charlotte", "de Vigo").
 PLACE_WORDS = (
     r"in|to|from|at|near|via|de|desde|en|hacia|a|à|au|vers|nach|aus|bei|in der|naar|uit|bij|"
@@ -168,6 +173,9 @@ NOT_NAMES = (
     nombre nome calle via rue strasse straße straat avenida avenue plaza piazza paseo ronda corso
     viale room zimmer stanza chambre kamer habitación suite floor piso etage spett.le spettabile
     santiago compostela
+    english german french spanish italian dutch american british european chinese japanese
+    indian canadian australian mexican brazilian russian polish turkish swiss austrian belgian
+    irish scottish welsh greek portuguese swedish danish norwegian finnish african asian
     """
     )
     | FUNCTION_WORDS
@@ -210,6 +218,29 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @functools.cache
+def street_and_firm_words() -> frozenset[str]:
+    """Words that, right after a run of capitalised words, make it a street ("Marina Fort Street",
+    "Király u. 15", "Erzsébet tér") or a firm ("Russell Investments", "Becker GmbH"): the street
+    and company suffixes of Faker's address and company providers, as those lists write them
+    (capitalised or not), and the usual abbreviations."""
+    words = set(STREET_ABBREVIATIONS.split())
+    for locale in GAZETTEER_LOCALES:
+        for kind, attributes in (
+            ("address", ("street_suffixes", "street_suffixes_long", "street_suffixes_short")),
+            ("company", ("company_suffixes",)),
+        ):
+            try:
+                provider = importlib.import_module(f"faker.providers.{kind}.{locale}").Provider
+            except ImportError:
+                continue
+            for attribute in attributes:
+                for suffix in getattr(provider, attribute, ()):
+                    words |= set(suffix.split())
+    # "and Sons", "e Filhos", "- EI": only the words that name a firm or street themselves
+    return frozenset(w for w in words if len(w.strip(".-&")) >= 2 and w.lower() not in FUNCTION_WORDS)
+
+
+@functools.cache
 def word_list(name: str) -> pl.Series:
     """A word set as a Series, built once (``is_in`` with a set rebuilds it on every call)."""
     given, surnames = gazetteer()
@@ -224,6 +255,7 @@ def word_list(name: str) -> pl.Series:
         "title_words": TITLE_WORDS,
         "function_or_title": FUNCTION_WORDS | TITLE_AND_DEGREE_WORDS,
         "ambiguous_given": AMBIGUOUS_GIVEN,
+        "street_or_firm": street_and_firm_words(),
     }
     # imploded: one list value, which is_in reads as the set to look in
     return pl.Series(name, sorted(sets[name]), dtype=pl.String).implode()
@@ -385,7 +417,7 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
     ).fill_null(True)
     # an initial glued to what comes before it ("RABONL2U. De") is the end of an identifier
     initial_first = pl.col("value").str.contains(r"^\p{Lu}\.") & ~pl.col("before").str.contains(
-        r"[\p{L}\p{N}]$"
+        r"[\p{L}\p{N}]\.?$"
     )
     allcaps = pl.col("value").str.contains(r"(?-u:\b)\p{Lu}{3,}(?-u:\b)")
     given_any = pl.col("_given_flags").list.max() == 1
@@ -396,7 +428,20 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         # cut out of a longer word ("Phone" of "iPhone", a Greek or Cyrillic name)
         glued=pl.col("after").str.contains(r"^[\p{L}\p{N}]")
         | pl.col("before").str.contains(r"[\p{L}\p{N}]$"),
-        street=pl.col("before").str.contains(STREET_BEFORE),
+        street=pl.col("before").str.contains(STREET_BEFORE)
+        # a street or firm word after it, or the third of three surnames naming a firm
+        # ("Hawkins, Richardson and Santana"), or after a postcode ("03751 Gerrit Achterberghove")
+        | pl.col("after").str.extract(r"^ ([^\s,]+)").is_in(word_list("street_or_firm")).fill_null(False)
+        | pl.col("before").str.contains(r"\p{Lu}\p{Ll}+, \p{Lu}\p{Ll}+,? (?:and|&|und|et|y|e|en) $")
+        | pl.col("before").str.contains(r"(?:^|\s)[0-9]{4,5}\s+$")
+        # ... or ends in a street or firm word no surname list knows ("Monika Union", "Russell
+        # Investments"; not "Peter Green")
+        | pl.col("value").str.extract(r"(\S+)$").is_in(word_list("street_or_firm")).fill_null(False)
+        & ~last.is_in(surnames)
+        # "Clark, Romero and Hall", "Thomas and Sons"
+        | pl.col("value").str.contains(", ")
+        & pl.col("after").str.contains(r"^,? (?:and|&|und|et|y|e|en) \p{Lu}")
+        | pl.col("after").str.contains(r"^ (?:and|&) (?:Sons|Co\b)"),
         titled=titled & (count <= 4),
         # a longer name ends in a surname ("Maja Mercedes Hornig"; not "Aurora Smart Plug")
         given_surname=first.is_in(given) & (((count == 2) & ~second_common) | ((count >= 3) & surname_last))
@@ -408,6 +453,8 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         cued=pl.col("before").str.contains(NAME_CUES) & (given_any | surname_any | (count >= 2)),
         single_given=(count == 1)
         & first.is_in(given)
+        # not the last word of a title in Title Case ("But Secretly Love")
+        & ~pl.col("before").str.contains(r"\p{Lu}\p{Ll}+ $")
         & (first.str.len_chars() >= 3)
         & ~allcaps
         # a place, not a person: after a postcode or a word of place, before a state code or a
