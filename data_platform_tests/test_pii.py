@@ -43,6 +43,7 @@ def test_generated_corpus_recall_and_precision_per_type() -> None:
         ("ssn 000-45-6789 and 666-12-3456 are never issued", []),
         ("from 10.0.0.256 and 999.1.1.1", []),
         ("from fe80::1ff:fe23:4567:890a", [("IP_ADDRESS", "fe80::1ff:fe23:4567:890a")]),
+        ("science:belief::understanding and std::map", []),
         ("version 1.2.3 of 2024, room 12, call at 10:30", []),
         ("Call +44 20 7946 0958 today", [("PHONE_NUMBER", "+44 20 7946 0958")]),
         ("she lives at 7943 2027 Prospect Street", []),
@@ -185,6 +186,13 @@ def test_identifiers_that_are_not_phones(text: str) -> None:
         ("Account holder: Stevens, Colin\nIBAN follows", "Stevens, Colin"),
         ("Hola Estrella:\nno hemos recibido el pago", "Estrella"),
         ("Customer: edwin johnson, my number is below", "edwin johnson"),
+        ("I have written to Mrs. Hill, and she agreed", "Hill"),
+        ("Forwarded to Mark Hendrix and the team", "Mark Hendrix"),
+        ("- A. Allen - amy_allen@example.org", "A. Allen"),
+        ("Kevin had given Alma his old phone", "Kevin"),
+        ("Nicole: Remember me?", "Nicole"),
+        ("Poor Sir Charles was ill", "Charles"),
+        ("Guten Tag Herr Dipl.-Ing. Korut,", "Korut"),
     ],
 )
 def test_person_names_anywhere(text: str, name: str) -> None:
@@ -199,6 +207,12 @@ def test_person_names_anywhere(text: str, name: str) -> None:
         "Gekauft im März 2004 bei der Sonnenwerk Solar GmbH.",
         "Hi Customer Service, the Mercedes A-Class arrived damaged.",
         "Our Brighton office, Room 270, is closed on Monday.",
+        "These early shows on Marina Fort Street were important.",
+        "She spent a year at Hawkins, Richardson and Santana as an assistant.",
+        "Ringstraße 3\n32919 Jena\nGermany",
+        "Dear Team,\nthe parcel to Charlotte (34187-2053) has been delayed.",
+        'the song "Things We Are Supposed To Hate (But Secretly Love)"',
+        "Russell Investments is a design agency.",
     ],
 )
 def test_capitalised_words_that_are_not_names(text: str) -> None:

@@ -329,6 +329,8 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         _title_flags=_per_word(lowered, _in("title_words")),
         _common_flags=_per_word(lowered, _in("not_names")),
         _first_known=lowered.list.first().is_in(word_list("known")),
+        # "A. Allen": an initial before the given name is part of the name
+        _initial_first=lowered.list.first() == "·",
         # "Mark Hendrix": an ambiguous given name before a known surname is kept
         _ambiguous_ok=(lowered.list.len() >= 2) & lowered.list.last().is_in(word_list("surnames")),
     )
@@ -352,7 +354,7 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("_title_at") + 1)
         .when(titled_before)
         .then(0)
-        .when(~pl.col("_first_known") & pl.col("_given_at").is_not_null())
+        .when(~pl.col("_first_known") & pl.col("_given_at").is_not_null() & ~pl.col("_initial_first"))
         .then(pl.max_horizontal("_lead_common", "_given_at"))
         .otherwise(pl.col("_lead_common"))
     )
@@ -434,14 +436,14 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         | pl.col("after").str.extract(r"^ ([^\s,]+)").is_in(word_list("street_or_firm")).fill_null(False)
         | pl.col("before").str.contains(r"\p{Lu}\p{Ll}+, \p{Lu}\p{Ll}+,? (?:and|&|und|et|y|e|en) $")
         | pl.col("before").str.contains(r"(?:^|\s)[0-9]{4,5}\s+$")
-        # ... or ends in a street or firm word no surname list knows ("Monika Union", "Russell
-        # Investments"; not "Peter Green")
-        | pl.col("value").str.extract(r"(\S+)$").is_in(word_list("street_or_firm")).fill_null(False)
-        & ~last.is_in(surnames)
         # "Clark, Romero and Hall", "Thomas and Sons"
         | pl.col("value").str.contains(", ")
         & pl.col("after").str.contains(r"^,? (?:and|&|und|et|y|e|en) \p{Lu}")
         | pl.col("after").str.contains(r"^ (?:and|&) (?:Sons|Co\b)"),
+        # ends in a street or firm word no surname list knows ("Monika Union", "Russell
+        # Investments"; not "Peter Green"), unless a title says person ("Mrs. Hill")
+        street_end=pl.col("value").str.extract(r"(\S+)$").is_in(word_list("street_or_firm")).fill_null(False)
+        & ~last.is_in(surnames),
         titled=titled & (count <= 4),
         # a longer name ends in a surname ("Maja Mercedes Hornig"; not "Aurora Smart Plug")
         given_surname=first.is_in(given) & (((count == 2) & ~second_common) | ((count >= 3) & surname_last))
@@ -477,6 +479,7 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         & (
             checks["titled"]
             | ~checks["common"]
+            & ~checks["street_end"]
             & (
                 checks["given_surname"]
                 | checks["initial"]

@@ -307,7 +307,9 @@ def _ipv6_ok(found: pl.DataFrame) -> pl.Series:
             return False
         return True
 
-    return found["value"].map_elements(parses, return_dtype=pl.Boolean)
+    # glued to a word it is its tail, not an address ("belief::understanding", "std::map")
+    glued = found["before"].str.contains(r"[\p{L}\p{N}:]$") | found["after"].str.contains(r"^[\p{L}\p{N}:]")
+    return found["value"].map_elements(parses, return_dtype=pl.Boolean) & ~glued
 
 
 def _phone_ok(found: pl.DataFrame) -> pl.Series:
