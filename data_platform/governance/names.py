@@ -90,10 +90,16 @@ WEAK_NAME_CUES = (
     r"\s*[,:]?\s*|[.?!]\s*[-–—]\s*)$"
 )
 # Street and firm words Faker's lists lack: abbreviations, and the words firms are named with.
-STREET_ABBREVIATIONS = """
-    u. ul. str. St. Rd. Ave. Av. Blvd. Ln. Pl. Sq. Investments Associates Partners Holdings
-    Orchestra Foundation Institute University Hotel
+STREET_AND_FIRM_WORDS = """
+    u. ul. str. St. Rd. Ave. Av. Blvd. Ln. Pl. Sq. St Rd Ave Blvd Ln Sq
+    Investments Associates Partners Holdings Orchestra Foundation Institute University Hotel
+    Research Lines Labs Systems Solutions Technologies Services Consulting Bank Insurance
+    Airlines Motors Pharma Capital Ventures Media Studios Logistics
 """
+# A word ending in one of these is a street ("Beerninckstraat", "Königsallee"); no surname does.
+COMPOUND_STREET_ENDINGS = (
+    r"(?:straat|straße|strasse|gasse|laan|plein|gracht|allee|platz|vej|gatan|vägen|utca|ulica)$"
+)
 # Words before a place: a lone given name after one is a town ("to Charlotte", "de Vigo").
 PLACE_WORDS = (
     r"in|to|from|at|near|via|de|desde|en|hacia|a|à|au|vers|nach|aus|bei|in der|naar|uit|bij|"
@@ -223,7 +229,7 @@ def street_and_firm_words() -> frozenset[str]:
     "Király u. 15", "Erzsébet tér") or a firm ("Russell Investments", "Becker GmbH"): the street
     and company suffixes of Faker's address and company providers, as those lists write them
     (capitalised or not), and the usual abbreviations."""
-    words = set(STREET_ABBREVIATIONS.split())
+    words: set[str] = set()
     for locale in GAZETTEER_LOCALES:
         for kind, attributes in (
             ("address", ("street_suffixes", "street_suffixes_long", "street_suffixes_short")),
@@ -237,7 +243,8 @@ def street_and_firm_words() -> frozenset[str]:
                 for suffix in getattr(provider, attribute, ()):
                     words |= set(suffix.split())
     # "and Sons", "e Filhos", "- EI": only the words that name a firm or street themselves
-    return frozenset(w for w in words if len(w.strip(".-&")) >= 2 and w.lower() not in FUNCTION_WORDS)
+    named = {w for w in words if len(w.strip(".-&")) >= 2 and w.lower() not in FUNCTION_WORDS}
+    return frozenset(named | set(STREET_AND_FIRM_WORDS.split()))
 
 
 @functools.cache
@@ -443,7 +450,8 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         # ends in a street or firm word no surname list knows ("Monika Union", "Russell
         # Investments"; not "Peter Green"), unless a title says person ("Mrs. Hill")
         street_end=pl.col("value").str.extract(r"(\S+)$").is_in(word_list("street_or_firm")).fill_null(False)
-        & ~last.is_in(surnames),
+        & ~last.is_in(surnames)
+        | last.str.contains(COMPOUND_STREET_ENDINGS),
         titled=titled & (count <= 4),
         # a longer name ends in a surname ("Maja Mercedes Hornig"; not "Aurora Smart Plug")
         given_surname=first.is_in(given) & (((count == 2) & ~second_common) | ((count >= 3) & surname_last))
