@@ -187,6 +187,7 @@ def test_identifiers_that_are_not_phones(text: str) -> None:
         ("Hola Estrella:\nno hemos recibido el pago", "Estrella"),
         ("Customer: edwin johnson, my number is below", "edwin johnson"),
         ("I have written to Mrs. Hill, and she agreed", "Hill"),
+        ("a memorial to Mrs. Sarah Hill, who left it", "Sarah Hill"),
         ("Forwarded to Mark Hendrix and the team", "Mark Hendrix"),
         ("- A. Allen - amy_allen@example.org", "A. Allen"),
         ("Kevin had given Alma his old phone", "Kevin"),

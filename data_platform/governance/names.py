@@ -261,6 +261,7 @@ def word_list(name: str) -> pl.Series:
         "lower_particles": LOWER_PARTICLES,
         "title_words": TITLE_WORDS,
         "function_or_title": FUNCTION_WORDS | TITLE_AND_DEGREE_WORDS,
+        "function": FUNCTION_WORDS,
         "ambiguous_given": AMBIGUOUS_GIVEN,
         "street_or_firm": street_and_firm_words(),
     }
@@ -289,6 +290,10 @@ def _per_word(lists: pl.Series, function: Callable[[pl.Series], pl.Series]) -> p
 def _in(name: str) -> Callable[[pl.Series], pl.Series]:
     """Whether a word is in the word set ``name``, as 0/1 (lists of it have an arg_max)."""
     return lambda words: words.is_in(word_list(name)).cast(pl.UInt8)
+
+
+def _function_or_initial(words: pl.Series) -> pl.Series:
+    return (words.is_in(word_list("function")) | (words.str.len_chars() <= 1)).cast(pl.UInt8)
 
 
 def _leading_or_initial(words: pl.Series) -> pl.Series:
@@ -332,9 +337,11 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         _loose_flags=_per_word(lowered, _in("leading_loose")),
         # at the end also a lone initial: "B." of a degree "B.A."
         _tail_flags=_per_word(lowered, _leading_or_initial),
+        # after a title only function words and initials end it ("Mrs. Sarah Hill")
+        _titled_tail_flags=_per_word(lowered, _function_or_initial),
         _given_flags=_per_word(lowered, _in("given")),
         _title_flags=_per_word(lowered, _in("title_words")),
-        _common_flags=_per_word(lowered, _in("not_names")),
+        _function_flags=_per_word(lowered, _in("function")),
         _first_known=lowered.list.first().is_in(word_list("known")),
         # "A. Allen": an initial before the given name is part of the name
         _initial_first=lowered.list.first() == "·",
@@ -349,6 +356,7 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         .then(_leading_run(pl.col("_loose_flags")))
         .otherwise(_leading_run(pl.col("_lead_flags"))),
         _tail=_leading_run(pl.col("_tail_flags").list.reverse()),
+        _titled_tail=_leading_run(pl.col("_titled_tail_flags").list.reverse()),
         _given_at=_first_one(pl.col("_given_flags")),
         # after the last title inside the run ("Then Sir Gawaine")
         _title_at=count - 1 - _first_one(pl.col("_title_flags").list.reverse()),
@@ -366,12 +374,17 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("_lead_common"))
     )
     # After a title the name is the word after it, common or not ("Mrs. Hill"), and the words
-    # up to the next common one ("Mr Tulliver Shows His Weakness", a chapter heading).
-    common_after_first = _first_one(pl.col("_common_flags").list.slice(pl.col("_lead") + 1)) + 1
+    # up to the next function word ("Mr Tulliver Shows His Weakness", a chapter heading).
+    common_after_first = _first_one(pl.col("_function_flags").list.slice(pl.col("_lead") + 1)) + 1
     untitled_keep = (pl.col("_count") - pl.col("_lead") - pl.col("_tail")).clip(lower_bound=0)
     frame = frame.with_columns(
         _keep=pl.when(inner_title | titled_before)
-        .then(pl.min_horizontal(untitled_keep.clip(lower_bound=1), common_after_first))
+        .then(
+            pl.min_horizontal(
+                (pl.col("_count") - pl.col("_lead") - pl.col("_titled_tail")).clip(lower_bound=1),
+                common_after_first,
+            )
+        )
         .otherwise(untitled_keep)
     )
     frame = frame.with_columns(
@@ -438,18 +451,22 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         glued=pl.col("after").str.contains(r"^[\p{L}\p{N}]")
         | pl.col("before").str.contains(r"[\p{L}\p{N}]$"),
         street=pl.col("before").str.contains(STREET_BEFORE)
-        # a street or firm word after it, or the third of three surnames naming a firm
-        # ("Hawkins, Richardson and Santana"), or after a postcode ("03751 Gerrit Achterberghove")
-        | pl.col("after").str.extract(r"^ ([^\s,]+)").is_in(word_list("street_or_firm")).fill_null(False)
+        # the third of three surnames naming a firm ("Hawkins, Richardson and Santana"), or
+        # after a postcode ("03751 Gerrit Achterberghove")
         | pl.col("before").str.contains(r"\p{Lu}\p{Ll}+, \p{Lu}\p{Ll}+,? (?:and|&|und|et|y|e|en) $")
         | pl.col("before").str.contains(r"(?:^|\s)[0-9]{4,5}\s+$")
         # "Clark, Romero and Hall", "Thomas and Sons"
         | pl.col("value").str.contains(", ")
         & pl.col("after").str.contains(r"^,? (?:and|&|und|et|y|e|en) \p{Lu}")
         | pl.col("after").str.contains(r"^ (?:and|&) (?:Sons|Co\b)"),
-        # ends in a street or firm word no surname list knows ("Monika Union", "Russell
-        # Investments"; not "Peter Green"), unless a title says person ("Mrs. Hill")
-        street_end=pl.col("value").str.extract(r"(\S+)$").is_in(word_list("street_or_firm")).fill_null(False)
+        # a street or firm word after it ("Marina Fort Street", "Becker GmbH"), or as its own
+        # last word where no surname list knows it ("Monika Union", "Russell Investments"; not
+        # "Peter Green"), unless a title says person ("Mrs. Hill", "Mrs. Sarah Hill")
+        street_end=pl.col("after")
+        .str.extract(r"^ ([^\s,]+)")
+        .is_in(word_list("street_or_firm"))
+        .fill_null(False)
+        | pl.col("value").str.extract(r"(\S+)$").is_in(word_list("street_or_firm")).fill_null(False)
         & ~last.is_in(surnames)
         | last.str.contains(COMPOUND_STREET_ENDINGS),
         titled=titled & (count <= 4),
