@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 from collections.abc import Callable
 
 import polars as pl
@@ -41,13 +42,14 @@ TITLES = (
     r"Dr\.?|Dra\.?|Prof\.?|Pr\.?|Dipl\.-[\p{L}]+\.?|Ing\.?|Mag\.?|Herr|Frau|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|"
     r"Mx\.?|Miss|Sir|Dame|Sig\.ra|Sig\.na|Sig\.|[Ss]ignor|[Ss]ignora|Dott\.ssa|Dott\.|Avv\.|Geom\.|Rag\.|"
     r"Mme\.?|Mlle\.?|Monsieur|Madame|M\.|Sr\.|Sra\.|Srta\.|[Ss]eñor|[Ss]eñora|D\.|Dña\.|Don|Doña|"
-    r"[Dd]hr\.|[Mm]evr\.|[Mm]w\.|[Mm]evrouw|[Mm]eneer|[Mm]ijnheer|[Ii]r\.|[Dd]rs\.|mr\."
+    r"[Dd]hr\.|[Mm]evr\.|[Mm]w\.|[Mm]evrouw|[Mm]eneer|[Mm]ijnheer|[Dd]e heer|[Hh]eer|[Ii]r\.|[Dd]rs\.|mr\."
 )
 PARTICLES = (
     r"van der|van den|van de|van het|von der|von und zu|de la|de los|de las|del|della|delle|dei|"
     r"degli|van|von|vom|zum|zur|zu|auch|de|di|da|dos|das|do|du|des|le|la|ter|ten|den|der|y|e|en|'t|op|"
     r"in 't"
 )
+PARTICLE_WORDS = frozenset(PARTICLES.replace("|", " ").split())
 LOWER_PARTICLES = frozenset(
     ("de", "del", "della", "di", "da", "van", "von", "du", "des", "la", "le", "y", "e", "en")
 )
@@ -62,7 +64,8 @@ WORD = rf"(?:[{UPPER}]\.|[{UPPER}][{LETTER}]*(?:-(?:[{UPPER}]\.|[{UPPER}][{LETTE
 PARTICLE = rf"(?:(?:{PARTICLES}|Van der|Van den|Van de|Van|Von|De|Di|Da|Del|Della|La|Le|Ter|Ten) )"
 # A middle initial may come without its dot ("Szabina J Gelencsér"), a particle with an
 # apostrophe ("Clémence d'Jean").
-NAME_SEQUENCE = rf"{WORD}(?: (?:[{UPPER}] )?{PARTICLE}*(?:[dD]['’])?{WORD}){{0,4}}"
+# Up to eight words: two names joined by "y" or "en" are cut apart later (_split_conjoined).
+NAME_SEQUENCE = rf"{WORD}(?: (?:[{UPPER}] )?{PARTICLE}*(?:[dD]['’])?{WORD}){{0,7}}"
 # "Surname, Given" as forms and account holders write it, particles included ("Werl-Arnsberg,
 # van, Yfke", "de los Dávila Pi, José María").
 INVERTED = rf"{PARTICLE}*{WORD}(?: {WORD}){{0,2}}, (?:(?:{PARTICLES}), )?{WORD}(?: {WORD})?"
@@ -178,7 +181,7 @@ NOT_NAMES = (
     titulaire inhaber kontoinhaber rekeninghouder intestatario soy sono weer c'est name naam nom
     nombre nome calle via rue strasse straße straat avenida avenue plaza piazza paseo ronda corso
     viale room zimmer stanza chambre kamer habitación suite floor piso etage spett.le spettabile
-    santiago compostela
+    compostela
     english german french spanish italian dutch american british european chinese japanese
     indian canadian australian mexican brazilian russian polish turkish swiss austrian belgian
     irish scottish welsh greek portuguese swedish danish norwegian finnish african asian
@@ -193,6 +196,7 @@ AMBIGUOUS_GIVEN = _words(
     """
     will mark bill rose hope grace joy faith sunny summer winter autumn spring art ray guy
     china jordan paris sydney florence victoria georgia virginia carolina madison austin dallas
+    santiago mia
     """
 )
 NOT_NAMES |= AMBIGUOUS_GIVEN
@@ -209,7 +213,15 @@ TITLE_BEFORE = rf"(?:^|[^\p{{L}}])(?:{TITLES})[ \t]+$"
 
 @functools.cache
 def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
-    """Lower-cased given names and surnames from Faker's person providers."""
+    """Lower-cased given names and surnames from Faker's person providers, without the common
+    words."""
+    given, surnames = _faker_names()
+    return frozenset(given - NOT_NAMES), frozenset(surnames - NOT_NAMES)
+
+
+@functools.cache
+def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Every lower-cased given name and surname of Faker's person providers."""
     given: set[str] = set()
     surnames: set[str] = set()
     for locale in GAZETTEER_LOCALES:
@@ -220,7 +232,7 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
         for attribute in ("first_names", "first_names_male", "first_names_female"):
             given |= {name.lower() for name in getattr(provider, attribute, ())}
         surnames |= {name.lower() for name in getattr(provider, "last_names", ())}
-    return frozenset(given - NOT_NAMES), frozenset(surnames - NOT_NAMES)
+    return frozenset(given), frozenset(surnames)
 
 
 @functools.cache
@@ -254,14 +266,17 @@ def word_list(name: str) -> pl.Series:
     sets = {
         "given": given,
         "surnames": surnames,
+        "any_surname": _faker_names()[1],
         "known": given | surnames,
+        "known_or_ambiguous": given | surnames | AMBIGUOUS_GIVEN,
+        "given_or_ambiguous": given | AMBIGUOUS_GIVEN,
         "not_names": NOT_NAMES,
         "leading": NOT_NAMES | LOWER_PARTICLES,
         "leading_loose": (NOT_NAMES - AMBIGUOUS_GIVEN) | LOWER_PARTICLES,
         "lower_particles": LOWER_PARTICLES,
         "title_words": TITLE_WORDS,
         "function_or_title": FUNCTION_WORDS | TITLE_AND_DEGREE_WORDS,
-        "function": FUNCTION_WORDS,
+        "function": FUNCTION_WORDS - PARTICLE_WORDS,
         "ambiguous_given": AMBIGUOUS_GIVEN,
         "street_or_firm": street_and_firm_words(),
     }
@@ -319,21 +334,80 @@ def _normalised(words: pl.Series) -> pl.Series:
     return pl.select(pl.when(initial).then(pl.lit("·")).otherwise(lowered)).to_series()
 
 
+# "y", "e", "en" join surnames ("Múñiz y Anguita", "Jacobs en van der Strigt") and people ("Nadia
+# van Goerle en Roos van Gent"): before an initial, a title or a known given name, two people.
+CONJOINED = r" (?:y|e|en) (?:\p{Lu}\.|\p{Lu}\p{Ll}+)"
+
+
+def _split_conjoined(found: pl.DataFrame) -> pl.DataFrame:
+    """Candidates holding two names joined by a conjunction, cut into one candidate each (a
+    loop over those few candidates only)."""
+    joined = found["value"].str.contains(CONJOINED)
+    if not joined.any():
+        return found
+    given = frozenset(word_list("given_or_ambiguous").explode().to_list())
+    titles = TITLE_WORDS | TITLE_AND_DEGREE_WORDS
+    parts = []
+    for row in found.filter(joined).iter_rows(named=True):
+        value, cuts = row["value"], [0]
+        words = value.split(" ")
+        position = 0
+        for index, word in enumerate(words[:-1]):
+            position += len(word) + 1
+            following = words[index + 1]
+            starts_name = (
+                re.fullmatch(r"\w\.", following) is not None
+                or following.lower().strip(".") in titles
+                or following.lower() in given
+            )
+            if index > 0 and word in ("y", "e", "en") and starts_name:
+                cuts.append(position)
+        parts += _cut(row, cuts)
+    return pl.concat([found.filter(~joined), pl.DataFrame(parts, schema=found.schema)]).sort("row", "start")
+
+
+def _cut(row: dict, cuts: list[int]) -> list[dict]:
+    """``row`` cut at the character offsets ``cuts`` of its value, the conjunction before each
+    cut left out ("Nadia van Goerle", "Roos van Gent")."""
+    value, pieces = row["value"], []
+    bounds = [*cuts, len(value) + 1]
+    for start, next_start in zip(bounds, bounds[1:], strict=False):
+        text = value[start : next_start - 1]
+        if start != bounds[-2]:
+            text = text.rsplit(" ", 1)[0]  # the conjunction goes to the next part's context
+        offset = len(value[:start].encode())
+        pieces.append(
+            {
+                **row,
+                "value": text,
+                "start": row["start"] + start,
+                "end": row["start"] + start + len(text),
+                "byte_start": row["byte_start"] + offset,
+                "byte_end": row["byte_start"] + offset + len(text.encode()),
+                "before": (row["before"] + value[:start])[-32:],
+                "after": (value[start + len(text) :] + row["after"])[:12],
+            }
+        )
+    return pieces
+
+
 def trim_names(found: pl.DataFrame) -> pl.DataFrame:
     """Cut a candidate down to the name: common words (and then particles) at its start ("Dear
     Anna Weber") and at its end ("... Customer Service") are dropped, and so are the words before
     its first known given name when its first word is no known name ("Nota de Miguel ...",
-    "Operatore Fausto", "Verificato da Federica"); the dropped start joins the context before."""
+    "Operatore Fausto", "Verificato da Federica"); the dropped start joins the context before.
+    Two names joined by "y", "e" or "en" are cut apart first."""
+    found = _split_conjoined(found)
     # Most candidates are one capitalised word ("The", "Friday"): one that no list knows is a
     # name only after a title, so the rest are dropped here before the costlier list work.
     single = ~found["value"].str.contains(" ")
-    known = found["value"].str.to_lowercase().str.strip_chars(",.:;'’").is_in(word_list("known"))
+    known = found["value"].str.to_lowercase().str.strip_chars(",.:;'’").is_in(word_list("known_or_ambiguous"))
     found = found.filter(~single | known | found["before"].str.contains(TITLE_BEFORE))
     split = found["value"].str.split(" ")
     lowered = _per_word(split, _normalised)
     frame = found.with_columns(
         _words=split,
-        _lead_flags=_per_word(lowered, _in("leading")),
+        # an ambiguous given name is never cut from the start ("Mark Hendrix", "Hoi Carolina")
         _loose_flags=_per_word(lowered, _in("leading_loose")),
         # at the end also a lone initial: "B." of a degree "B.A."
         _tail_flags=_per_word(lowered, _leading_or_initial),
@@ -345,16 +419,12 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         _first_known=lowered.list.first().is_in(word_list("known")),
         # "A. Allen": an initial before the given name is part of the name
         _initial_first=lowered.list.first() == "·",
-        # "Mark Hendrix": an ambiguous given name before a known surname is kept
-        _ambiguous_ok=(lowered.list.len() >= 2) & lowered.list.last().is_in(word_list("surnames")),
     )
     words = pl.col("_words")
     count = words.list.len().cast(pl.Int64)
     frame = frame.with_columns(
         _count=count,
-        _lead_common=pl.when("_ambiguous_ok")
-        .then(_leading_run(pl.col("_loose_flags")))
-        .otherwise(_leading_run(pl.col("_lead_flags"))),
+        _lead_common=_leading_run(pl.col("_loose_flags")),
         _tail=_leading_run(pl.col("_tail_flags").list.reverse()),
         _titled_tail=_leading_run(pl.col("_titled_tail_flags").list.reverse()),
         _given_at=_first_one(pl.col("_given_flags")),
@@ -369,7 +439,13 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("_title_at") + 1)
         .when(titled_before)
         .then(0)
-        .when(~pl.col("_first_known") & pl.col("_given_at").is_not_null() & ~pl.col("_initial_first"))
+        .when(
+            ~pl.col("_first_known")
+            & pl.col("_given_at").is_not_null()
+            & ~pl.col("_initial_first")
+            # "Werl-Arnsberg, van, Yfke": the surname of the "Surname, Given" order stays
+            & ~pl.col("value").str.contains(", ")
+        )
         .then(pl.max_horizontal("_lead_common", "_given_at"))
         .otherwise(pl.col("_lead_common"))
     )
@@ -467,7 +543,7 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         .is_in(word_list("street_or_firm"))
         .fill_null(False)
         | pl.col("value").str.extract(r"(\S+)$").is_in(word_list("street_or_firm")).fill_null(False)
-        & ~last.is_in(surnames)
+        & ~last.is_in(word_list("any_surname"))
         | last.str.contains(COMPOUND_STREET_ENDINGS),
         titled=titled & (count <= 4),
         # a longer name ends in a surname ("Maja Mercedes Hornig"; not "Aurora Smart Plug")
@@ -476,8 +552,11 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         initial=initial_first & (count >= 2) & ~last.is_in(word_list("not_names")),
         caps_or_known=(count >= 2) & given_any & (allcaps | first.is_in(surnames)) & ~rest.list.len().eq(0),
         inverted=pl.col("value").str.contains(r", ")
-        & pl.col("value").str.extract(r", (?:\p{Ll}+, )?(\p{L}+)").str.to_lowercase().is_in(given),
-        cued=pl.col("before").str.contains(NAME_CUES) & (given_any | surname_any | (count >= 2)),
+        & pl.col("value").str.extract(r", (?:\p{Ll}+, )?(\p{L}+)").str.to_lowercase().is_in(given)
+        # not the end of one name and the start of the next in a list ("Joey van Gemert, Tamara")
+        & ~pl.col("before").str.contains(r"\p{Lu}\p{Ll}+ (?:\p{Ll}+ ){0,2}$"),
+        cued=pl.col("before").str.contains(NAME_CUES)
+        & (given_any | surname_any | (count >= 2) | first.is_in(word_list("ambiguous_given"))),
         single_given=(count == 1)
         & first.is_in(given)
         # not the last word of a title in Title Case ("But Secretly Love")
