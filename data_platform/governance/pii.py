@@ -43,6 +43,9 @@ from data_platform.governance.names import (
 )
 
 OPEN, CLOSE = "\x00", "\x01"
+# Context each candidate carries: six words back ("my new mobile is 415..., the old one (...)")
+# and a few forward ("0653... - that's the number to call").
+BEFORE_CHARS, AFTER_CHARS = 64, 40
 KEY_ENV = "DATA_PLATFORM_PII_KEY"
 B = r"(?-u:\b)"  # ASCII word boundary: keeps Rust's regex engine on its fast automaton
 DIGIT = "[0-9]"
@@ -120,6 +123,10 @@ NOT_PHONE_WORDS = (
     r"bestelling|factuur|zending\w*|kamer|klant\w*|btw|id|item|art|artikel\w*|articolo|art[íi]culo|"
     r"article|cod|ean|upc|gtin|isbn)$"
 )
+CARD_WORDS = (
+    r"(?i)^(?:card|cards|karte|kreditkarte|carte|tarjeta|carta|kaart|creditcard|visa|mastercard|"
+    r"maestro|amex)$"
+)
 NOT_CARD_WORDS = (
     r"^(?:ean|upc|gtin|isbn|barcode|tracking|track|ticket|order|invoice|ref|reference|serial|"
     r"sendung\w*|bestell\w*|suivi|commande|seguimiento|pedido|tracciamento|ordine|zending\w*|"
@@ -187,6 +194,20 @@ def _last_words(found: pl.DataFrame, last: int) -> pl.Series:
     )
 
 
+def _next_words(found: pl.DataFrame, count: int) -> pl.Series:
+    """The first ``count`` words after each candidate on its line, lower-cased, nearest first."""
+    return (
+        found["after"]
+        .str.split("\n")
+        .list.first()
+        .str.to_lowercase()
+        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
+        .str.strip_chars()
+        .str.split(" ")
+        .list.head(count)
+    )
+
+
 def _nearest(words: pl.Series, pattern: str) -> pl.Series:
     """How many words back the nearest word matching ``pattern`` is (1: the last one), or 99.
     Matched word by word: an end-anchored pattern over the context is slow in the regex engine."""
@@ -198,8 +219,9 @@ def _nearest(words: pl.Series, pattern: str) -> pl.Series:
 
 
 def _card_ok(found: pl.DataFrame) -> pl.Series:
-    """12-19 digits passing Luhn, written whole or in the groups cards print (4-4-4-4..., 4-6-5,
-    4-6-4), and not right after a ``+`` (that is an international phone number)."""
+    """12-19 digits passing Luhn (starting with 0 only after a card word), written whole or in
+    the groups cards print (4-4-4-4..., 4-6-5, 4-6-4), and not right after a ``+`` (that is an
+    international phone number)."""
     values = found["value"]
     digits = values.str.replace_all("[^0-9]", "")
     data, offsets = utf8_buffers(digits)
@@ -209,7 +231,10 @@ def _card_ok(found: pl.DataFrame) -> pl.Series:
     printed = found.select(
         (sizes.list.len() == 1) | (inner_fours & (sizes.list.last() <= 4)) | sizes.is_in(layouts.implode())
     ).to_series()
-    lengths = digits.str.len_bytes().is_between(12, 19)
+    # Issuer ranges start at 1-9 but for an old Maestro range: a number starting with 0 is a
+    # card only after a card word ("unter 017587506720" is a phone)
+    zero_first = digits.str.starts_with("0") & (_nearest(_last_words(found, 4), CARD_WORDS) == 99)
+    lengths = digits.str.len_bytes().is_between(12, 19) & ~zero_first
     # A barcode, a tracking or ticket number can pass Luhn by chance: refused after such a word,
     # after a sign or letter glued to it ("Ticket#2025...", "+"), or when more digits follow.
     other_number = (
@@ -376,7 +401,17 @@ def _phone_context(found: pl.DataFrame) -> tuple[pl.Series, pl.Series, pl.Series
         | found["before"].str.contains(SPEAKER_LABEL_BEFORE)
         | found["after"].str.contains(PHONE_LABEL_AFTER)
     )
-    phone_word = pl.Series(np.where(label.to_numpy(), 0, _nearest(words, PHONE_CUES).to_numpy()))
+    backward = _nearest(words, PHONE_CUES).to_numpy()
+    # A number that starts its line may be named after it ("0653... - that's the number to
+    # call", "722475175: a ese número"): five words forward count there.
+    # There "number" is a phone word too, unless an order word comes first ("... is your order
+    # number").
+    line_start = found["before"].str.contains(r"(?:^|\n)[ \t]*$").to_numpy()
+    ahead = _next_words(found, 6).list.reverse()
+    forward = _nearest(ahead, f"{PHONE_CUES}|^(?:number|número|numero|nummer|numéro)$").to_numpy()
+    forward = np.where(forward < _nearest(ahead, NOT_PHONE_WORDS).to_numpy(), forward, 99)
+    nearest = np.where(line_start, np.minimum(backward, forward), backward)
+    phone_word = pl.Series(np.where(label.to_numpy(), 0, nearest))
     other_word = pl.Series(np.where(label.to_numpy(), 99, _nearest(words, NOT_PHONE_WORDS).to_numpy()))
     refused = (
         found["before"].str.contains(AMOUNT_BEFORE)
@@ -527,7 +562,8 @@ def _candidates(
 
 
 def _context(buffers: tuple[np.ndarray, np.ndarray], found: pl.DataFrame) -> list[pl.Series]:
-    """Each candidate's value, the 32 characters before it and the 12 after it (within its
+    """Each candidate's value, the ``BEFORE_CHARS`` characters before it and the ``AFTER_CHARS``
+    after it (within its
     text), cut from the texts' bytes: gathering whole texts per candidate to slice them cost
     more than all the rest on dense text."""
     data, offsets = buffers
@@ -549,20 +585,20 @@ def _context(buffers: tuple[np.ndarray, np.ndarray], found: pl.DataFrame) -> lis
 def _context_bounds(
     data: np.ndarray, offsets: np.ndarray, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> np.ndarray:
-    """Per span: absolute byte offsets of (32 chars before it, its start, its end, 12 chars
+    """Per span: absolute byte offsets of (BEFORE_CHARS before it, its start, its end, AFTER_CHARS
     after it), never past its own text."""
     out = np.empty((len(rows), 4), dtype=np.int64)
     for k in range(len(rows)):
         first, last = offsets[rows[k]], offsets[rows[k] + 1]
         start, end = first + starts[k], first + ends[k]
         i, chars = start, 0
-        while i > first and chars < 32:
+        while i > first and chars < BEFORE_CHARS:
             i -= 1
             while i > first and (data[i] & 0xC0) == 0x80:
                 i -= 1
             chars += 1
         j, chars = end, 0
-        while j < last and chars < 12:
+        while j < last and chars < AFTER_CHARS:
             j += 1
             while j < last and (data[j] & 0xC0) == 0x80:
                 j += 1
