@@ -200,6 +200,12 @@ def test_identifiers_that_are_not_phones(text: str) -> None:
         ("Reenviado a Santiago Campos y Pascuala Ortiz", "Santiago Campos"),
         ("Geachte de heer Verbeeck,", "Verbeeck"),
         ("Deelnemers: Joey van Gemert, Tamara Jansen", "Joey van Gemert"),
+        # names no list knows, found from the words around them
+        ("Verificato da Xandrelo alle 19.45, ordine spedito", "Xandrelo"),
+        ("Hallo Quonna,\nleider konnten wir", "Quonna"),
+        ("I have forwarded your complaint to Brask Oltenvey in billing", "Brask Oltenvey"),
+        ("Van: Emir Zwortel <emir.zwortel@example.nl>", "Emir Zwortel"),
+        ("Attendees: Carole Smith, Timmo Hartveld and Miss Hunt.", "Timmo Hartveld"),
         ("Forwarded to Mark Hendrix and the team", "Mark Hendrix"),
         ("- A. Allen - amy_allen@example.org", "A. Allen"),
         ("Kevin had given Alma his old phone", "Kevin"),
@@ -226,6 +232,11 @@ def test_person_names_anywhere(text: str, name: str) -> None:
         "Dear Team,\nthe parcel to Charlotte (34187-2053) has been delayed.",
         'the song "Things We Are Supposed To Hate (But Secretly Love)"',
         "Russell Investments is a design agency.",
+        "I am Sorry for the delay in getting back to you.",
+        "Agent: Darf ich Ihren vollständigen Namen haben?",
+        "Sehr geehrte Damen und Herren,",
+        "Please have the statement sent to PSC 7951, Box 9972.",
+        "to be sent to 61076 32 Kent Street Apt. 681",
     ],
 )
 def test_capitalised_words_that_are_not_names(text: str) -> None:

@@ -75,13 +75,42 @@ NAME_CUES = (
     r"(?i)(?:(?:^|[^\p{L}])(?:hi|hello|hey|dear|thanks|thank you|cheers|regards|ciao|hallo|liebe[rs]?|"
     r"geehrte[rs]?|bonjour|cher|chère|salut|hola|estimad[oa]|querid[oa]|gentile|caro|cara|beste|hoi|"
     r"geachte|dag|name(?: is)?|named|called|i am|i'm|this is|it's|spoke (?:with|to)|talked to|"
-    r"speak to|forwarded to|assigned to|escalated to|ask for|signed|cc|soy|sono|ich bin|je suis|"
+    r"speak to|ask for|signed|cc|soy|sono|ich bin|je suis|"
     r"ik ben|c'est|weer|di nuovo|otra vez|sprach mit|gesprochen mit|parlé avec|hablé con|"
     r"parlato con|gesproken met|collega|colleague|kollege|kollegin|collègue|compañer[oa]|agent|"
     r"conseiller|conseillère|berater|beraterin|asesor|asesora|consulente|"
     r"agente|operatore|medewerker|notiz von|nota de|nota di|note from|notitie van|holder|inhaber|"
-    r"titulaire|titular|intestatario|houder|note by|written by|signed by)"
-    r"\s*[,:]?\s*|(?:^|\n)\s*[-–—]\s*)$"
+    r"titulaire|titular|intestatario|houder|note by|written by|signed by|"
+    # thanks and sign-offs of the seven languages
+    r"merci|danke|gracias|grazie|bedankt|dank u|dank je|faithfully|sincerely|best wishes|"
+    r"grüßen|grüße|gruß|cordialement|bien à vous|atentamente|saludos|un saludo|saluti|"
+    r"groet|groeten|hallo,? met|"
+    # who a case was passed to, who checked it ("forwarded your complaint to", "vérifié par")
+    r"(?:forwarded|transferred|escalated|passed|handed over|assigned|referred|sent)(?: \p{L}+){0,3} to|"
+    r"(?:weitergeleitet|übergeben|eskaliert|gesendet)(?: \p{L}+){0,3} an|"
+    r"(?:transféré|transmis|escaladé|envoyé)(?: \p{L}+){0,3} à|"
+    r"(?:reenviado|transferido|escalado|enviado|remitido)(?: \p{L}+){0,3} a|"
+    r"(?:inoltrato|trasferito|girato|inviato|passato)(?: \p{L}+){0,3} a|"
+    r"(?:doorgestuurd|overgedragen|geëscaleerd|gestuurd)(?: \p{L}+){0,3} naar|"
+    r"(?:verified|checked|approved|handled|confirmed|answered) by|"
+    r"(?:geprüft|verifiziert|bestätigt|bearbeitet) von|(?:vérifié|validé|approuvé|traité) par|"
+    r"(?:verificado|comprobado|aprobado|atendido) por|(?:verificato|controllato|approvato|gestito) da|"
+    r"(?:gecontroleerd|geverifieerd|goedgekeurd|behandeld) door|"
+    # whose words these are, who to contact
+    r"according to|laut|selon|según|secondo|volgens|contact person|ansprechpartner(?:in)?|"
+    r"interlocuteur|referente|contactpersoon|geschäftsführer(?:in)?|managing director|ceo)"
+    r"\s*[,:]?\s*[„“\"']?|(?:^|\n)\s*[-–—]\s*|"
+    # the names in a list of people ("Attendees: Carole Smith, Timothy Hart and ...")
+    r"(?:attendees|participants|participantes|teilnehmer|deelnemers|asistentes|partecipanti)\s*:"
+    r"(?:[^\n]*(?:,|\band|\bund|\bet|\by|\be|\ben))?\s*)$"
+)
+# "I am" and its kin come before states as often as before names ("I am Sorry", "C'est
+# Parfait"): a cue only for a name some list knows, or for two words.
+SELF_INTRO = r"(?i)(?:^|[^\p{L}])(?:i am|i'm|this is|it's|soy|sono|ich bin|je suis|ik ben|c'est)\s*[,:]?\s*$"
+# A role word and a colon: a speaker label, not a cue for the next word.
+SPEAKER_COLON = (
+    r"(?i)(?:agent|agente|operatore|medewerker|conseiller|conseillère|berater|beraterin|asesor|"
+    r"asesora|consulente|caller|anrufer|appelant|beller|cliente|client|kunde|klant|customer)\s*:\s*$"
 )
 # Words and marks before a name that make a known given name or surname one, but not just any
 # capitalised words (a company "from Acme Home Services"): prepositions, list separators, a
@@ -110,7 +139,7 @@ PLACE_WORDS = (
 )
 # Street words: the name after one is a street's ("rue Victor Hugo", "Via Garibaldi").
 STREET_BEFORE = (
-    r"(?i)(?:^|[^\p{L}])(?:rue|avenue|av\.|boulevard|bd|place|quai|impasse|allée|via|viale|piazza|corso|largo|calle|"
+    r"(?i)(?:^|[^\p{L}])(?:rue|rua|travessa|avenue|av\.|boulevard|bd|place|quai|impasse|allée|via|viale|piazza|corso|largo|calle|"
     r"avenida|paseo|plaza|ronda|straße|strasse|str\.|weg|platz|allee|gasse|straat|laan|plein|gracht|"
     r"street|st\.|road|rd\.|square|lane|drive|hotel|restaurant|caffè|café|santa|san|saint|st)"
     r"\s+(?:(?:de|del|de la|di|della|dei|degli|delle|dello|du|des|van|von|der)\s+)*$"
@@ -176,6 +205,10 @@ NOT_NAMES = (
     bank card phone email mail online app website account iban bic vat pin gmbh srl sarl ltd
     inc llc bv nv ag spa sa
     all everyone there here questions question subject re fwd note numero número cliente spoke
+    kollege kollegin collega colleague collègue compañero compañera nachbar nachbarin vecina vecino
+    voisin voisine vicino vicina buurman buurvrouw neighbour neighbor zusammen alle tous todos tutti
+    allemaal everyone everybody folks guys team equipo équipe squadra damen herren dames heren
+    signore signori señores señoras messieurs mesdames ladies gentlemen
     nota notiz notitie user answer agent agente operatore medewerker conseiller conseillère berater
     beraterin asesor asesora consulente kunde klant client caller beller anrufer appelant titular
     titulaire inhaber kontoinhaber rekeninghouder intestatario soy sono weer c'est name naam nom
@@ -255,7 +288,9 @@ def street_and_firm_words() -> frozenset[str]:
                 for suffix in getattr(provider, attribute, ()):
                     words |= set(suffix.split())
     # "and Sons", "e Filhos", "- EI": only the words that name a firm or street themselves
-    named = {w for w in words if len(w.strip(".-&")) >= 2 and w.lower() not in FUNCTION_WORDS}
+    named = {
+        w for w in words if len(w.strip(".-&")) >= 2 and w.lower() not in FUNCTION_WORDS | PARTICLE_WORDS
+    }
     return frozenset(named | set(STREET_AND_FIRM_WORDS.split()))
 
 
@@ -309,6 +344,13 @@ def _in(name: str) -> Callable[[pl.Series], pl.Series]:
 
 def _function_or_initial(words: pl.Series) -> pl.Series:
     return (words.is_in(word_list("function")) | (words.str.len_chars() <= 1)).cast(pl.UInt8)
+
+
+def _street_word(words: pl.Series) -> pl.Series:
+    """A street or firm word as Faker's lists write it that no surname list knows."""
+    word = words.str.strip_chars(",;:")
+    known_surname = word.str.to_lowercase().is_in(word_list("any_surname"))
+    return (word.is_in(word_list("street_or_firm")) & ~known_surname).cast(pl.UInt8)
 
 
 def _leading_or_initial(words: pl.Series) -> pl.Series:
@@ -391,6 +433,17 @@ def _cut(row: dict, cuts: list[int]) -> list[dict]:
     return pieces
 
 
+def _cue_inside() -> pl.Expr:
+    """How many words at the start of a run are a cue for the name after them, when the cue is
+    capitalised into the run ("Verificato da Xandrelo", "Mein Kollege Brask"): up to three."""
+    words = pl.col("_words")
+    lead = pl.lit(0, dtype=pl.Int64)
+    for k in (1, 2, 3):
+        prefix = pl.col("before") + words.list.head(k).list.join(" ") + " "
+        lead = pl.when((words.list.len() > k) & prefix.str.contains(NAME_CUES)).then(k).otherwise(lead)
+    return lead
+
+
 def trim_names(found: pl.DataFrame) -> pl.DataFrame:
     """Cut a candidate down to the name: common words (and then particles) at its start ("Dear
     Anna Weber") and at its end ("... Customer Service") are dropped, and so are the words before
@@ -398,11 +451,18 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
     "Operatore Fausto", "Verificato da Federica"); the dropped start joins the context before.
     Two names joined by "y", "e" or "en" are cut apart first."""
     found = _split_conjoined(found)
-    # Most candidates are one capitalised word ("The", "Friday"): one that no list knows is a
-    # name only after a title, so the rest are dropped here before the costlier list work.
+    # Most candidates are one capitalised word ("The", "Friday"): a common one is a name only
+    # after a title, one no list knows only after a title or a cue ("Hallo Inga").
+    single = ~found["value"].str.contains(" ")
+    word = found["value"].str.to_lowercase().str.strip_chars(",.:;'’")
+    known = word.is_in(word_list("known_or_ambiguous"))
+    titled = found["before"].str.contains(TITLE_BEFORE)
+    found = found.filter(~single | known | titled | ~word.is_in(word_list("not_names")))
     single = ~found["value"].str.contains(" ")
     known = found["value"].str.to_lowercase().str.strip_chars(",.:;'’").is_in(word_list("known_or_ambiguous"))
-    found = found.filter(~single | known | found["before"].str.contains(TITLE_BEFORE))
+    found = found.filter(
+        ~single | known | found["before"].str.contains(TITLE_BEFORE) | found["before"].str.contains(NAME_CUES)
+    )
     split = found["value"].str.split(" ")
     lowered = _per_word(split, _normalised)
     frame = found.with_columns(
@@ -446,8 +506,8 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
             # "Werl-Arnsberg, van, Yfke": the surname of the "Surname, Given" order stays
             & ~pl.col("value").str.contains(", ")
         )
-        .then(pl.max_horizontal("_lead_common", "_given_at"))
-        .otherwise(pl.col("_lead_common"))
+        .then(pl.max_horizontal("_lead_common", "_given_at", _cue_inside()))
+        .otherwise(pl.max_horizontal("_lead_common", _cue_inside()))
     )
     # After a title the name is the word after it, common or not ("Mrs. Hill"), and the words
     # up to the next function word ("Mr Tulliver Shows His Weakness", a chapter heading).
@@ -479,8 +539,8 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
             byte_start=pl.col("byte_start") + size,
             end=pl.col("start") + chars + pl.col("_name").str.len_chars(),
             byte_end=pl.col("byte_start") + size + pl.col("_name").str.len_bytes(),
-            before=(pl.col("before") + pl.col("_prefix")).str.slice(-48),
-            after=(pl.col("_suffix") + pl.col("after")).str.slice(0, 12),
+            before=(pl.col("before") + pl.col("_prefix")).str.slice(-64),
+            after=(pl.col("_suffix") + pl.col("after")).str.slice(0, 40),
             value=pl.col("_name"),
         )
         .filter(pl.col("value").str.contains(r"\p{Lu}"))
@@ -499,6 +559,7 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         _surname_flags=_per_word(lowered, _in("surnames")),
         _common_flags=_per_word(lowered, _in("not_names")),
         _last_parts=_per_word(lowered.list.last().str.split("-"), _in("surnames")),
+        _street_words=_per_word(found["value"].str.split(" "), _street_word),
     )
     words = pl.col("_words")
     count = words.list.len()
@@ -524,13 +585,17 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
     checks = frame.select(
         common=pl.col("_common_flags").list.min() == 1,
         # cut out of a longer word ("Phone" of "iPhone", a Greek or Cyrillic name)
-        glued=pl.col("after").str.contains(r"^[\p{L}\p{N}]")
+        glued=pl.col("after").str.contains(r"^[!@#&+_]?[\p{L}\p{N}]")
         | pl.col("before").str.contains(r"[\p{L}\p{N}]$"),
         street=pl.col("before").str.contains(STREET_BEFORE)
         # the third of three surnames naming a firm ("Hawkins, Richardson and Santana"), or
         # after a postcode ("03751 Gerrit Achterberghove")
         | pl.col("before").str.contains(r"\p{Lu}\p{Ll}+, \p{Lu}\p{Ll}+,? (?:and|&|und|et|y|e|en) $")
         | pl.col("before").str.contains(r"(?:^|\s)[0-9]{4,5}\s+$")
+        # a town before the date of a letter ("Nancy, le 28.03.2024", "Jena, den 23.")
+        | pl.col("after").str.contains(
+            r"^, (?:(?:le|den|el|il|am|on|op) [0-9]|[0-9]{1,2}[./-][0-9]{1,2}[./-])"
+        )
         # "Clark, Romero and Hall", "Thomas and Sons"
         | pl.col("value").str.contains(", ")
         & pl.col("after").str.contains(r"^,? (?:and|&|und|et|y|e|en) \p{Lu}")
@@ -542,8 +607,8 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         .str.extract(r"^ ([^\s,]+)")
         .is_in(word_list("street_or_firm"))
         .fill_null(False)
-        | pl.col("value").str.extract(r"(\S+)$").is_in(word_list("street_or_firm")).fill_null(False)
-        & ~last.is_in(word_list("any_surname"))
+        # (any word after the first: "Kent Street Apt")
+        | (pl.col("_street_words").list.slice(1).list.max() == 1).fill_null(False)
         | last.str.contains(COMPOUND_STREET_ENDINGS),
         titled=titled & (count <= 4),
         # a longer name ends in a surname ("Maja Mercedes Hornig"; not "Aurora Smart Plug")
@@ -555,8 +620,22 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         & pl.col("value").str.extract(r", (?:\p{Ll}+, )?(\p{L}+)").str.to_lowercase().is_in(given)
         # not the end of one name and the start of the next in a list ("Joey van Gemert, Tamara")
         & ~pl.col("before").str.contains(r"\p{Lu}\p{Ll}+ (?:\p{Ll}+ ){0,2}$"),
+        # after a greeting, a verb or a role word even a name no list knows ("Hallo Inga",
+        # "Verificato da Fausto", "Conseiller Charles :")
+        # (a role word and a colon is a speaker label: the word after it starts what was said,
+        # "Agent: Darf ich ...", unless a list knows the word; so is "I am" before a state)
         cued=pl.col("before").str.contains(NAME_CUES)
-        & (given_any | surname_any | (count >= 2) | first.is_in(word_list("ambiguous_given"))),
+        & (
+            given_any
+            | surname_any
+            | (count >= 2)
+            | ~pl.col("before").str.contains(SPEAKER_COLON)
+            & ~pl.col("before").str.contains(SELF_INTRO)
+            # a word written as a name is written, not an acronym ("sent to PSC 7951")
+            & pl.col("value").str.contains(r"^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?$")
+        ),
+        # the display name of an address ("Van: Emir Honing <emir@...>", "cc: Anthony R. Jones <")
+        addressed=(count >= 2) & pl.col("after").str.contains(r"^,? ?<[^\s@<>]+@"),
         single_given=(count == 1)
         & first.is_in(given)
         # not the last word of a title in Title Case ("But Secretly Love")
@@ -590,6 +669,7 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
                 | checks["caps_or_known"]
                 | checks["inverted"]
                 | checks["cued"]
+                | checks["addressed"]
                 | checks["weakly_cued"]
                 | checks["single_given"]
             )
