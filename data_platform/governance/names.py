@@ -28,6 +28,7 @@ import importlib
 import re
 from collections.abc import Callable
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -433,15 +434,36 @@ def _cut(row: dict, cuts: list[int]) -> list[dict]:
     return pieces
 
 
-def _cue_inside() -> pl.Expr:
+# Every word the cue patterns hold: the last word before a name must be one of them (or a
+# dash, or a list label must be near) for the costly end-anchored cue pattern to be tried.
+CUE_WORDS = frozenset(re.findall(r"[a-zà-ÿäöüß']+", NAME_CUES.lower()))
+LIST_LABEL = r"(?i)attendees|participants|participantes|teilnehmer|deelnemers|asistentes|partecipanti"
+
+
+def cue_before(texts: pl.Series) -> pl.Series:
+    """Which ``texts`` (the context before a candidate) end in a name cue (``NAME_CUES``)."""
+    last_word = texts.str.extract(r"([\p{L}']+)[^\p{L}]*$").str.to_lowercase()
+    worth = (
+        last_word.is_in(list(CUE_WORDS)).fill_null(False)
+        | texts.str.contains(r"[-–—]\s*$")
+        | texts.str.contains(LIST_LABEL)
+    )
+    rows = np.flatnonzero(worth.to_numpy())
+    cued = np.zeros(texts.len(), dtype=bool)
+    cued[rows] = texts.gather(rows).str.contains(NAME_CUES).fill_null(False).to_numpy()
+    return pl.Series(cued)
+
+
+def _cue_inside(frame: pl.DataFrame) -> pl.Series:
     """How many words at the start of a run are a cue for the name after them, when the cue is
     capitalised into the run ("Verificato da Xandrelo", "Mein Kollege Brask"): up to three."""
-    words = pl.col("_words")
-    lead = pl.lit(0, dtype=pl.Int64)
+    lead = np.zeros(frame.height, dtype=np.int64)
+    words = frame["_words"]
     for k in (1, 2, 3):
-        prefix = pl.col("before") + words.list.head(k).list.join(" ") + " "
-        lead = pl.when((words.list.len() > k) & prefix.str.contains(NAME_CUES)).then(k).otherwise(lead)
-    return lead
+        prefix = frame["before"] + words.list.head(k).list.join(" ") + " "
+        longer = (words.list.len() > k).to_numpy()
+        lead = np.where(longer & cue_before(prefix).to_numpy(), k, lead)
+    return pl.Series("_cue_lead", lead)
 
 
 def trim_names(found: pl.DataFrame) -> pl.DataFrame:
@@ -461,7 +483,7 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
     single = ~found["value"].str.contains(" ")
     known = found["value"].str.to_lowercase().str.strip_chars(",.:;'’").is_in(word_list("known_or_ambiguous"))
     found = found.filter(
-        ~single | known | found["before"].str.contains(TITLE_BEFORE) | found["before"].str.contains(NAME_CUES)
+        ~single | known | found["before"].str.contains(TITLE_BEFORE) | cue_before(found["before"])
     )
     split = found["value"].str.split(" ")
     lowered = _per_word(split, _normalised)
@@ -480,6 +502,7 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
         # "A. Allen": an initial before the given name is part of the name
         _initial_first=lowered.list.first() == "·",
     )
+    frame = frame.with_columns(_cue_inside(frame))
     words = pl.col("_words")
     count = words.list.len().cast(pl.Int64)
     frame = frame.with_columns(
@@ -506,8 +529,8 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
             # "Werl-Arnsberg, van, Yfke": the surname of the "Surname, Given" order stays
             & ~pl.col("value").str.contains(", ")
         )
-        .then(pl.max_horizontal("_lead_common", "_given_at", _cue_inside()))
-        .otherwise(pl.max_horizontal("_lead_common", _cue_inside()))
+        .then(pl.max_horizontal("_lead_common", "_given_at", "_cue_lead"))
+        .otherwise(pl.max_horizontal("_lead_common", "_cue_lead"))
     )
     # After a title the name is the word after it, common or not ("Mrs. Hill"), and the words
     # up to the next function word ("Mr Tulliver Shows His Weakness", a chapter heading).
@@ -560,6 +583,7 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         _common_flags=_per_word(lowered, _in("not_names")),
         _last_parts=_per_word(lowered.list.last().str.split("-"), _in("surnames")),
         _street_words=_per_word(found["value"].str.split(" "), _street_word),
+        _cued=cue_before(found["before"]),
     )
     words = pl.col("_words")
     count = words.list.len()
@@ -624,7 +648,7 @@ def names_ok(found: pl.DataFrame) -> pl.Series:
         # "Verificato da Fausto", "Conseiller Charles :")
         # (a role word and a colon is a speaker label: the word after it starts what was said,
         # "Agent: Darf ich ...", unless a list knows the word; so is "I am" before a state)
-        cued=pl.col("before").str.contains(NAME_CUES)
+        cued=pl.col("_cued")
         & (
             given_any
             | surname_any
