@@ -27,7 +27,11 @@ FLAGGED = {
     ],
     "at_token": ["ping @maria_f87 on telegram", "write to maria (at) ex@mple.c0m"],
     "alnum_id": [f"passport {PASSPORT} expires", "licence DL8842K190 was renewed"],
-    "titled_name": ["I spoke with Dr. Okonkwo-Baptiste", "ask Sig.ra Zappalà tomorrow"],
+    "titled_name": [
+        "I spoke with Dr. Okonkwo-Baptiste",
+        "ask Sig.ra Zappalà tomorrow",
+        "Herr Dr. Smith called",
+    ],
 }
 # What a redacted release looks like, and the numbers and words of ordinary text.
 CLEAN = [
@@ -36,6 +40,7 @@ CLEAN = [
     "[2019-01-13 14:59:26] login; seen 13.01.2019 09:15",
     "the 1914-1918 war, pages 12-48, iPhone 15 Pro, COVID19, room 4B, SW1A 1AA",
     "Dear Sir, yes Sir. It is fine. Notre Dame. We met Mr. [PERSON] and Mrs [PERSON].",
+    "a speech by Prof. Ir. [PERSON] opened the day",
     "e-mail me at [EMAIL_ADDRESS], I'm @ home; version 2.11.4",
 ]
 

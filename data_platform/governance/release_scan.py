@@ -12,7 +12,7 @@ placeholders are all a detector's work leaves) for anything shaped like an ident
 - ``at_token``: a token with an ``@`` inside (an address, however mangled) or a ``@handle``;
 - ``alnum_id``: a run of eight or more letters and digits holding at least four digits and a
   letter (passport, licence, policy and customer numbers, IBANs, keys);
-- ``titled_name``: a capitalised word, or two, after a courtesy or academic title.
+- ``titled_name``: a capitalised word, or two, after one or more courtesy or academic titles.
 
 A release holds back every record it flags (``hold``, the default: the records stay in the
 lake, listed for review with the kind and span of each finding, never the value) or refuses to
@@ -42,11 +42,11 @@ ALNUM_TOKEN = r"[A-Za-z0-9]{8,}"
 # Abbreviated titles take an optional dot; titles written out take none ("Notre Dame. We",
 # "Yes, Sir. It" are no names).
 ABBREVIATED_TITLES = (
-    r"Mr|Mrs|Ms|Mx|Dr|Prof|Hr|Fr|Mme|Mlle|Sr|Sra|Srta|Dña|Sig|Sig\.ra|Dott|Dott\.ssa|Dhr|Mevr|Ing|Mag"
+    r"Mr|Mrs|Ms|Mx|Dr|Prof|Hr|Fr|Mme|Mlle|Sr|Sra|Srta|Dña|Sig|Sig\.ra|Dott|Dott\.ssa|Dhr|Mevr|Ing|Mag|Ir"
 )
 WRITTEN_TITLES = r"Miss|Sir|Dame|Herr|Frau|Monsieur|Madame|Don|Doña|Signor|Signora|Mevrouw|Meneer"
 TITLED_NAME = (
-    rf"(?:^|[^\p{{L}}])(?:(?:{ABBREVIATED_TITLES})\.?|{WRITTEN_TITLES})[ \t]+\p{{Lu}}\p{{Ll}}+"
+    rf"(?:^|[^\p{{L}}])(?:(?:(?:{ABBREVIATED_TITLES})\.?|{WRITTEN_TITLES})[ \t]+)+\p{{Lu}}\p{{Ll}}+"
     rf"(?:[ -]\p{{Lu}}\p{{Ll}}+)?"
 )
 # Fields a consumer trains on; lang and origin_file are not text and have their own checks.
@@ -78,7 +78,10 @@ def scan(records: pl.DataFrame) -> pl.DataFrame:
             _matches(fields, "alnum_id", ALNUM_TOKEN).filter(
                 (pl.col("_token").str.count_matches("[0-9]") >= 4) & pl.col("_token").str.contains("[A-Za-z]")
             ),
-            _matches(fields, "titled_name", TITLED_NAME),
+            # a title after a title ("Prof. Ir. [PERSON]") is no name
+            _matches(fields, "titled_name", TITLED_NAME).filter(
+                ~pl.col("_token").str.contains(rf"[ \t](?:{ABBREVIATED_TITLES}|{WRITTEN_TITLES})$")
+            ),
         ]
     )
     return found.select(*FINDINGS_SCHEMA).sort("record_id", "field", "start")
