@@ -305,7 +305,6 @@ def word_list(name: str) -> pl.Series:
         "any_surname": _faker_names()[1],
         "known": given | surnames,
         "known_or_ambiguous": given | surnames | AMBIGUOUS_GIVEN,
-        "given_or_ambiguous": given | AMBIGUOUS_GIVEN,
         "not_names": NOT_NAMES,
         "leading": NOT_NAMES | LOWER_PARTICLES,
         "leading_loose": (NOT_NAMES - AMBIGUOUS_GIVEN) | LOWER_PARTICLES,
@@ -388,7 +387,7 @@ def _split_conjoined(found: pl.DataFrame) -> pl.DataFrame:
     joined = found["value"].str.contains(CONJOINED)
     if not joined.any():
         return found
-    given = frozenset(word_list("given_or_ambiguous").explode().to_list())
+    given = gazetteer()[0] | AMBIGUOUS_GIVEN
     titles = TITLE_WORDS | TITLE_AND_DEGREE_WORDS
     parts = []
     for row in found.filter(joined).iter_rows(named=True):
@@ -475,16 +474,17 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
     found = _split_conjoined(found)
     # Most candidates are one capitalised word ("The", "Friday"): a common one is a name only
     # after a title, one no list knows only after a title or a cue ("Hallo Inga").
-    single = ~found["value"].str.contains(" ")
     word = found["value"].str.to_lowercase().str.strip_chars(",.:;'’")
-    known = word.is_in(word_list("known_or_ambiguous"))
-    titled = found["before"].str.contains(TITLE_BEFORE)
-    found = found.filter(~single | known | titled | ~word.is_in(word_list("not_names")))
-    single = ~found["value"].str.contains(" ")
-    known = found["value"].str.to_lowercase().str.strip_chars(",.:;'’").is_in(word_list("known_or_ambiguous"))
-    found = found.filter(
-        ~single | known | found["before"].str.contains(TITLE_BEFORE) | cue_before(found["before"])
+    undecided = (
+        ~found["value"].str.contains(" ")
+        & ~word.is_in(word_list("known_or_ambiguous"))
+        & ~found["before"].str.contains(TITLE_BEFORE)
     )
+    # only an uncommon word is worth the cue pattern
+    rows = np.flatnonzero((undecided & ~word.is_in(word_list("not_names"))).to_numpy())
+    cued = np.zeros(found.height, dtype=bool)
+    cued[rows] = cue_before(found["before"].gather(rows)).to_numpy()
+    found = found.filter(~undecided | pl.Series(cued))
     split = found["value"].str.split(" ")
     lowered = _per_word(split, _normalised)
     frame = found.with_columns(

@@ -180,32 +180,24 @@ class Detector:
 def _last_words(found: pl.DataFrame, last: int) -> pl.Series:
     """The ``last`` words before each candidate on its own line, lower-cased, nearest last; "my
     number" (in seven languages) reads as one phone word."""
-    return (
+    return _words_of(
         found["before"]
         .str.replace(r"[ \t]*\r?\n[ \t]*$", " ")  # a number on a line of its own: the line above
         .str.split("\n")
         .list.last()
         .str.to_lowercase()
         .str.replace_all(POSSESSIVE_NUMBER, " phone ")
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-        .str.strip_chars()
-        .str.split(" ")
-        .list.tail(last)
-    )
+    ).list.tail(last)
 
 
 def _next_words(found: pl.DataFrame, count: int) -> pl.Series:
     """The first ``count`` words after each candidate on its line, lower-cased, nearest first."""
-    return (
-        found["after"]
-        .str.split("\n")
-        .list.first()
-        .str.to_lowercase()
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-        .str.strip_chars()
-        .str.split(" ")
-        .list.head(count)
-    )
+    return _words_of(found["after"].str.split("\n").list.first().str.to_lowercase()).list.head(count)
+
+
+def _words_of(lines: pl.Series) -> pl.Series:
+    """Each line's words: runs of letters and digits."""
+    return lines.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars().str.split(" ")
 
 
 def _nearest(words: pl.Series, pattern: str) -> pl.Series:

@@ -32,6 +32,8 @@ from data_platform.lake.paths import inside
 from data_platform.lake.store import Lake
 
 POLICIES = ("hold", "stop")
+# The kinds in the order a record's first finding is named by.
+KINDS = ("digit_run", "at_token", "alnum_id", "titled_name")
 DIGIT_RUN = r"\+?\(?[0-9](?:[ ./-]?\(?[0-9]\)?){8,}"
 # A date, perhaps with the hour of a time after it ("2019-01-13 14:59"): nine digits, no id.
 DATE_AND_HOUR = (
@@ -120,9 +122,9 @@ def _char_starts(hits: pl.DataFrame) -> pl.Series:
 
 
 def first_kind(records: pl.DataFrame, findings: pl.DataFrame) -> pl.Series:
-    """Per record of ``records``, the kind of its first finding (in the order of ``scan``'s
-    list), or null."""
-    order = {"digit_run": 0, "at_token": 1, "alnum_id": 2, "titled_name": 3}
+    """Per record of ``records``, the kind of its first finding (in the order of ``KINDS``), or
+    null."""
+    order = {kind: rank for rank, kind in enumerate(KINDS)}
     first = (
         findings.with_columns(_order=pl.col("kind").replace_strict(order, return_dtype=pl.Int8))
         .sort("_order")
