@@ -11,6 +11,8 @@ from __future__ import annotations
 import random
 import string
 
+from data_platform_tests.pii_eval.values import luhn_check_digit
+
 FIRST_WORDS = (
     "Maria James Aisha Chen Olga Pierre Lucia Tomasz Ingrid Kwame Yuki Rafael Fatima Henrik "
     "Priya Diego Amara Sven Leila Mateo Noor Elena Tariq Hana Oscar Zofia Ravi Camille Jonas "
@@ -43,13 +45,7 @@ FILLER = (
 
 def luhn_complete(prefix: str, length: int, rng: random.Random) -> str:
     body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
-    total = 0
-    for i, char in enumerate(reversed(body)):
-        digit = int(char)
-        if i % 2 == 0:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return body + str((10 - total % 10) % 10)
+    return body + luhn_check_digit(body)
 
 
 def card(rng: random.Random) -> str:

@@ -20,6 +20,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from .locales import COUNTRY
+
 MUTATION_RATE = 0.10
 FOREIGN_RATE = 0.08
 FAKER_RATE = 0.20
@@ -367,15 +369,6 @@ PT = PhonePlan(
 )
 
 PLANS: dict[str, PhonePlan] = {p.country: p for p in (US, GB, DE, FR, ES, IT, NL, CH, AT, BE, IE, PL, PT)}
-HOME_PLAN = {
-    "en_US": "US",
-    "en_GB": "GB",
-    "de_DE": "DE",
-    "fr_FR": "FR",
-    "es_ES": "ES",
-    "it_IT": "IT",
-    "nl_NL": "NL",
-}
 NEIGHBOURS = {
     "en_US": ("GB", "IE"),
     "en_GB": ("IE", "FR", "DE", "US"),
@@ -498,7 +491,7 @@ def make_phone(
         return faker_phone
     if kind is None and rng.random() < FOREIGN_RATE:
         return plan_phone(PLANS[rng.choice(NEIGHBOURS[locale])], rng)
-    return plan_phone(PLANS[HOME_PLAN[locale]], rng, kind)
+    return plan_phone(PLANS[COUNTRY[locale]], rng, kind)
 
 
 def format_counts() -> dict[str, int]:
