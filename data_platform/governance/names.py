@@ -436,12 +436,13 @@ def _cut(row: dict, cuts: list[int]) -> list[dict]:
 # Every word the cue patterns hold: the last word before a name must be one of them (or a
 # dash, or a list label must be near) for the costly end-anchored cue pattern to be tried.
 CUE_WORDS = frozenset(re.findall(r"[a-zà-ÿäöüß']+", NAME_CUES.lower()))
+LAST_WORD = r"([\p{L}']+)[^\p{L}]*$"
 LIST_LABEL = r"(?i)attendees|participants|participantes|teilnehmer|deelnemers|asistentes|partecipanti"
 
 
 def cue_before(texts: pl.Series) -> pl.Series:
     """Which ``texts`` (the context before a candidate) end in a name cue (``NAME_CUES``)."""
-    last_word = texts.str.extract(r"([\p{L}']+)[^\p{L}]*$").str.to_lowercase()
+    last_word = texts.str.extract(LAST_WORD).str.to_lowercase()
     worth = (
         last_word.is_in(list(CUE_WORDS)).fill_null(False)
         | texts.str.contains(r"[-–—]\s*$")
@@ -451,6 +452,26 @@ def cue_before(texts: pl.Series) -> pl.Series:
     cued = np.zeros(texts.len(), dtype=bool)
     cued[rows] = texts.gather(rows).str.contains(NAME_CUES).fill_null(False).to_numpy()
     return pl.Series(cued)
+
+
+def screen_names(found: pl.DataFrame, texts: pl.Series) -> pl.Series:
+    """The candidates ``trim_names`` may keep, judged from the characters just before them
+    (``near``): most candidates are one capitalised word ("The", "Transfer"), and a common one is
+    a name only after a title, one no list knows only after a title or a cue. A word cut by the
+    edge of ``near``, or a list label anywhere in the text, keeps the candidate."""
+    near = found["near"]
+    word = found["value"].str.to_lowercase().str.strip_chars(",.:;'’")
+    undecided = (
+        ~found["value"].str.contains(" ")
+        & ~word.is_in(word_list("known_or_ambiguous"))
+        & ~near.str.contains(TITLE_BEFORE)
+    )
+    may_be_cued = (
+        near.str.extract(LAST_WORD).str.to_lowercase().is_in(list(CUE_WORDS)).fill_null(False)
+        | near.str.contains(r"^[\p{L}']+[^\p{L}]*$|[-–—]\s*$")
+        | texts.str.contains(LIST_LABEL).gather(found["row"])
+    )
+    return ~undecided | (~word.is_in(word_list("not_names")) & may_be_cued)
 
 
 def _cue_inside(frame: pl.DataFrame) -> pl.Series:

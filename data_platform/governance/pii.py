@@ -39,6 +39,7 @@ from data_platform.governance.names import (
     NAME_SEQUENCE,
     lower_name_ok,
     names_ok,
+    screen_names,
     trim_names,
 )
 
@@ -46,6 +47,8 @@ OPEN, CLOSE = "\x00", "\x01"
 # Context each candidate carries: six words back ("my new mobile is 415..., the old one (...)")
 # and a few forward ("0653... - that's the number to call").
 BEFORE_CHARS, AFTER_CHARS = 64, 40
+# What a screen sees before a candidate: room for a title or a cue word.
+NEAR_CHARS = 32
 KEY_ENV = "DATA_PLATFORM_PII_KEY"
 B = r"(?-u:\b)"  # ASCII word boundary: keeps Rust's regex engine on its fast automaton
 DIGIT = "[0-9]"
@@ -167,7 +170,11 @@ FINDINGS_SCHEMA = {
 class Detector:
     """``pattern`` marks the value; with ``cue`` it is ``(cue)(value)`` and only the value is
     marked. ``trim`` may shorten candidates (frame with ``value``, spans, ``before``/``after``:
-    up to 32 characters before and 12 after); ``validate`` says which pass."""
+    up to ``BEFORE_CHARS`` characters before and ``AFTER_CHARS`` after); ``validate`` says which
+    pass. ``screen``, where a detector has many candidates, drops the ones ``validate`` would
+    surely refuse before their context is cut (given a frame with ``row``, ``value`` and
+    ``near``, the ``NEAR_CHARS`` characters before, and the texts); it may keep too many, never
+    too few."""
 
     name: str
     entity: str
@@ -175,6 +182,7 @@ class Detector:
     cue: bool = False
     validate: Callable[[pl.DataFrame], pl.Series] | None = None
     trim: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+    screen: Callable[[pl.DataFrame, pl.Series], pl.Series] | None = None
 
 
 def _last_words(found: pl.DataFrame, last: int) -> pl.Series:
@@ -213,9 +221,8 @@ def _nearest(words: pl.Series, pattern: str) -> pl.Series:
 def _card_ok(found: pl.DataFrame) -> pl.Series:
     """12-19 digits passing Luhn (starting with 0 only after a card word), written whole or in
     the groups cards print (4-4-4-4..., 4-6-5, 4-6-4), and not right after a ``+`` (that is an
-    international phone number)."""
-    values = found["value"]
-    digits = values.str.replace_all("[^0-9]", "")
+    international phone number). The context is read only for what passes Luhn."""
+    digits = found["value"].str.replace_all("[^0-9]", "")
     data, offsets = utf8_buffers(digits)
     sizes = pl.col("value").str.replace_all("-", " ").str.split(" ").list.eval(pl.element().str.len_bytes())
     inner_fours = sizes.list.slice(0, sizes.list.len() - 1).list.eval(pl.element() == 4).list.all()
@@ -223,10 +230,12 @@ def _card_ok(found: pl.DataFrame) -> pl.Series:
     printed = found.select(
         (sizes.list.len() == 1) | (inner_fours & (sizes.list.last() <= 4)) | sizes.is_in(layouts.implode())
     ).to_series()
+    plausible = pl.Series(_luhn(data, offsets)) & digits.str.len_bytes().is_between(12, 19) & printed
+    rows = np.flatnonzero(plausible.to_numpy())
+    found, digits = found[rows], digits.gather(rows)
     # Issuer ranges start at 1-9 but for an old Maestro range: a number starting with 0 is a
     # card only after a card word ("unter 017587506720" is a phone)
     zero_first = digits.str.starts_with("0") & (_nearest(_last_words(found, 4), CARD_WORDS) == 99)
-    lengths = digits.str.len_bytes().is_between(12, 19) & ~zero_first
     # A barcode, a tracking or ticket number can pass Luhn by chance: refused after such a word,
     # after a sign or letter glued to it ("Ticket#2025...", "+"), or when more digits follow.
     other_number = (
@@ -234,7 +243,14 @@ def _card_ok(found: pl.DataFrame) -> pl.Series:
         | found["before"].str.contains(r"[+#\p{L}]$")
         | found["after"].str.contains(r"^[ -]?[0-9]")
     )
-    return pl.Series(_luhn(data, offsets)) & lengths & printed & ~other_number
+    return _scatter(rows, plausible.len(), ~zero_first & ~other_number)
+
+
+def _scatter(rows: np.ndarray, size: int, values: pl.Series) -> pl.Series:
+    """A boolean Series of ``size``, ``values`` at ``rows`` and False elsewhere."""
+    out = np.zeros(size, dtype=bool)
+    out[rows] = values.fill_null(False).to_numpy()
+    return pl.Series(out)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -343,9 +359,13 @@ def _phone_ok(found: pl.DataFrame) -> pl.Series:
     # otherwise; a phone word makes any run of 7 to 15 digits a phone.
     written_as_phone = found["value"].str.contains(r"^(?:\+|\((?:\+|0[0-9]{1,5}\)|[0-9]{3}\)))")
     by_context = (other_word >= phone_word) & (phone_shaped | (phone_word < 99))
-    accepted = np.zeros(shape.len(), dtype=bool)
-    accepted[shaped] = (~refused & (written_as_phone | by_context)).fill_null(False).to_numpy()
-    return pl.Series(accepted)
+    return _scatter(shaped, shape.len(), ~refused & (written_as_phone | by_context))
+
+
+def _phone_screen(found: pl.DataFrame, texts: pl.Series) -> pl.Series:
+    """Fewer than seven digits is never a phone's shape: most candidates are years, amounts,
+    counts."""
+    return found["value"].str.count_matches("[0-9]") >= 7
 
 
 def _phone_shape(found: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
@@ -488,11 +508,13 @@ DETECTORS = (
     Detector("date_of_birth", "DATE_OF_BIRTH", BIRTH, cue=True),
     Detector("ipv4", "IP_ADDRESS", IPV4, validate=_ipv4_ok),
     Detector("ipv6", "IP_ADDRESS", IPV6, validate=_ipv6_ok),
-    Detector("phone", "PHONE_NUMBER", PHONE, validate=_phone_ok),
+    Detector("phone", "PHONE_NUMBER", PHONE, validate=_phone_ok, screen=_phone_screen),
     Detector("name_after_cue", "PERSON", NAME_AFTER_CUE, cue=True, validate=_name_ok),
     Detector("full_name_after_this_is", "PERSON", FULL_NAME_AFTER_THIS_IS, cue=True, validate=_name_ok),
     Detector("name_inverted", "PERSON", INVERTED, validate=names_ok, trim=trim_names),
-    Detector("name_anywhere", "PERSON", NAME_SEQUENCE, validate=names_ok, trim=trim_names),
+    Detector(
+        "name_anywhere", "PERSON", NAME_SEQUENCE, validate=names_ok, trim=trim_names, screen=screen_names
+    ),
     Detector("lower_name_after_label", "PERSON", LOWER_NAME_AFTER_LABEL, cue=True, validate=lower_name_ok),
     Detector("high_entropy_secret", "SECRET", HIGH_ENTROPY, validate=_entropy_ok),
 )
@@ -544,8 +566,11 @@ def _candidates(
             "end": spans[:, 3],
         }
     )
-    found = found.with_columns(_context(buffers, found))
     found = found.filter(~pl.Series(_overlapping(found, taken)))
+    if detector.screen is not None and found.height:
+        near = _context(buffers, found, NEAR_CHARS, 0)
+        found = found.filter(detector.screen(found.with_columns(value=near[0], near=near[1]), texts))
+    found = found.with_columns(_context(buffers, found, BEFORE_CHARS, AFTER_CHARS))
     if detector.trim is not None and found.height:
         found = detector.trim(found)
     if detector.validate is not None and found.height:
@@ -553,11 +578,12 @@ def _candidates(
     return found.with_columns(entity_type=pl.lit(detector.entity), detector=pl.lit(detector.name))
 
 
-def _context(buffers: tuple[np.ndarray, np.ndarray], found: pl.DataFrame) -> list[pl.Series]:
-    """Each candidate's value, the ``BEFORE_CHARS`` characters before it and the ``AFTER_CHARS``
-    after it (within its
-    text), cut from the texts' bytes: gathering whole texts per candidate to slice them cost
-    more than all the rest on dense text."""
+def _context(
+    buffers: tuple[np.ndarray, np.ndarray], found: pl.DataFrame, before: int, after: int
+) -> list[pl.Series]:
+    """Each candidate's value, the ``before`` characters before it and the ``after`` after it
+    (within its text), cut from the texts' bytes: gathering whole texts per candidate to slice
+    them cost more than all the rest on dense text."""
     data, offsets = buffers
     bounds = _context_bounds(
         data,
@@ -565,6 +591,8 @@ def _context(buffers: tuple[np.ndarray, np.ndarray], found: pl.DataFrame) -> lis
         found["row"].to_numpy(),
         found["byte_start"].to_numpy(),
         found["byte_end"].to_numpy(),
+        before,
+        after,
     )
     return [
         _byte_ranges(data, bounds[:, 1], bounds[:, 2]).alias("value"),
@@ -575,22 +603,28 @@ def _context(buffers: tuple[np.ndarray, np.ndarray], found: pl.DataFrame) -> lis
 
 @numba.njit(cache=True, nogil=True)
 def _context_bounds(
-    data: np.ndarray, offsets: np.ndarray, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    data: np.ndarray,
+    offsets: np.ndarray,
+    rows: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    before: int,
+    after: int,
 ) -> np.ndarray:
-    """Per span: absolute byte offsets of (BEFORE_CHARS before it, its start, its end, AFTER_CHARS
-    after it), never past its own text."""
+    """Per span: absolute byte offsets of (``before`` characters before it, its start, its end,
+    ``after`` characters after it), never past its own text."""
     out = np.empty((len(rows), 4), dtype=np.int64)
     for k in range(len(rows)):
         first, last = offsets[rows[k]], offsets[rows[k] + 1]
         start, end = first + starts[k], first + ends[k]
         i, chars = start, 0
-        while i > first and chars < BEFORE_CHARS:
+        while i > first and chars < before:
             i -= 1
             while i > first and (data[i] & 0xC0) == 0x80:
                 i -= 1
             chars += 1
         j, chars = end, 0
-        while j < last and chars < AFTER_CHARS:
+        while j < last and chars < after:
             j += 1
             while j < last and (data[j] & 0xC0) == 0x80:
                 j += 1
