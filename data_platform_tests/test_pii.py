@@ -182,6 +182,11 @@ def test_identifiers_that_are_not_phones(text: str) -> None:
     assert [kind for kind, _ in found(text)] == []
 
 
+def test_a_country_code_no_registry_knows_makes_no_empty_iban() -> None:
+    findings = found("Please send it to IBAN XQ12 3456 7890 1234 5678 90 today")
+    assert all(kind != "IBAN_CODE" and value for kind, value in findings)
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [

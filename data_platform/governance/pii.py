@@ -299,7 +299,8 @@ def _iban_ok(found: pl.DataFrame) -> pl.Series:
         r"^[A-Za-z]{2}[0-9]{2}(?:\s+[A-Za-z0-9]{4})+(?:\s+[A-Za-z0-9]{1,3})?$"
     )
     announced = found["before"].str.contains(IBAN_CUES)
-    return (compact.str.len_bytes() == lengths) & (pl.Series(_mod97(data, offsets)) | grouped | announced)
+    known_length = (compact.str.len_bytes() == lengths) & (lengths > 0)
+    return known_length & (pl.Series(_mod97(data, offsets)) | grouped | announced)
 
 
 @numba.njit(cache=True, nogil=True)
