@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -270,22 +269,33 @@ def _luhn(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 def _iban_trim(found: pl.DataFrame) -> pl.DataFrame:
     """Cut each candidate after as many letters and digits as its country's IBAN has (the
-    pattern may run into the next word); IBAN candidates are rare, so this is per candidate."""
-    cut = []
-    for value in found["value"].to_list():
-        wanted, kept, taken = IBAN_LENGTHS.get(value[:2].upper(), 0), 0, 0
-        for char in value:
-            if kept == wanted:
-                break
-            taken += 1
-            kept += not char.isspace()
-        cut.append(value[:taken].rstrip())
-    shorter = found["value"].str.len_chars() - pl.Series(cut).str.len_chars()
-    return found.with_columns(
-        value=pl.Series(cut, dtype=pl.String),
-        end=found["end"] - shorter,
-        byte_end=found["byte_end"] - shorter,
+    pattern may run into the next word)."""
+    wanted = (
+        found["value"]
+        .str.slice(0, 2)
+        .str.to_uppercase()
+        .replace_strict(IBAN_LENGTHS, default=0, return_dtype=pl.Int64)
     )
+    data, offsets = utf8_buffers(found["value"])  # the pattern is ASCII: bytes are characters
+    kept = pl.Series(_iban_kept_bytes(data, offsets, wanted.to_numpy()))
+    cut = found["value"].str.slice(0, kept).str.strip_chars_end()
+    shorter = found["value"].str.len_chars() - cut.str.len_chars()
+    return found.with_columns(value=cut, end=found["end"] - shorter, byte_end=found["byte_end"] - shorter)
+
+
+@numba.njit(cache=True, nogil=True)
+def _iban_kept_bytes(data: np.ndarray, offsets: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Per value: how many bytes hold its first ``wanted`` characters that are not white space."""
+    out = np.zeros(len(wanted), dtype=np.int64)
+    for d in range(len(wanted)):
+        kept = 0
+        for i in range(offsets[d], offsets[d + 1]):
+            if kept == wanted[d]:
+                break
+            out[d] += 1
+            b = data[i]
+            kept += not (b == 32 or b == 9 or b == 10 or b == 13)
+    return out
 
 
 def _iban_ok(found: pl.DataFrame) -> pl.Series:
@@ -334,16 +344,15 @@ def _ipv4_ok(found: pl.DataFrame) -> pl.Series:
 
 
 def _ipv6_ok(found: pl.DataFrame) -> pl.Series:
-    def parses(value: str) -> bool:
-        try:
-            ipaddress.IPv6Address(value)
-        except ValueError:
-            return False
-        return True
-
-    # glued to a word it is its tail, not an address ("belief::understanding", "std::map")
+    """Eight groups, or at most seven around one ``::`` (the pattern allows no other shape), and
+    not glued to a word: then it is its tail, not an address ("belief::understanding",
+    "std::map")."""
+    values = found["value"]
+    groups = values.str.count_matches(HEX)
+    compressed = values.str.contains("::", literal=True)
+    whole = pl.select(pl.when(compressed).then(groups <= 7).otherwise(groups == 8)).to_series()
     glued = found["before"].str.contains(r"[\p{L}\p{N}:]$") | found["after"].str.contains(r"^[\p{L}\p{N}:]")
-    return found["value"].map_elements(parses, return_dtype=pl.Boolean) & ~glued
+    return whole & ~glued
 
 
 def _phone_ok(found: pl.DataFrame) -> pl.Series:
@@ -547,7 +556,7 @@ def _marked_spans(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, ..
 
 
 def _candidates(
-    texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray], detector: Detector, taken: pl.DataFrame
+    texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray], detector: Detector, taken: _Taken
 ) -> pl.DataFrame:
     """One detector's findings: row, byte and char spans, value; candidates overlapping
     ``taken`` are dropped, the rest trimmed and validated. ``buffers``: ``texts`` as UTF-8
@@ -656,27 +665,52 @@ def detect(texts: pl.Series, detectors: tuple[Detector, ...] = DETECTORS) -> pl.
     """Findings in ``texts`` (``FINDINGS_SCHEMA`` plus ``byte_start``, ``byte_end`` and the
     ``value``, which callers must not store), sorted by row and start. Detectors run in
     priority order; a candidate overlapping an earlier detector's finding is dropped before it
-    is validated, so the costly checks (phone plans) see only what is left."""
+    is validated, so the costly checks see only what is left."""
     clean = texts.fill_null("").str.replace_all("[\x00\x01]", "\x02")  # markers stay unambiguous
     schema = {**FINDINGS_SCHEMA, "byte_start": pl.Int64, "byte_end": pl.Int64, "value": pl.String}
-    accepted = pl.DataFrame(schema=schema)
+    accepted = [pl.DataFrame(schema=schema)]
+    taken = _Taken.none()
     buffers = utf8_buffers(clean)
     for detector in detectors:
-        found = _candidates(clean, buffers, detector, accepted)
-        accepted = pl.concat([accepted, found.select(list(schema))]).sort("row", "start")
-    return accepted
+        found = _candidates(clean, buffers, detector, taken)
+        accepted.append(found.select(list(schema)))
+        taken = taken.plus(found)
+    return pl.concat(accepted).sort("row", "start")
 
 
-def _overlapping(found: pl.DataFrame, taken: pl.DataFrame) -> np.ndarray:
-    """Which spans of ``found`` overlap a span of ``taken`` (sorted by row and start, its spans
-    disjoint): the taken span starting last before a candidate's end is the only one to test."""
-    if taken.height == 0 or found.height == 0:
+@dataclass(frozen=True)
+class _Taken:
+    """The spans accepted so far, disjoint, sorted by ``keys`` (row and start in one integer)."""
+
+    keys: np.ndarray
+    rows: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    @classmethod
+    def none(cls) -> _Taken:
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(empty, empty, empty, empty)
+
+    def plus(self, found: pl.DataFrame) -> _Taken:
+        rows, starts, ends = (
+            np.concatenate([old, found[column].to_numpy()])
+            for old, column in ((self.rows, "row"), (self.starts, "start"), (self.ends, "end"))
+        )
+        keys = (rows << 32) | starts
+        order = np.argsort(keys, kind="stable")
+        return _Taken(keys[order], rows[order], starts[order], ends[order])
+
+
+def _overlapping(found: pl.DataFrame, taken: _Taken) -> np.ndarray:
+    """Which spans of ``found`` overlap a span of ``taken``: the taken span starting last before
+    a candidate's end is the only one to test."""
+    if taken.keys.size == 0 or found.height == 0:
         return np.zeros(found.height, dtype=bool)
     rows, starts, ends = (found[c].to_numpy() for c in ("row", "start", "end"))
-    taken_rows, taken_starts, taken_ends = (taken[c].to_numpy() for c in ("row", "start", "end"))
-    at = np.searchsorted((taken_rows << 32) | taken_starts, (rows << 32) | ends, side="left") - 1
+    at = np.searchsorted(taken.keys, (rows << 32) | ends, side="left") - 1
     safe = np.clip(at, 0, None)
-    return (at >= 0) & (taken_rows[safe] == rows) & (taken_ends[safe] > starts)
+    return (at >= 0) & (taken.rows[safe] == rows) & (taken.ends[safe] > starts)
 
 
 def replacements(findings: pl.DataFrame, mode: str, key: bytes | None = None) -> pl.Series:
