@@ -299,9 +299,9 @@ def cmd_annotate_simulate(args: argparse.Namespace) -> int:
 def cmd_curate(args: argparse.Namespace) -> int:
     from data_platform.curation.cleaning import CleaningRules
     from data_platform.curation.curate import curate_file
-    from data_platform.curation.minhash import MinHashParams
     from data_platform.curation.near_dedup import NearDupRules
     from data_platform.curation.quality import QUALITY_PROFILES
+    from data_platform.text.minhash import MinHashParams
 
     quality = QUALITY_PROFILES[args.quality].for_language(args.language)
     near_dup = NearDupRules(params=MinHashParams(exact_jaccard=args.exact_jaccard), threshold=args.threshold)

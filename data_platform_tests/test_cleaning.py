@@ -1,9 +1,9 @@
 import polars as pl
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
-from data_platform.curation.normalize import clean_text_column
 from data_platform.curation.quality import QUALITY_PROFILES
 from data_platform.sources.schema import RAW_SCHEMA
+from data_platform.text.normalize import clean_text_column
 from data_platform_tests.conftest import canonical_row
 
 # These tests are about the other rules; quality rules have their own tests.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data_platform.curation.lsh import BandTable
+from data_platform.text.lsh import BandTable
 
 
 def brute_pairs(query: np.ndarray, indexed: np.ndarray, live: np.ndarray, below: int) -> set[tuple[int, int]]:

@@ -6,8 +6,8 @@ import polars as pl
 import pytest
 from datasketch import MinHash
 
-from data_platform.curation.minhash import MinHashParams, band_keys, estimated_jaccard, shingle, signatures
 from data_platform.demo.generator import SAMPLE_DIR
+from data_platform.text.minhash import MinHashParams, band_keys, estimated_jaccard, shingle, signatures
 
 
 def sample_texts(name: str) -> list[str]:
@@ -55,7 +55,7 @@ def test_banding_must_cover_the_permutations() -> None:
 
 
 def test_exact_jaccard_of_shingle_sets_equals_python_sets() -> None:
-    from data_platform.curation.minhash import exact_jaccard, shingle_sets
+    from data_platform.text.minhash import exact_jaccard, shingle_sets
 
     texts = sample_texts("clinc150_sample.jsonl.gz")[:60]
     pairs = [(i, (i * 7 + 3) % 60) for i in range(60)] + [(5, 5)]

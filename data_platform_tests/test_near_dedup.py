@@ -7,7 +7,6 @@ import polars as pl
 import pytest
 
 from data_platform.curation.cleaning import CleaningRules
-from data_platform.curation.minhash import MinHashParams
 from data_platform.curation.near_dedup import (
     NearDupIndex,
     NearDupRules,
@@ -21,6 +20,7 @@ from data_platform.sources.ingest import ingest_drop
 from data_platform.sources.readers import Drop
 from data_platform.sources.registry import adhoc_source
 from data_platform.sources.schema import RAW_SCHEMA
+from data_platform.text.minhash import MinHashParams
 from data_platform_tests.conftest import canonical_row
 
 # 80 words: changing one word changes 5 of 76 five-word shingles (Jaccard about 0.88).

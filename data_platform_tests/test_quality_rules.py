@@ -13,7 +13,7 @@ from data_platform.curation.quality import (
     quality_stats,
 )
 from data_platform.curation.rules import first_failure
-from data_platform.curation.tokens import tokenize
+from data_platform.text.tokens import tokenize
 from data_platform_tests.conftest import PROJECT_ROOT, shared_data
 
 PROSE = (

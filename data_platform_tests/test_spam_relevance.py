@@ -11,10 +11,10 @@ from data_platform.curation.relevance import RelevanceRules, relevance_rules, re
 from data_platform.curation.rules import first_failure
 from data_platform.curation.scoring import HashedNgramClassifier, load_scorer
 from data_platform.curation.spam import SpamRules
-from data_platform.curation.tokens import tokenize
 from data_platform.errors import InputFileError
 from data_platform.sources.registry import load_registry
 from data_platform.sources.schema import RAW_SCHEMA
+from data_platform.text.tokens import tokenize
 from data_platform_tests.conftest import canonical_row, registry_entry
 
 SENTENCE = "The delivery arrived two days late, but the support team refunded the shipping cost quickly."

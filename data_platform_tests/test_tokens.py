@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from data_platform.curation.repetition import ngram_repetition
-from data_platform.curation.tokens import ALPHA_TOKEN, SYMBOL_TOKEN, token_hash, tokenize
+from data_platform.text.tokens import ALPHA_TOKEN, SYMBOL_TOKEN, token_hash, tokenize
 
 # Splits spaCy's blank English tokenizer gives (the tokenizer datatrove's English rules use).
 SPACY_SPLITS = {

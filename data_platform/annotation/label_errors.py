@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from data_platform.curation.minhash import MinHashParams, near_pairs, text_signatures
-from data_platform.curation.normalize import normalised_sha256
+from data_platform.text.minhash import MinHashParams, near_pairs, text_signatures
+from data_platform.text.normalize import normalised_sha256
 
 NEAR = 0.8
 

@@ -28,15 +28,15 @@ from data_platform.curation.alternates import (
     Terms,
     differs_from_kept,
 )
-from data_platform.curation.hashing import sha256_column
 from data_platform.curation.near_dedup import NearDupRules
-from data_platform.curation.normalize import clean_text_column
 from data_platform.curation.quality import QUALITY_PROFILES, QualityRules, quality_rules, quality_stats
 from data_platform.curation.relevance import RelevanceRules, relevance_rules, relevance_stats
 from data_platform.curation.rules import first_failure
-from data_platform.curation.tokens import Tokens, tokenize
 from data_platform.sources.registry import Source
 from data_platform.sources.schema import RAW_SCHEMA, content_text, quarantine_rows, record_field
+from data_platform.text.hashing import sha256_column
+from data_platform.text.normalize import clean_text_column
+from data_platform.text.tokens import Tokens, tokenize
 
 OPT_OUT_VALUES = ("true", "yes", "y", "1", "opt-out", "opt_out", "opted-out", "opted_out", "withdrawn")
 SEEN_SCHEMA = {"norm_sha256": pl.String, "record_id": pl.String, "batch_id": pl.String}

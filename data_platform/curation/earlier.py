@@ -24,9 +24,9 @@ import numpy as np
 import polars as pl
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch
-from data_platform.curation.minhash import MinHashParams, band_keys
 from data_platform.curation.near_dedup import NearDupIndex, index_entries, index_schema
 from data_platform.lake.store import Lake
+from data_platform.text.minhash import MinHashParams, band_keys
 
 EXACT_STATE = "exact_dedup"
 NEAR_STATE = "near_dedup"

@@ -14,7 +14,7 @@ import numba
 import numpy as np
 import polars as pl
 
-from data_platform.curation.tokens import SPACE, TERMINAL, char_tables, utf8_buffers
+from data_platform.text.tokens import SPACE, TERMINAL, char_tables, utf8_buffers
 
 COLUMNS = (
     "chars",

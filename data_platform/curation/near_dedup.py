@@ -19,8 +19,9 @@ import numpy as np
 import polars as pl
 
 from data_platform.curation.alternates import Terms, differs_from_kept
-from data_platform.curation.lsh import BandTable
-from data_platform.curation.minhash import (
+from data_platform.sources.schema import content_text, quarantine_rows, record_field
+from data_platform.text.lsh import BandTable
+from data_platform.text.minhash import (
     MinHashParams,
     band_keys,
     exact_jaccard,
@@ -29,8 +30,7 @@ from data_platform.curation.minhash import (
     shingle_tokens,
     signatures,
 )
-from data_platform.curation.tokens import Tokens, tokenize
-from data_platform.sources.schema import content_text, quarantine_rows, record_field
+from data_platform.text.tokens import Tokens, tokenize
 
 
 def index_schema(params: MinHashParams) -> dict[str, pl.DataType]:

@@ -1,7 +1,7 @@
 """Document quality rules: Gopher quality, Gopher repetition, C4 and FineWeb, column-wise.
 
 Per chunk, ``quality_stats`` measures every document once: token counts and n-gram repetition
-from the shared token arrays (curation/tokens.py, curation/repetition.py), character, line and
+from the shared token arrays (text/tokens.py, curation/repetition.py), character, line and
 paragraph statistics in one compiled pass (curation/layout.py), and C4's line checks as Polars
 string expressions over the exploded lines. ``first_failure``
 (curation/rules.py) then turns the rules (``quality_rules``) into one Polars expression over
@@ -32,7 +32,7 @@ from data_platform.curation.layout import layout_stats
 from data_platform.curation.repetition import ngram_repetition
 from data_platform.curation.rules import Rule, limit, ratio
 from data_platform.curation.spam import SpamRules, spam_rules, spam_stats
-from data_platform.curation.tokens import ALPHA_TOKEN, SYMBOL_TOKEN, Tokens, token_hash
+from data_platform.text.tokens import ALPHA_TOKEN, SYMBOL_TOKEN, Tokens, token_hash
 
 # The most frequent function words per language; Gopher asks for at least two of them.
 STOP_WORDS = {

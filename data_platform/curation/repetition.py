@@ -18,7 +18,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from data_platform.curation.tokens import Tokens
+from data_platform.text.tokens import Tokens
 
 MIX = np.uint64(0x9E3779B97F4A7C15)
 

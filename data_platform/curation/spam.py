@@ -28,7 +28,7 @@ import polars as pl
 from data_platform.curation.repetition import ngram_repetition
 from data_platform.curation.rules import Rule, limit, ratio
 from data_platform.curation.scoring import load_scorer
-from data_platform.curation.tokens import CHAR_COUNTS, Tokens
+from data_platform.text.tokens import CHAR_COUNTS, Tokens
 
 LINK_PATTERN = r"(?i)\b(?:https?://|www\.)\S+"
 EMAIL_PATTERN = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"

@@ -32,7 +32,6 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from data_platform.curation.tokens import utf8_buffers
 from data_platform.governance.names import (
     INVERTED,
     LOWER_NAME_AFTER_LABEL,
@@ -42,6 +41,7 @@ from data_platform.governance.names import (
     screen_names,
     trim_names,
 )
+from data_platform.text.tokens import utf8_buffers
 
 OPEN, CLOSE = "\x00", "\x01"
 # Context each candidate carries: six words back ("my new mobile is 415..., the old one (...)")

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from data_platform.curation.minhash import MinHashParams, near_pairs, text_signatures
-from data_platform.curation.normalize import normalised_sha256
 from data_platform.governance.ledgers import append_entry, read_entries
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
+from data_platform.text.minhash import MinHashParams, near_pairs, text_signatures
+from data_platform.text.normalize import normalised_sha256
 
 LEDGER = "takedowns"
 PARAMS = MinHashParams()

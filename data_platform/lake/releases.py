@@ -23,7 +23,6 @@ import polars as pl
 from data_platform.annotation import flags
 from data_platform.annotation.labels import ANNOTATED_COLUMNS
 from data_platform.curation.cleaning import CLEANED_COLUMNS
-from data_platform.curation.hashing import sha256_column
 from data_platform.errors import DataPlatformError, ReleaseExistsError, UnsafePathError
 from data_platform.governance import licences, redaction, release_scan, takedown
 from data_platform.governance.datasheet import ReleaseCard, datasheet_markdown
@@ -32,6 +31,7 @@ from data_platform.lake.paths import inside
 from data_platform.lake.store import PARQUET_OPTIONS, Lake
 from data_platform.sources.registry import Source
 from data_platform.sources.schema import RAW_SCHEMA
+from data_platform.text.hashing import sha256_column
 
 # fullmatch, ASCII digits: "v4\n" or "v٤" must not pass as a version.
 VERSION_PATTERN = re.compile(r"v([1-9][0-9]{0,8})", re.ASCII)

@@ -162,7 +162,7 @@ def our_filter_decisions(corpus: Path, out: Path) -> None:
     """Subcommand run in its own process: the four families' decisions for every document."""
     from data_platform.curation.quality import QualityRules, quality_rules, quality_stats
     from data_platform.curation.rules import first_failure
-    from data_platform.curation.tokens import tokenize
+    from data_platform.text.tokens import tokenize
 
     def measure(texts: pl.Series) -> pl.DataFrame:
         return quality_stats(texts, tokenize(texts), QualityRules(spam=None))
@@ -198,7 +198,7 @@ def our_dedup_core(corpus: Path, out: Path, chunk: int = 20_000) -> None:
         index_entries,
         near_duplicate_matches,
     )
-    from data_platform.curation.tokens import tokenize
+    from data_platform.text.tokens import tokenize
 
     rules = NearDupRules()
 

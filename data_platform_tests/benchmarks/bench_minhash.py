@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from data_platform.curation.minhash import MinHashParams, shingle, signatures
+from data_platform.text.minhash import MinHashParams, shingle, signatures
 
 GUTENBERG = Path(__file__).resolve().parents[3] / "shared/data/gutenberg_docs/gutenberg_docs.jsonl.gz"
 CHUNK = 2_000

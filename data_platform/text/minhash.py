@@ -2,7 +2,7 @@
 
 For a chunk of documents:
 
-1. curation/tokens.py splits the texts into tokens once (the quality rules read the same
+1. text/tokens.py splits the texts into tokens once (the quality rules read the same
    arrays); the words (tokens that are not punctuation) carry a lowercased 64-bit FNV-1a hash,
    stable across versions and machines, so a persisted index stays valid after an upgrade;
 2. ``ngram`` consecutive word hashes of one document are combined into a 32-bit shingle hash
@@ -26,8 +26,8 @@ import numpy as np
 import polars as pl
 from datasketch import MinHash
 
-from data_platform.curation.lsh import BandTable
-from data_platform.curation.tokens import SYMBOL_TOKEN, Tokens, tokenize
+from data_platform.text.lsh import BandTable
+from data_platform.text.tokens import SYMBOL_TOKEN, Tokens, tokenize
 
 SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 EMPTY = np.uint32(0xFFFFFFFF)

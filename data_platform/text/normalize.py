@@ -12,7 +12,7 @@ import ftfy
 import numpy as np
 import polars as pl
 
-from data_platform.curation.hashing import sha256_column
+from data_platform.text.hashing import sha256_column
 
 # UTF-8 bytes decoded as cp1252/latin-1 produce a lead character (Ã, Â, â, Å, Ð, Ñ) followed by
 # a character from the C1/cp1252 range; real text almost never has these pairs.
