@@ -13,6 +13,7 @@ from data_platform.curation.quality import (
     quality_stats,
 )
 from data_platform.curation.rules import first_failure
+from data_platform.sources.registry import QUALITY_PROFILE_NAMES
 from data_platform.text.tokens import tokenize
 from data_platform_tests.conftest import PROJECT_ROOT, shared_data
 
@@ -99,6 +100,10 @@ def test_detail_states_value_and_threshold() -> None:
     stats = quality_stats(series, tokenize(series), gopher_only)
     _, detail = first_failure(quality_rules(gopher_only))
     assert stats.select(detail).item() == "words 4 < 50"
+
+
+def test_every_profile_the_registry_accepts_has_rules() -> None:
+    assert set(QUALITY_PROFILES) == set(QUALITY_PROFILE_NAMES)
 
 
 def test_none_switches_a_rule_off_and_profiles_fit_short_texts() -> None:

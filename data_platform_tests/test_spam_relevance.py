@@ -7,12 +7,12 @@ import yaml
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, clean_batch, rules_for_source
 from data_platform.curation.quality import QUALITY_PROFILES, QualityRules, quality_rules, quality_stats
-from data_platform.curation.relevance import RelevanceRules, relevance_rules, relevance_stats
+from data_platform.curation.relevance import relevance_rules, relevance_stats
 from data_platform.curation.rules import first_failure
 from data_platform.curation.scoring import HashedNgramClassifier, load_scorer
 from data_platform.curation.spam import SpamRules
 from data_platform.errors import InputFileError
-from data_platform.sources.registry import load_registry
+from data_platform.sources.registry import RelevanceRules, load_registry
 from data_platform.sources.schema import RAW_SCHEMA
 from data_platform.text.tokens import tokenize
 from data_platform_tests.conftest import canonical_row, registry_entry

@@ -30,9 +30,9 @@ from data_platform.curation.alternates import (
 )
 from data_platform.curation.near_dedup import NearDupRules
 from data_platform.curation.quality import QUALITY_PROFILES, QualityRules, quality_rules, quality_stats
-from data_platform.curation.relevance import RelevanceRules, relevance_rules, relevance_stats
+from data_platform.curation.relevance import relevance_rules, relevance_stats
 from data_platform.curation.rules import first_failure
-from data_platform.sources.registry import Source
+from data_platform.sources.registry import RelevanceRules, Source
 from data_platform.sources.schema import RAW_SCHEMA, content_text, quarantine_rows, record_field
 from data_platform.text.hashing import sha256_column
 from data_platform.text.normalize import clean_text_column

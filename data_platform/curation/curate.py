@@ -19,7 +19,6 @@ import shutil
 import tempfile
 import time
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,32 +27,10 @@ from tqdm import tqdm
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
 from data_platform.curation.near_dedup import NearDupIndex, index_entries, remove_near_duplicates
+from data_platform.sources.drops import one_file_drop
 from data_platform.sources.readers import Drop, ReadStats, read_drop
-from data_platform.sources.registry import FieldMap, adhoc_source
 
 DUPLICATE_REASONS = ("exact_duplicate", "near_duplicate")
-
-
-def one_file_drop(path: Path, command: str, id_field: str, text_field: str, min_chars: int) -> Drop:
-    """A file given on the command line as a drop of an unregistered source (the raw tier's
-    readers, so bad lines are reported with file, line and field)."""
-    source = adhoc_source(
-        command,
-        input_format(path),
-        path.parent,
-        fields=FieldMap(id=id_field, text=text_field),
-        min_chars=min_chars,
-        max_record_bytes=64 << 20,
-    )
-    return Drop(source, path, f"{command}:{path.name}", datetime.fromtimestamp(0, UTC))
-
-
-def input_format(path: Path) -> str:
-    if path.name.endswith(".jsonl.gz"):
-        return "jsonl.gz"
-    if path.suffix in (".jsonl", ".parquet"):
-        return path.suffix[1:]
-    raise ValueError(f"{path}: expected a .jsonl, .jsonl.gz or .parquet file")
 
 
 def curate_file(

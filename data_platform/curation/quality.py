@@ -174,6 +174,7 @@ SHORT_TEXT = QualityRules(
     # People write in capitals and repeat "transfer $50 to Ann" with other numbers: real data.
     spam=SpamRules(max_upper_share=None, template_min_records=None),
 )
+# One per name the registry accepts (sources/registry.py: QUALITY_PROFILE_NAMES).
 QUALITY_PROFILES = {
     "documents": QualityRules(),
     "short-text": SHORT_TEXT,

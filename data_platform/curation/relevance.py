@@ -14,36 +14,15 @@ Patterns use the Rust regex syntax of Polars (no look-around), checked when the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from data_platform.curation.rules import Rule, limit
 from data_platform.curation.scoring import classifier_from_examples, file_digest
+from data_platform.sources.registry import RelevanceRules
 
 REASON = "irrelevant"
-
-
-@dataclass(frozen=True)
-class RelevanceRules:
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    examples: str | None = None
-    min_score: float = 0.5
-
-    @property
-    def active(self) -> bool:
-        return bool(self.include or self.exclude or self.examples)
-
-
-def pattern_problem(pattern: str) -> str | None:
-    """Why ``pattern`` is not a usable regular expression, or None."""
-    try:
-        pl.Series([""]).str.contains(pattern)
-    except pl.exceptions.ComputeError as exc:
-        return str(exc).splitlines()[0]
-    return None
 
 
 def relevance_stats(texts: pl.Series, rules: RelevanceRules) -> pl.DataFrame:

@@ -22,8 +22,8 @@ from typing import Any
 import polars as pl
 from tqdm import tqdm
 
-from data_platform.curation.curate import one_file_drop
 from data_platform.governance.pii import FINDINGS_SCHEMA, detect, redact
+from data_platform.sources.drops import one_file_drop
 from data_platform.sources.readers import ReadStats, read_drop
 
 

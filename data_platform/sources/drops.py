@@ -27,7 +27,7 @@ from typing import Any
 from data_platform.errors import UnsafePathError
 from data_platform.lake.paths import name_problem
 from data_platform.sources.readers import Drop
-from data_platform.sources.registry import SOURCE_ID_PATTERN, Registry, Source
+from data_platform.sources.registry import SOURCE_ID_PATTERN, FieldMap, Registry, Source, adhoc_source
 
 MARKER_SUFFIX = ".done"
 IN_PROGRESS_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
@@ -156,3 +156,25 @@ def changed_since_ingested(path: Path, raw_stats: dict[str, Any]) -> bool:
     status = os.stat(path, follow_symlinks=False)
     recorded = raw_stats.get("file_bytes"), raw_stats.get("file_mtime_ns")
     return recorded != (None, None) and recorded != (status.st_size, status.st_mtime_ns)
+
+
+def one_file_drop(path: Path, command: str, id_field: str, text_field: str, min_chars: int) -> Drop:
+    """A file given on the command line as a drop of an unregistered source (the raw tier's
+    readers, so bad lines are reported with file, line and field)."""
+    source = adhoc_source(
+        command,
+        input_format(path),
+        path.parent,
+        fields=FieldMap(id=id_field, text=text_field),
+        min_chars=min_chars,
+        max_record_bytes=64 << 20,
+    )
+    return Drop(source, path, f"{command}:{path.name}", datetime.fromtimestamp(0, UTC))
+
+
+def input_format(path: Path) -> str:
+    if path.name.endswith(".jsonl.gz"):
+        return "jsonl.gz"
+    if path.suffix in (".jsonl", ".parquet"):
+        return path.suffix[1:]
+    raise ValueError(f"{path}: expected a .jsonl, .jsonl.gz or .parquet file")

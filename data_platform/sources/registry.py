@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import yaml
 from license_expression import ExpressionError, get_spdx_licensing
 
-from data_platform.curation.quality import QUALITY_PROFILES
-from data_platform.curation.relevance import RelevanceRules, pattern_problem
 from data_platform.errors import RegistryError, SourceSpecError
 from data_platform.sources.limits import JsonLimits
 from data_platform.sources.schema import KINDS
@@ -29,7 +28,32 @@ COMPLETION_RULES = ("marker", "stable")
 # What the drop sensor does with a file whose name holds personal data: ingest it under a hashed
 # batch key (the name appears nowhere), or leave it in the folder and report it.
 FILE_NAME_PII_POLICIES = ("hash", "refuse")
+# The quality profiles a source may pick; curation/quality.py holds the rules of each.
+QUALITY_PROFILE_NAMES = ("documents", "short-text", "off")
 _LICENSING = get_spdx_licensing()
+
+
+@dataclass(frozen=True)
+class RelevanceRules:
+    """What a source declares relevant (``relevance:``); curation/relevance.py applies it."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    examples: str | None = None
+    min_score: float = 0.5
+
+    @property
+    def active(self) -> bool:
+        return bool(self.include or self.exclude or self.examples)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not a usable regular expression, or None."""
+    try:
+        pl.Series([""]).str.contains(pattern)
+    except pl.exceptions.ComputeError as exc:
+        return str(exc).splitlines()[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -322,8 +346,8 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
             "pii_in_file_names", f"{file_name_policy!r} is not one of {', '.join(FILE_NAME_PII_POLICIES)}"
         )
     quality = str(entry.get("quality") or ("short-text" if kind == "conversation" else "documents"))
-    if quality not in QUALITY_PROFILES:
-        raise fail("quality", f"{quality!r} is not one of {', '.join(QUALITY_PROFILES)}")
+    if quality not in QUALITY_PROFILE_NAMES:
+        raise fail("quality", f"{quality!r} is not one of {', '.join(QUALITY_PROFILE_NAMES)}")
     relevance = _parse_relevance(entry.get("relevance"), path.parent, fail)
     label_tasks = entry.get("label_tasks") or []
     if not isinstance(label_tasks, list) or not all(isinstance(t, str) for t in label_tasks):
