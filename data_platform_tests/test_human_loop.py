@@ -24,8 +24,8 @@ from data_platform.annotation.human_labels import (
     read_votes,
 )
 from data_platform.annotation.labelers import LABEL
+from data_platform.annotation.labels import gated_records
 from data_platform.annotation.rounds import export_round, read_round
-from data_platform.annotation.tier import gated_records
 from data_platform.annotation.training import current, ensure_labelers, label_sets, labelers_for
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.resources import LakeResource, RegistryResource

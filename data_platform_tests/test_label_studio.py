@@ -9,14 +9,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data_platform.annotation.label_studio import (
+from data_platform.annotation.labelers import LABEL
+from data_platform.errors import InputFileError
+from data_platform.interchange.label_studio import (
     labeling_config,
     read_export,
     tasks_with_predictions,
     write_json,
 )
-from data_platform.annotation.labelers import LABEL
-from data_platform.errors import InputFileError
 
 
 def entry(task: str, value: str, confidence: float) -> dict:

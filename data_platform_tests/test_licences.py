@@ -10,8 +10,8 @@ import pytest
 
 from data_platform.demo.runner import DemoOutcome
 from data_platform.governance.licences import PROFILES, refusal, requires_attribution
-from data_platform.lake.releases import cut_release
 from data_platform.lake.store import Lake
+from data_platform.tiers.released import cut_release
 
 COMMERCIAL, RESEARCH = PROFILES["commercial"], PROFILES["research"]
 

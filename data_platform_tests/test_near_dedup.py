@@ -14,13 +14,13 @@ from data_platform.curation.near_dedup import (
     remove_near_duplicates,
 )
 from data_platform.curation.quality import QUALITY_PROFILES
-from data_platform.curation.tier import clean_partition
 from data_platform.lake.store import Lake
-from data_platform.sources.ingest import ingest_drop
 from data_platform.sources.readers import Drop
 from data_platform.sources.registry import adhoc_source
 from data_platform.sources.schema import RAW_SCHEMA
 from data_platform.text.minhash import MinHashParams
+from data_platform.tiers.cleaned import clean_partition
+from data_platform.tiers.raw import ingest_drop
 from data_platform_tests.conftest import canonical_row
 
 # 80 words: changing one word changes 5 of 76 five-word shingles (Jaccard about 0.88).

@@ -11,8 +11,9 @@ import pytest
 from data_platform.definitions import build_definitions
 from data_platform.defs.resources import resources_for
 from data_platform.demo.runner import DEMO_CARD, DemoOutcome
-from data_platform.lake.releases import content_hash, cut_release, read_manifest, record_hashes
+from data_platform.lake.releases import content_hash, read_manifest
 from data_platform.lake.store import TIERS
+from data_platform.tiers.released import cut_release, record_hashes
 
 pytestmark = pytest.mark.slow
 BLOCKED = "clinc_intents:clinc-2026-01-08.jsonl"

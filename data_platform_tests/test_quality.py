@@ -5,9 +5,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data_platform.lake.store import Lake
+from data_platform.lake.store import QUARANTINE_SCHEMA, Lake
 from data_platform.quality.suites import judge_partition
-from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA
+from data_platform.sources.schema import RAW_SCHEMA
 from data_platform_tests.conftest import canonical_row
 
 

@@ -13,9 +13,10 @@ from data_platform.demo.runner import DemoOutcome
 from data_platform.errors import DataPlatformError
 from data_platform.governance.redaction import apply_policy, redact_records, structured_findings
 from data_platform.governance.release_checks import governance_frame
-from data_platform.lake.releases import cut_release, release_root
+from data_platform.lake.releases import release_root
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import TURN
+from data_platform.tiers.released import cut_release
 
 KEY = b"test key, never stored"
 RECORDS = pl.DataFrame(

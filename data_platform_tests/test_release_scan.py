@@ -15,9 +15,10 @@ from data_platform.errors import DataPlatformError
 from data_platform.governance import pii
 from data_platform.governance.release_checks import governance_frame
 from data_platform.governance.release_scan import first_kind, review_path, scan
-from data_platform.lake.releases import cut_release, read_manifest, release_root
+from data_platform.lake.releases import read_manifest, release_root
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import TURN
+from data_platform.tiers.released import cut_release
 
 FLAGGED = {
     "digit_run": [

@@ -18,11 +18,11 @@ from data_platform.curation.review import (
     review_in_terminal,
     wilson_interval,
 )
-from data_platform.curation.tier import clean_partition
 from data_platform.lake.store import Lake
-from data_platform.sources.ingest import ingest_drop
 from data_platform.sources.readers import Drop
 from data_platform.sources.registry import adhoc_source
+from data_platform.tiers.cleaned import clean_partition
+from data_platform.tiers.raw import ingest_drop
 
 
 @pytest.fixture

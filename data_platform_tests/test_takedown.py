@@ -17,9 +17,10 @@ from data_platform.governance.audit import run_audit
 from data_platform.governance.impact import takedown_report
 from data_platform.governance.models import models, register_model
 from data_platform.governance.takedown import Scope, file_takedown, takedowns
-from data_platform.lake.releases import cut_release, next_version
+from data_platform.lake.releases import next_version
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
+from data_platform.tiers.released import cut_release
 
 pytestmark = pytest.mark.slow
 

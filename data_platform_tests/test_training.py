@@ -154,7 +154,7 @@ def test_a_release_label_policy_holds_back_unsure_or_unconfirmed_labels(demo, tm
 
     import polars as pl
 
-    from data_platform.lake.releases import LabelPolicy, cut_release
+    from data_platform.tiers.released import LabelPolicy, cut_release
 
     lake = Lake(tmp_path / "lake")
     shutil.copytree(demo.lake.root, lake.root)

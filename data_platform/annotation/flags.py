@@ -31,7 +31,7 @@ from data_platform.annotation.label_errors import (
     likely_label_errors,
     out_of_fold_probabilities,
 )
-from data_platform.annotation.tier import gated_records
+from data_platform.annotation.labels import gated_records
 from data_platform.annotation.training import training_examples
 from data_platform.lake.atomic import write_parquet_atomic
 from data_platform.lake.store import Lake

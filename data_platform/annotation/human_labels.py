@@ -25,9 +25,9 @@ from pathlib import Path
 import polars as pl
 
 from data_platform.annotation.agreement import agreement_by, annotator_scores, distribution_drift
-from data_platform.annotation.label_studio import read_export
 from data_platform.annotation.labelers import LABEL
 from data_platform.errors import InputFileError, describe_error
+from data_platform.interchange.label_studio import read_export
 from data_platform.lake.atomic import write_parquet_atomic
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text

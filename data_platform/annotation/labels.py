@@ -16,6 +16,7 @@ import polars as pl
 from data_platform.annotation.human_labels import apply_human_labels
 from data_platform.annotation.labelers import LABEL, Labeler, task_entries
 from data_platform.annotation.language import LanguageIdentifier
+from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text, quarantine_rows
 
 ANNOTATED_COLUMNS = {
@@ -90,3 +91,18 @@ def annotate(
         field=pl.lit("lang"),
     )
     return frame.filter(~unexpected), quarantined
+
+
+def gated_records(lake: Lake) -> pl.DataFrame:
+    """record_id, batch_id, text (turns joined), labels and duplicate_of of every gated annotated
+    partition."""
+    frames = [
+        lake.scan_records("annotated", batch).select(
+            "record_id", "batch_id", "labels", "duplicate_of", text=content_text()
+        )
+        for batch in lake.partitions("annotated")
+        if lake.gate_passed("annotated", batch)
+    ]
+    if not frames:
+        raise FileNotFoundError(f"no annotated partition of {lake.root} has passed its gate yet")
+    return pl.concat(frames).collect()

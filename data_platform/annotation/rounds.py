@@ -28,9 +28,9 @@ import polars as pl
 from data_platform.annotation.active_learning import lsa_embedding, pick
 from data_platform.annotation.flags import read_flags
 from data_platform.annotation.human_labels import read_votes
-from data_platform.annotation.label_studio import labeling_config, tasks_with_predictions, write_json
 from data_platform.annotation.labelers import Labeler, text_features
-from data_platform.annotation.tier import gated_records
+from data_platform.annotation.labels import gated_records
+from data_platform.interchange.label_studio import labeling_config, tasks_with_predictions, write_json
 from data_platform.lake.atomic import write_json_atomic
 from data_platform.lake.store import Lake
 

@@ -5,7 +5,7 @@ copy that was kept, dropping it would make the release depend on ingestion order
 whose profile refuses the kept copy's licence would lose the content, and one that admits both
 would ship the worse-licensed copy. Such a duplicate stays in the tier with ``duplicate_of``
 naming the kept record, and every release picks one survivor per cluster under its own
-profile (lake/releases.py). Duplicates under the same terms are quarantined as before.
+profile (tiers/released.py). Duplicates under the same terms are quarantined as before.
 """
 
 from __future__ import annotations

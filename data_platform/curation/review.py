@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from data_platform.annotation.label_studio import read_export, write_json
+from data_platform.interchange.label_studio import read_export, write_json
 from data_platform.lake.paths import inside
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text

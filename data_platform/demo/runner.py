@@ -22,7 +22,6 @@ import polars as pl
 
 from data_platform.annotation.flags import read_flags
 from data_platform.annotation.human_labels import agreement_report, inbox_dir, read_votes
-from data_platform.annotation.label_studio import write_json
 from data_platform.annotation.rounds import round_ids, rounds_dir
 from data_platform.annotation.training import current, labelers_for
 from data_platform.definitions import build_definitions
@@ -34,6 +33,7 @@ from data_platform.defs.resources import resources_for
 from data_platform.demo.annotators import answer_round, gold_intents
 from data_platform.demo.generator import PLANTED_FAULTS, generate_demo
 from data_platform.errors import DataPlatformError
+from data_platform.interchange.label_studio import write_json
 from data_platform.lake.releases import next_version
 from data_platform.lake.store import Lake
 

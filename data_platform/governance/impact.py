@@ -8,9 +8,9 @@ from typing import Any
 
 import polars as pl
 
-from data_platform.governance.ledgers import append_entry
 from data_platform.governance.models import models
 from data_platform.governance.takedown import matching_requests, takedowns
+from data_platform.lake.ledgers import append_entry
 from data_platform.lake.releases import list_releases, release_dir
 from data_platform.lake.store import Lake
 

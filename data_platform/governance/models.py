@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from data_platform.governance.ledgers import append_entry, read_entries
+from data_platform.lake.ledgers import append_entry, read_entries
 from data_platform.lake.releases import list_releases
 from data_platform.lake.store import Lake
 

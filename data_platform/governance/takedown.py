@@ -4,7 +4,7 @@ A request names one scope: record ids, a whole source, a field of the delivered 
 author or user id: ``meta`` holds the record as delivered), or a text whose exact and near
 copies must go. For a text the ledger keeps its normalised sha256 and its MinHash signature,
 never the text itself. Every release cut after a request leaves out what it reaches
-(lake/releases.py); ``governance/impact.py`` reports which earlier releases held it.
+(tiers/released.py); ``governance/impact.py`` reports which earlier releases held it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from data_platform.governance.ledgers import append_entry, read_entries
+from data_platform.lake.ledgers import append_entry, read_entries
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import content_text
 from data_platform.text.minhash import MinHashParams, near_pairs, text_signatures

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_platform.governance.ledgers import ledger_path
+from data_platform.lake.ledgers import ledger_path
 from data_platform.lake.releases import list_releases
 from data_platform.lake.store import TIERS, Lake
 

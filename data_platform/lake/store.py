@@ -33,10 +33,23 @@ from data_platform.lake.atomic import (
     write_parquet_atomic,
 )
 from data_platform.lake.paths import inside
-from data_platform.sources.schema import QUARANTINE_SCHEMA
 
 TIERS = ("raw", "cleaned", "annotated")
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "statistics": True}
+# The columns of every tier's quarantine: why each record left, and where it came from.
+QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
+    "record_id": pl.String(),
+    "tier": pl.String(),
+    "reason": pl.String(),
+    "detail": pl.String(),
+    # The record this one duplicates (the kept copy), where there is one.
+    "related_id": pl.String(),
+    "field": pl.String(),
+    "batch_id": pl.String(),
+    "source_id": pl.String(),
+    "origin_file": pl.String(),
+    "origin_line": pl.Int64(),
+}
 
 
 @dataclass(frozen=True)

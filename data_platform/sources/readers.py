@@ -38,9 +38,10 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from data_platform.errors import describe_error
+from data_platform.lake.store import QUARANTINE_SCHEMA
 from data_platform.sources.limits import REASONS, JsonLimits, measure_lines, violation
 from data_platform.sources.registry import FieldMap, Source
-from data_platform.sources.schema import QUARANTINE_SCHEMA, RAW_SCHEMA, TURN
+from data_platform.sources.schema import RAW_SCHEMA, TURN
 from data_platform.text.hashing import sha256_column
 
 DEFAULT_CHUNK_ROWS = 50_000

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from data_platform.lake.store import QUARANTINE_SCHEMA
+
 TURN = pl.Struct({"speaker": pl.String, "text": pl.String})
 
 RAW_SCHEMA: dict[str, pl.DataType] = {
@@ -40,20 +42,6 @@ RAW_DESCRIPTIONS: dict[str, str] = {
     "content_sha256": "sha256 of the record content as delivered (text or canonical turns JSON)",
     "ingested_at": "When the drop landed (file modification time, UTC), so reruns are identical",
     "meta": "The input record as delivered: the JSON line itself, or the csv/parquet row as JSON",
-}
-
-QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
-    "record_id": pl.String(),
-    "tier": pl.String(),
-    "reason": pl.String(),
-    "detail": pl.String(),
-    # The record this one duplicates (the kept copy), where there is one.
-    "related_id": pl.String(),
-    "field": pl.String(),
-    "batch_id": pl.String(),
-    "source_id": pl.String(),
-    "origin_file": pl.String(),
-    "origin_line": pl.Int64(),
 }
 
 KINDS = ("text", "conversation")

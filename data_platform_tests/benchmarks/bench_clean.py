@@ -20,11 +20,11 @@ from pathlib import Path
 import polars as pl
 
 from data_platform.curation.cleaning import CleaningRules
-from data_platform.curation.tier import clean_partition
 from data_platform.lake.store import Lake
-from data_platform.sources.ingest import ingest_drop
 from data_platform.sources.readers import Drop
 from data_platform.sources.registry import adhoc_source
+from data_platform.tiers.cleaned import clean_partition
+from data_platform.tiers.raw import ingest_drop
 
 GUTENBERG = Path(__file__).resolve().parents[3] / "shared/data/gutenberg_docs/gutenberg_docs.jsonl.gz"
 

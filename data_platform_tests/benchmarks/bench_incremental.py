@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from data_platform.curation.cleaning import rules_for_source
-from data_platform.curation.tier import clean_partition
 from data_platform.lake.store import Lake
-from data_platform.sources.ingest import ingest_drop
 from data_platform.sources.readers import Drop
 from data_platform.sources.registry import FieldMap, adhoc_source
+from data_platform.tiers.cleaned import clean_partition
+from data_platform.tiers.raw import ingest_drop
 from data_platform_tests.benchmarks.corpus import edit_words, pool_paragraphs
 from data_platform_tests.conftest import PROJECT_ROOT
 

@@ -36,9 +36,9 @@ def make_drop(path: Path, records: int) -> None:
 
 def child(path: Path, fmt: str) -> None:
     from data_platform.lake.store import Lake
-    from data_platform.sources.ingest import ingest_drop
     from data_platform.sources.readers import Drop
     from data_platform.sources.registry import adhoc_source
+    from data_platform.tiers.raw import ingest_drop
 
     source = adhoc_source("bench", fmt, path.parent)
     drop = Drop(source, path, f"bench:{path.name}", datetime(2026, 1, 1, tzinfo=UTC))

@@ -7,7 +7,6 @@ import polars as pl
 
 from data_platform.annotation.labels import ANNOTATED_COLUMNS, ANNOTATED_DESCRIPTIONS, LanguagePolicy
 from data_platform.annotation.language import LanguageIdentifier
-from data_platform.annotation.tier import annotate_partition
 from data_platform.annotation.training import current as current_labelers
 from data_platform.annotation.training import ensure_labelers, labelers_for
 from data_platform.curation.cleaning import CLEANED_DESCRIPTIONS
@@ -27,6 +26,7 @@ from data_platform.lake.store import Lake
 from data_platform.sources.drops import split_batch_id
 from data_platform.sources.registry import DERIVED_TASKS
 from data_platform.sources.schema import RAW_DESCRIPTIONS
+from data_platform.tiers.annotated import annotate_partition
 
 ANNOTATED_SCHEMA = {**CLEANED_SCHEMA, **ANNOTATED_COLUMNS}
 

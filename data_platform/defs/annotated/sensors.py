@@ -5,13 +5,13 @@ import hashlib
 import dagster as dg
 
 from data_platform.annotation.human_labels import pending_exports
-from data_platform.annotation.tier import relabel_due
 from data_platform.annotation.training import labelers_for
 from data_platform.defs.annotated.assets import language_identifier
 from data_platform.defs.jobs import annotate_job, human_labels_job
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.errors import RegistryError
 from data_platform.sources.drops import split_batch_id
+from data_platform.tiers.annotated import relabel_due
 
 
 @dg.sensor(

@@ -4,7 +4,6 @@ import dagster as dg
 
 from data_platform.curation.cleaning import CLEANED_COLUMNS, CLEANED_DESCRIPTIONS, rules_for_source
 from data_platform.curation.review import precision_by_rule, review_dir
-from data_platform.curation.tier import clean_partition
 from data_platform.defs.gates import build_gate_check
 from data_platform.defs.metadata import OWNERS, column_lineage, partition_metadata, table_schema
 from data_platform.defs.partitions import batch_partitions
@@ -13,6 +12,7 @@ from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.governance.redaction import PII_COLUMNS, PII_DESCRIPTIONS
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import RAW_DESCRIPTIONS, RAW_SCHEMA
+from data_platform.tiers.cleaned import clean_partition
 
 CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS, **PII_COLUMNS}
 

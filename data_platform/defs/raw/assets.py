@@ -7,8 +7,8 @@ from data_platform.defs.metadata import OWNERS, partition_metadata, table_schema
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.sources.drops import drop_for_batch
-from data_platform.sources.ingest import ingest_drop
 from data_platform.sources.schema import RAW_DESCRIPTIONS, RAW_SCHEMA
+from data_platform.tiers.raw import ingest_drop
 
 
 @dg.asset(

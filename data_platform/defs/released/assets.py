@@ -20,17 +20,11 @@ from data_platform.governance.datasheet import ReleaseCard
 from data_platform.governance.redaction import PII_DESCRIPTIONS
 from data_platform.governance.release_checks import governance_frame
 from data_platform.lake.catalog import refresh_catalog
-from data_platform.lake.releases import (
-    RELEASE_COLUMNS,
-    LabelPolicy,
-    cut_release,
-    read_manifest,
-    release_dir,
-    release_summary,
-)
+from data_platform.lake.releases import read_manifest, release_dir, release_summary
 from data_platform.quality.gx_runner import SuiteSpec, run_suites
 from data_platform.quality.suites import SHA256_HEX
 from data_platform.sources.schema import KINDS, RAW_DESCRIPTIONS
+from data_platform.tiers.released import RELEASE_COLUMNS, LabelPolicy, cut_release
 
 RELEASE_SCHEMA = {
     **{c: ANNOTATED_SCHEMA[c] for c in RELEASE_COLUMNS if c in ANNOTATED_SCHEMA},
@@ -48,7 +42,7 @@ class ReleaseConfig(dg.Config):
     # intended_uses, out_of_scope_uses, maintainer, contact, update_policy); empty ones read
     # "not stated".
     datasheet: dict[str, str] = {}
-    # Label policy (lake/releases.py LabelPolicy): per task a minimum confidence, and the tasks
+    # Label policy (tiers/released.py LabelPolicy): per task a minimum confidence, and the tasks
     # whose labels a human must have confirmed; records falling short are held back.
     min_label_confidence: dict[str, float] = {}
     require_human_confirmation: list[str] = []

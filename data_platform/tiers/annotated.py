@@ -17,7 +17,6 @@ from data_platform.annotation.language import LanguageIdentifier
 from data_platform.lake.atomic import canonical_json
 from data_platform.lake.store import Lake, PartitionInfo
 from data_platform.sources.registry import Source
-from data_platform.sources.schema import content_text
 
 
 def annotate_partition(
@@ -82,18 +81,3 @@ def relabel_due(
 def _human_consensus(lake: Lake, batch_id: str, labelers: Mapping[str, Labeler]) -> pl.DataFrame:
     votes = read_votes(lake).filter((pl.col("batch_id") == batch_id) & pl.col("task").is_in(list(labelers)))
     return consensus(votes)
-
-
-def gated_records(lake: Lake) -> pl.DataFrame:
-    """record_id, batch_id, text (turns joined), labels and duplicate_of of every gated annotated
-    partition."""
-    frames = [
-        lake.scan_records("annotated", batch).select(
-            "record_id", "batch_id", "labels", "duplicate_of", text=content_text()
-        )
-        for batch in lake.partitions("annotated")
-        if lake.gate_passed("annotated", batch)
-    ]
-    if not frames:
-        raise FileNotFoundError(f"no annotated partition of {lake.root} has passed its gate yet")
-    return pl.concat(frames).collect()

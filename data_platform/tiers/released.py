@@ -1,0 +1,402 @@
+"""The released tier: immutable dataset versions built from every annotated batch that passed
+its gate.
+
+A release folder holds the records sorted by id in Parquet parts and a ``manifest.json``:
+version, parent version, creation time, code version, counts per source, language and kind,
+licences and consent bases, the batches included (and those left out, with why), and a content
+hash over the sorted per-record hashes, so anyone can recompute it from the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from data_platform.annotation import flags
+from data_platform.annotation.labels import ANNOTATED_COLUMNS
+from data_platform.curation.cleaning import CLEANED_COLUMNS
+from data_platform.errors import DataPlatformError, ReleaseExistsError
+from data_platform.governance import licences, redaction, release_scan, takedown
+from data_platform.governance.datasheet import ReleaseCard, datasheet_markdown
+from data_platform.lake.atomic import canonical_json, staged_folder
+from data_platform.lake.releases import (
+    content_hash,
+    list_releases,
+    read_manifest,
+    release_dir,
+    release_lock,
+    version_number,
+)
+from data_platform.lake.store import PARQUET_OPTIONS, Lake
+from data_platform.sources.registry import Source
+from data_platform.sources.schema import RAW_SCHEMA
+from data_platform.text.hashing import sha256_column
+
+RELEASE_COLUMNS = [
+    "record_id",
+    "source_id",
+    "batch_id",
+    "kind",
+    "text",
+    "turns",
+    "lang",
+    "lang_confidence",
+    "labels",
+    "licence",
+    "consent",
+    "origin_file",
+    "origin_line",
+    "content_sha256",
+    "norm_sha256",
+    "pii",
+    "duplicate_of",
+    "record_sha256",  # last: computed from the others
+]
+PART_ROWS = 250_000
+
+
+@dataclass(frozen=True)
+class LabelPolicy:
+    """What a release asks of its labels, per task: a minimum confidence, or a human's
+    confirmation. A record labelled for such a task that falls short is held back (counted in
+    the manifest); records without a label of that task are not affected."""
+
+    min_confidence: dict[str, float] = field(default_factory=dict)
+    human_confirmed: tuple[str, ...] = ()
+
+    def held_back(self, records: pl.DataFrame) -> pl.Series:
+        """Per record, the first task whose policy it fails, or null."""
+        entry = pl.element().struct
+        reason = pl.lit(None, pl.String)
+        rules = [
+            *(
+                (task, entry.field("confidence") >= floor)
+                for task, floor in sorted(self.min_confidence.items())
+            ),
+            *((task, entry.field("human_confirmed")) for task in self.human_confirmed),
+        ]
+        for task, passes in reversed(rules):
+            of_task = pl.col("labels").list.eval(entry.field("task") == task).list.any()
+            passing = (
+                pl.col("labels").list.eval((entry.field("task") == task) & passes.fill_null(False)).list.any()
+            )
+            reason = pl.when(of_task & ~passing).then(pl.lit(task)).otherwise(reason)
+        if not rules:
+            return pl.Series("held_back", [None] * records.height, dtype=pl.String)
+        return records.select(reason.alias("held_back"))["held_back"]
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+    created_now: bool
+
+
+def record_hashes(frame: pl.DataFrame) -> pl.Series:
+    """Per-record hash over id, released (redacted) content and labels: what a consumer trains on."""
+    turns = pl.col("turns").list.eval(
+        pl.format("{}\x1f{}", pl.element().struct.field("speaker"), pl.element().struct.field("text"))
+    )
+    content = sha256_column(frame.select(pl.coalesce("text", turns.list.join("\x1e")))[:, 0])
+    payload = pl.concat_str(
+        pl.col("record_id"),
+        pl.lit(content),
+        pl.col("labels").list.eval(pl.element().struct.json_encode()).list.join("\x1e"),
+        separator="\x1f",
+    )
+    return sha256_column(frame.select(payload.alias("payload"))["payload"]).alias("record_sha256")
+
+
+def cut_release(
+    lake: Lake,
+    version: str,
+    *,
+    created_at: str,
+    code_version: str,
+    licence_profile: str = "research",
+    redaction_policy: str = "placeholder",
+    card: ReleaseCard | None = None,
+    sources: Mapping[str, Source] | None = None,
+    label_policy: LabelPolicy | None = None,
+    scan_policy: str = "hold",
+) -> Release:
+    """Build release ``version``, or return it unchanged if it already exists (releases are
+    immutable). Raise ReleaseExistsError if the folder exists without a manifest. Records whose
+    licence the profile refuses (governance/licences.py) stay out, counted in the manifest;
+    ATTRIBUTION.md credits the sources whose licences require it. Records any takedown request
+    in the ledger reaches stay out too, counted per request. Text arrives redacted from the
+    cleaned tier; ``redaction_policy`` keeps its pseudonyms or turns them into placeholders.
+    Records the independent release scan (governance/release_scan.py) flags are held back for
+    review, or stop the cut, by ``scan_policy``. DATASHEET.md is written from the manifest, the
+    lake's stats, ``card`` and ``sources``."""
+    policy = licences.profile(licence_profile)
+    label_policy = label_policy or LabelPolicy()
+    folder = release_dir(lake, version)
+    # Under the lock, two cuts of one version never interleave, and an existing version is
+    # returned only when it was cut with the options asked for now.
+    with release_lock(lake):
+        if (folder / "manifest.json").exists():
+            existing = read_manifest(lake, version)
+            _require_same_options(version, existing, policy.name, redaction_policy, label_policy, scan_policy)
+            return Release(version, folder, existing, created_now=False)
+        if folder.exists():
+            raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
+        records, manifest = _release_content(
+            lake, version, created_at, code_version, policy, redaction_policy, label_policy, scan_policy
+        )
+        with staged_folder(folder) as staging:
+            (staging / "DATASHEET.md").write_text(
+                datasheet_markdown(lake, manifest, records, card or ReleaseCard(), sources), encoding="utf-8"
+            )
+            (staging / "ATTRIBUTION.md").write_text(
+                licences.attribution_markdown(records, version, policy), encoding="utf-8"
+            )
+            for part, start in enumerate(range(0, max(records.height, 1), PART_ROWS)):
+                records.slice(start, PART_ROWS).write_parquet(
+                    staging / f"records-{part:05d}.parquet", **PARQUET_OPTIONS
+                )
+            (staging / "manifest.json").write_text(canonical_json(manifest), encoding="utf-8")
+    return Release(version, folder, manifest, created_now=True)
+
+
+def _require_same_options(
+    version: str,
+    manifest: dict[str, Any],
+    profile: str,
+    redaction_policy: str,
+    label_policy: LabelPolicy,
+    scan_policy: str,
+) -> None:
+    """An existing version may be asked for again only with the options it was cut with."""
+    had = (
+        manifest["licence_profile"]["name"],
+        manifest["redaction"]["policy"],
+        manifest["label_policy"]["min_confidence"],
+        sorted(manifest["label_policy"]["human_confirmed"]),
+        manifest.get("release_scan", {}).get("policy", "not scanned"),
+    )
+    asked = (
+        profile,
+        redaction_policy,
+        dict(label_policy.min_confidence),
+        sorted(label_policy.human_confirmed),
+        scan_policy,
+    )
+    if had != asked:
+        names = ("licence profile", "redaction", "minimum confidence", "human confirmation", "scan policy")
+        differ = "; ".join(
+            f"{n} {h!r} (asked: {a!r})" for n, h, a in zip(names, had, asked, strict=True) if h != a
+        )
+        raise ReleaseExistsError(
+            f"release {version} already exists with other options: {differ}. Releases are immutable: "
+            "cut a new version (leave the version out to get the next one)"
+        )
+
+
+def _release_content(
+    lake: Lake,
+    version: str,
+    created_at: str,
+    code_version: str,
+    policy: licences.LicenceProfile,
+    redaction_policy: str,
+    label_policy: LabelPolicy,
+    scan_policy: str,
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The records of release ``version`` and its manifest."""
+    included, excluded = _gated_batches(lake)
+    key_id = _pseudonym_key(lake, included) if redaction_policy == "pseudonym" else None
+    records, superseded = _release_records(lake, included)
+    refused = licences.licence_refusals(records["licence"], policy)
+    # Counted per licence; a record with no licence recorded counts as "None".
+    refused_licence = records.select(
+        pl.when(refused.is_not_null()).then(pl.col("licence").fill_null("None"))
+    ).to_series()
+    records, refused_by_licence = _leave_out(records, refused_licence)
+    requests = takedown.takedowns(lake)
+    records, taken_down = _leave_out(records, takedown.matching_requests(lake, records, requests))
+    records, held_back = _leave_out(records, label_policy.held_back(records))
+    records, under_review = _leave_out(records, flags.under_review(lake, records))
+    records = redaction.apply_policy(records, redaction_policy)
+    # After redaction, on what consumers would get; before choosing one record per duplicate
+    # cluster, so a clean alternate can stand for a held-back one.
+    records, scan_held_back = release_scan.apply_policy(lake, version, records, scan_policy)
+    records, alternates = _cluster_survivors(records)
+    records = records.with_columns(record_sha256=record_hashes(records)).select(RELEASE_COLUMNS)
+    parents = [v for v in list_releases(lake) if version_number(v) < version_number(version)]
+    manifest = _manifest(
+        lake,
+        version,
+        parents[-1] if parents else None,
+        created_at,
+        code_version,
+        records,
+        included,
+        excluded,
+        superseded,
+    )
+    manifest["licence_profile"] = {"name": policy.name, "description": policy.description}
+    manifest["refused_by_licence"] = refused_by_licence
+    manifest["taken_down"] = taken_down
+    manifest["duplicate_alternates"] = alternates
+    manifest["label_policy"] = {
+        "min_confidence": label_policy.min_confidence,
+        "human_confirmed": list(label_policy.human_confirmed),
+        "held_back": held_back,
+        "under_review": under_review,
+    }
+    manifest["redaction"] = {"policy": redaction_policy, "key_id": key_id}
+    manifest["release_scan"] = {
+        "policy": scan_policy,
+        "held_back": scan_held_back,
+        "review_file": str(release_scan.review_path(lake, version).relative_to(lake.root)),
+    }
+    manifest["pii_findings"] = _counts(
+        records.select(pl.col("pii").list.eval(pl.element().struct.field("entity_type")))
+        .explode("pii")
+        .drop_nulls(),
+        "pii",
+    )
+    return records, manifest
+
+
+def _leave_out(records: pl.DataFrame, why: pl.Series) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The records whose ``why`` is null, and how many were left out per value of ``why``."""
+    return records.filter(why.is_null()), _counts(why.drop_nulls().to_frame("why"), "why")
+
+
+def _cluster_survivors(records: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """One record per duplicate cluster (a kept record and its alternates, curation/alternates.py)
+    among those the profile admitted: the most permissive licence, then the earliest batch and
+    line. Returns the survivors sorted by id and how many alternates were left out and how
+    many clusters are represented by an alternate instead of the first kept copy."""
+    ranked = records.with_columns(
+        _cluster=pl.coalesce("duplicate_of", "record_id"),
+        _rank=licences.permissiveness_ranks(records["licence"]),
+    )
+    survivors = (
+        ranked.sort("_cluster", "_rank", "_seq", "origin_line")
+        .unique("_cluster", keep="first")
+        .sort("record_id")
+        .drop("_cluster", "_rank")
+    )
+    counts = {
+        "left_out": records.height - survivors.height,
+        "chosen_over_first_copy": survivors.filter(pl.col("duplicate_of").is_not_null()).height,
+    }
+    return survivors, counts
+
+
+def _pseudonym_key(lake: Lake, batches: list[str]) -> str | None:
+    """The one key every batch was pseudonymised under; pseudonyms made under different keys
+    (or placeholders) would not link the same value, so such a release is refused."""
+    modes = {b: lake.stats("cleaned", b).get("pii", {}) for b in batches}
+    keys = {m.get("key_id") for m in modes.values()}
+    placeholders = sorted(b for b, m in modes.items() if m.get("mode") != "pseudonym")
+    if placeholders or len(keys) > 1:
+        raise DataPlatformError(
+            "a pseudonym release needs every batch cleaned with pseudonyms under one key "
+            f"(set DATA_PLATFORM_PII_KEY and re-clean): placeholders in {placeholders[:5]}, "
+            f"key ids {sorted(k for k in keys if k)}"
+        )
+    return next(iter(keys), None)
+
+
+def _gated_batches(lake: Lake) -> tuple[list[str], dict[str, str]]:
+    """Batches whose annotated gate passed, and every other batch of the lake with the tier that
+    stopped it (a batch stopped by its raw gate is named too, not only annotated ones)."""
+    included, excluded = [], {}
+    for batch_id in lake.partitions("raw"):
+        if lake.gate_passed("annotated", batch_id):
+            included.append(batch_id)
+        else:
+            excluded[batch_id] = _why_not_promoted(lake, batch_id)
+    return included, excluded
+
+
+def _why_not_promoted(lake: Lake, batch_id: str) -> str:
+    for tier in ("raw", "cleaned", "annotated"):
+        if not lake.has_partition(tier, batch_id):
+            return f"no {tier} partition yet (not ingested that far)"
+        verdict = lake.gate_verdict(tier, batch_id)
+        if verdict is None:
+            return f"no gate verdict for the current {tier} data"
+        if not verdict.get("passed"):
+            return f"{tier} gate failed: " + ", ".join(verdict.get("failed_expectations", []))
+    return "annotated gate not passed"
+
+
+def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]:
+    """Union of the batches; a record id delivered again in a later batch supersedes the
+    earlier copy (sources re-deliver corrected records under the same key)."""
+    if not batches:
+        schema = {**RAW_SCHEMA, **CLEANED_COLUMNS, **redaction.PII_COLUMNS, **ANNOTATED_COLUMNS}
+        empty = pl.DataFrame(schema=schema).with_columns(_seq=pl.lit(0, pl.Int64))
+        return empty.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), 0
+    sequences = lake.batch_sequences()
+    frame = pl.concat(
+        [lake.scan_records("annotated", b).with_columns(_seq=pl.lit(sequences[b])) for b in batches],
+        how="diagonal_relaxed",
+    ).collect()
+    latest = frame.sort(["record_id", "_seq"], descending=[False, True]).unique(
+        "record_id", keep="first", maintain_order=True
+    )
+    return latest.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), frame.height - latest.height
+
+
+def _counts(records: pl.DataFrame, column: str) -> dict[str, int]:
+    if records.height == 0:
+        return {}
+    counted = records.group_by(column).len().sort(column)
+    return {str(k): int(n) for k, n in counted.iter_rows()}
+
+
+def _manifest(
+    lake: Lake,
+    version: str,
+    parent: str | None,
+    created_at: str,
+    code_version: str,
+    records: pl.DataFrame,
+    included: list[str],
+    excluded: dict[str, str],
+    superseded: int,
+) -> dict[str, Any]:
+    sequences = lake.batch_sequences()
+    return {
+        "version": version,
+        "parent_version": parent,
+        "created_at": created_at,
+        "code_version": code_version,
+        "record_count": records.height,
+        "superseded_records": superseded,
+        "counts": {
+            "by_source": _counts(records, "source_id"),
+            "by_lang": _counts(records, "lang"),
+            "by_kind": _counts(records, "kind"),
+            "by_consent": _counts(records, "consent"),
+        },
+        "licences": _counts(records, "licence"),
+        "batches": [
+            {
+                "batch_id": b,
+                "seq": sequences[b],
+                "annotated_digest": lake.stats("annotated", b)["digest"],
+                "records": lake.stats("annotated", b)["records_out"],
+            }
+            for b in included
+        ],
+        "excluded_batches": excluded,
+        "content_sha256": content_hash(records["record_sha256"].sort()) if records.height else None,
+        "content_hash_method": (
+            "sha256 over the sorted record_sha256 values, each followed by a newline; "
+            "record_sha256 = sha256(record_id US sha256(released content) US labels as JSON joined "
+            "by RS); released content = text, or each turn as speaker US text joined by RS"
+        ),
+    }
