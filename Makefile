@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_HOME := $(CURDIR)/.demo
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test ui bench lint clean
+.PHONY: setup demo test ui bench lint check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -54,6 +54,10 @@ bench: $(STAMP) $(BENCH_VENV)/.installed-2
 lint: $(STAMP)
 	$(BIN)/ruff check data_platform data_platform_tests
 	$(BIN)/ruff format --check data_platform data_platform_tests
+
+# What CI checks before the tests: lint, format and the import floors.
+check: lint
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .label-studio-venv .demo .bench .pytest_cache
