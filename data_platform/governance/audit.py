@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 import duckdb
 import polars as pl
@@ -53,7 +53,7 @@ class AuditQuery:
         return "\n".join(lines)
 
 
-def load_queries(path: Path = AUDIT_FILE) -> dict[str, AuditQuery]:
+def load_queries(path: Traversable = AUDIT_FILE) -> dict[str, AuditQuery]:
     queries = {}
     for name, body in named_statements(path).items():
         description, params, sql = [], [], []

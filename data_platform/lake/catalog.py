@@ -7,6 +7,8 @@ read-only or queries the Parquet files through an in-memory connection.
 
 from __future__ import annotations
 
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
@@ -15,7 +17,8 @@ from data_platform.lake.ledgers import ledger_path
 from data_platform.lake.releases import list_releases
 from data_platform.lake.store import TIERS, Lake
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+# The repository's top-level sql/, which the wheel carries as data_platform/sql.
+SQL_DIR: Traversable = resources.files("data_platform.sql")
 CATALOG_FILE = "catalog.duckdb"
 
 
@@ -23,7 +26,7 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def named_statements(path: Path) -> dict[str, str]:
+def named_statements(path: Traversable) -> dict[str, str]:
     """Split a .sql file into statements headed by ``-- name: <name>`` comments."""
     statements: dict[str, list[str]] = {}
     current: list[str] | None = None
