@@ -3,10 +3,7 @@
 from datetime import UTC, datetime
 
 import dagster as dg
-import great_expectations.expectations as gxe
-import pandas as pd
 import polars as pl
-import pyarrow.parquet as pq
 
 from data_platform import settings
 from data_platform.annotation.labels import ANNOTATED_DESCRIPTIONS
@@ -18,12 +15,10 @@ from data_platform.defs.partitions import release_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.governance.datasheet import ReleaseCard
 from data_platform.governance.redaction import PII_DESCRIPTIONS
-from data_platform.governance.release_checks import governance_frame
 from data_platform.lake.catalog import refresh_catalog
-from data_platform.lake.releases import read_manifest, release_dir, release_summary
-from data_platform.quality.gx_runner import SuiteSpec, run_suites
-from data_platform.quality.suites import SHA256_HEX
-from data_platform.sources.schema import KINDS, RAW_DESCRIPTIONS
+from data_platform.lake.releases import release_summary
+from data_platform.quality.release import judge_release
+from data_platform.sources.schema import RAW_DESCRIPTIONS
 from data_platform.tiers.released import RELEASE_COLUMNS, LabelPolicy, cut_release
 
 RELEASE_SCHEMA = {
@@ -152,69 +147,6 @@ def _as_markdown(summary: str) -> str:
     "alternates left out + held back by the label policy or the release scan.",
 )
 def release_gate(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
-    store = lake.lake()
     version = context.partition_key
-    manifest = read_manifest(store, version)
-    files = sorted(release_dir(store, version).glob("records-*.parquet"))
-    records = pl.read_parquet(files)
-    released = records.height
-    records_in = sum(
-        pq.ParquetFile(p).metadata.num_rows
-        for batch in manifest["batches"]
-        for p in store.record_files("annotated", batch["batch_id"])
-    )
-    result = run_suites(
-        [
-            SuiteSpec(
-                name="released_rows",
-                expectations=[
-                    gxe.ExpectColumnValuesToNotBeNull(column="record_id"),
-                    gxe.ExpectColumnValuesToBeUnique(column="record_id"),
-                    gxe.ExpectColumnValuesToMatchRegex(column="record_sha256", regex=SHA256_HEX),
-                    gxe.ExpectColumnValuesToNotBeNull(column="licence"),
-                    gxe.ExpectColumnValuesToNotBeNull(column="consent"),
-                    gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=list(KINDS)),
-                ],
-                frames=[
-                    records.select("record_id", "record_sha256", "licence", "consent", "kind").to_pandas()
-                ],
-                index_columns=("record_id",),
-            ),
-            SuiteSpec(
-                name="released_governance",
-                expectations=[
-                    gxe.ExpectColumnValuesToBeBetween(column="structured_pii", min_value=0, max_value=0),
-                    gxe.ExpectColumnValuesToBeNull(column="release_scan"),
-                    gxe.ExpectColumnValuesToBeNull(column="licence_refused"),
-                    gxe.ExpectColumnValuesToBeNull(column="takedown_request"),
-                    gxe.ExpectColumnValuesToBeNull(column="provenance_gap"),
-                ],
-                frames=[governance_frame(store, records, manifest).to_pandas()],
-                index_columns=("record_id",),
-            ),
-            SuiteSpec(
-                name="released_conservation",
-                expectations=[
-                    gxe.ExpectColumnPairValuesToBeEqual(column_A="records_in", column_B="records_accounted")
-                ],
-                frames=[
-                    pd.DataFrame(
-                        {
-                            "records_in": [records_in],
-                            "records_accounted": [
-                                released
-                                + manifest["superseded_records"]
-                                + sum(manifest["refused_by_licence"].values())
-                                + sum(manifest["taken_down"].values())
-                                + manifest["duplicate_alternates"]["left_out"]
-                                + sum(manifest["label_policy"]["held_back"].values())
-                                + sum(manifest["label_policy"]["under_review"].values())
-                                + sum(manifest["release_scan"]["held_back"].values())
-                            ],
-                        }
-                    )
-                ],
-            ),
-        ]
-    )
-    return gate_check_result(result, f"release {version}", records_in=records_in, released=released)
+    result, counts = judge_release(lake.lake(), version)
+    return gate_check_result(result, f"release {version}", **counts)
