@@ -1,1 +1,3 @@
-"""Annotation: machine labels (language first) with confidence and labeler provenance."""
+"""Annotation: language identification, machine labels with confidence and labeler provenance,
+human labels, agreement and active learning. A domain: imports text/, lake/, sources/ and
+interchange/, never curation or governance."""

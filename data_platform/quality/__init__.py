@@ -1,1 +1,2 @@
-"""Quality gates: Great Expectations suites per tier and the runner that judges partitions."""
+"""Quality gates: Great Expectations suites per tier and for releases, and the runner that judges
+them."""

@@ -1,1 +1,2 @@
-"""Acquisition: the source registry, readers per drop format and the canonical record schema."""
+"""Acquisition: the source registry (what each source declares), drops, readers per format and
+the canonical record schema. Imports text/ and lake/ only."""
