@@ -74,3 +74,20 @@ def test_conservation_and_quarantine_rate_are_judged_from_the_files(lake: Lake, 
         failed.suite == "raw_conservation" and failed.expectation == "expect_column_pair_values_to_be_equal"
     )
     assert failed.examples == [{"records_in": 9, "records_accounted": 4, "quarantine_rate": 0.0}]
+
+
+def test_a_quarantine_reason_the_tier_does_not_define_stops_promotion(lake: Lake, source_factory) -> None:
+    rows = raw_rows(4)
+    quarantined = pl.DataFrame(
+        [
+            {"record_id": "q1", "tier": "raw", "reason": "invalid_json", "batch_id": "test_source:a.jsonl"},
+            {"record_id": "q2", "tier": "raw", "reason": "invalid_jsn", "batch_id": "test_source:a.jsonl"},
+        ],
+        schema=QUARANTINE_SCHEMA,
+    )
+    frame = pl.DataFrame(rows, schema=RAW_SCHEMA)
+    lake.write_partition("raw", "test_source:a.jsonl", [(frame, quarantined)], {"records_in": 6})
+    result = judge_partition(lake, "raw", "test_source:a.jsonl", source_factory(max_quarantine_rate=0.5))
+    [failed] = result.failed
+    assert failed.label == "raw_quarantine.expect_column_values_to_be_in_set(reason)"
+    assert [e["record_id"] for e in failed.examples] == ["q2"]

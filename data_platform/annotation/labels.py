@@ -32,6 +32,10 @@ ANNOTATED_DESCRIPTIONS = {
 }
 
 
+# Why the annotated tier quarantines a record.
+UNEXPECTED_LANGUAGE = "unexpected_language"
+
+
 @dataclass(frozen=True)
 class LanguagePolicy:
     """When an identified language contradicts the source's declared languages strongly enough
@@ -81,7 +85,7 @@ def annotate(
     quarantined = quarantine_rows(
         frame.filter(unexpected),
         tier="annotated",
-        reason="unexpected_language",
+        reason=UNEXPECTED_LANGUAGE,
         detail=pl.format(
             "identified {} (p={}) but the source declares {}",
             "lang",

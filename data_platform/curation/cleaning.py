@@ -38,6 +38,14 @@ from data_platform.text.hashing import sha256_column
 from data_platform.text.normalize import clean_text_column
 from data_platform.text.tokens import Tokens, tokenize
 
+# Why the cleaned tier quarantines a record (besides the quality rules, curation/quality.py, the
+# relevance rules and near duplicates); tiers/schema.py collects every tier's codes.
+CONSENT_OPT_OUT = "consent_opt_out"
+EMPTY_TEXT = "empty_text"
+TOO_FEW_TURNS = "too_few_turns"
+TOO_SHORT = "too_short"
+EXACT_DUPLICATE = "exact_duplicate"
+CLEANING_REASONS = (CONSENT_OPT_OUT, EMPTY_TEXT, TOO_FEW_TURNS, TOO_SHORT, EXACT_DUPLICATE)
 OPT_OUT_VALUES = ("true", "yes", "y", "1", "opt-out", "opt_out", "opted-out", "opted_out", "withdrawn")
 SEEN_SCHEMA = {"norm_sha256": pl.String, "record_id": pl.String, "batch_id": pl.String}
 CLEANED_COLUMNS = {
@@ -179,26 +187,26 @@ def clean_batch(
     frame = frame.with_columns(_opt_out=opt_out_values(rules.opt_out_field))
     reason = (
         pl.when(pl.col("_opt_out").str.to_lowercase().str.strip_chars().is_in(OPT_OUT_VALUES))
-        .then(pl.lit("consent_opt_out"))
+        .then(pl.lit(CONSENT_OPT_OUT))
         .when(pl.col("text_chars") == 0)
-        .then(pl.lit("empty_text"))
+        .then(pl.lit(EMPTY_TEXT))
         .when(is_conversation & (pl.col("_turn_count") < rules.min_turns))
-        .then(pl.lit("too_few_turns"))
+        .then(pl.lit(TOO_FEW_TURNS))
         .when(~is_conversation & (pl.col("text_chars") < rules.min_chars))
-        .then(pl.lit("too_short"))
+        .then(pl.lit(TOO_SHORT))
         .when(pl.col("_quality_rule").is_not_null())
         .then(pl.col("_quality_rule"))
         .when(pl.col("_dup_of").is_not_null() | ~pl.col("_first_in_chunk"))
-        .then(pl.lit("exact_duplicate"))
+        .then(pl.lit(EXACT_DUPLICATE))
     )
     detail = (
-        pl.when(pl.col("_reason") == "consent_opt_out")
+        pl.when(pl.col("_reason") == CONSENT_OPT_OUT)
         .then(pl.format("field {} of the delivered record says {}", pl.lit(rules.opt_out_field), "_opt_out"))
-        .when(pl.col("_reason") == "too_short")
+        .when(pl.col("_reason") == TOO_SHORT)
         .then(pl.format("{} characters, fewer than {}", "text_chars", pl.lit(rules.min_chars)))
-        .when(pl.col("_reason") == "too_few_turns")
+        .when(pl.col("_reason") == TOO_FEW_TURNS)
         .then(pl.format("{} non-empty turns, fewer than {}", "_turn_count", pl.lit(rules.min_turns)))
-        .when(pl.col("_reason") == "exact_duplicate")
+        .when(pl.col("_reason") == EXACT_DUPLICATE)
         .then(
             pl.format(
                 "same normalised content as kept record {} (batch {})",
@@ -212,9 +220,7 @@ def clean_batch(
     )
     frame = frame.with_columns(_reason=reason)
     frame = frame.with_columns(
-        _kept_batch=pl.when(pl.col("_reason") == "exact_duplicate").then(
-            pl.coalesce("_dup_batch", "batch_id")
-        )
+        _kept_batch=pl.when(pl.col("_reason") == EXACT_DUPLICATE).then(pl.coalesce("_dup_batch", "batch_id"))
     )
     frame = frame.with_columns(
         # Later copies inside the chunk repeat the first one's terms: quarantined as usual.
@@ -228,12 +234,12 @@ def clean_batch(
         reason=pl.col("_reason"),
         detail=detail,
         field=record_field(),
-        related_id=pl.when(pl.col("_reason") == "exact_duplicate").then(pl.coalesce("_dup_of", "_first_id")),
+        related_id=pl.when(pl.col("_reason") == EXACT_DUPLICATE).then(pl.coalesce("_dup_of", "_first_id")),
     )
     kept = frame.filter(pl.col("_reason").is_null()).select(*RAW_SCHEMA, *CLEANED_COLUMNS)
     passing = (
         frame.with_row_index("_row")
-        .filter(pl.col("_reason").is_null() | (pl.col("_reason") == "exact_duplicate"))
+        .filter(pl.col("_reason").is_null() | (pl.col("_reason") == EXACT_DUPLICATE))
         .unique("norm_sha256", keep="first", maintain_order=True)
     )
     return CleanResult(

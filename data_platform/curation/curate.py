@@ -25,12 +25,23 @@ from typing import Any
 import polars as pl
 from tqdm import tqdm
 
-from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
-from data_platform.curation.near_dedup import NearDupIndex, index_entries, remove_near_duplicates
+from data_platform.curation.cleaning import (
+    EXACT_DUPLICATE,
+    SEEN_SCHEMA,
+    CleaningRules,
+    clean_batch,
+    extend_seen,
+)
+from data_platform.curation.near_dedup import (
+    NEAR_DUPLICATE,
+    NearDupIndex,
+    index_entries,
+    remove_near_duplicates,
+)
 from data_platform.sources.drops import one_file_drop
 from data_platform.sources.readers import Drop, ReadStats, read_drop
 
-DUPLICATE_REASONS = ("exact_duplicate", "near_duplicate")
+DUPLICATE_REASONS = (EXACT_DUPLICATE, NEAR_DUPLICATE)
 
 
 def curate_file(

@@ -32,6 +32,8 @@ from data_platform.text.minhash import (
 )
 from data_platform.text.tokens import Tokens, tokenize
 
+NEAR_DUPLICATE = "near_duplicate"
+
 
 def index_schema(params: MinHashParams) -> dict[str, pl.DataType]:
     """Index entries: who, from which batch, in which order, the MinHash signature, and with
@@ -165,7 +167,7 @@ def remove_near_duplicates(
     quarantined = quarantine_rows(
         removed,
         tier="cleaned",
-        reason="near_duplicate",
+        reason=NEAR_DUPLICATE,
         detail=pl.format(
             f"near duplicate of record {{}} (batch {{}}), {_similarity_kind(rules.params)} Jaccard {{}}",
             "dup_of",

@@ -480,3 +480,14 @@ def quality_rules(rules: QualityRules) -> list[Rule]:
     if rules.spam is not None:
         found += spam_rules(rules.spam)
     return found
+
+
+def quality_reason_codes() -> frozenset[str]:
+    """Every code a quality rule can quarantine a record under: the rule names of every profile
+    a source may pick, with a trained quality scorer too (its rule exists only then)."""
+    codes: set[str] = set()
+    for profile in QUALITY_PROFILES.values():
+        if profile.spam is not None:
+            profile = replace(profile, spam=replace(profile.spam, scorer_path="any scorer"))
+        codes |= {rule.name for rule in quality_rules(profile)}
+    return frozenset(codes)

@@ -22,7 +22,7 @@ from data_platform.curation.rules import Rule, limit
 from data_platform.curation.scoring import classifier_from_examples, file_digest
 from data_platform.sources.registry import RelevanceRules
 
-REASON = "irrelevant"
+IRRELEVANT = "irrelevant"
 
 
 def relevance_stats(texts: pl.Series, rules: RelevanceRules) -> pl.DataFrame:
@@ -42,11 +42,11 @@ def relevance_stats(texts: pl.Series, rules: RelevanceRules) -> pl.DataFrame:
 
 def relevance_rules(rules: RelevanceRules) -> list[Rule]:
     found = [
-        Rule(REASON, pl.col(f"exclude_{k}"), pl.lit(f"matches the excluded pattern {pattern!r}"))
+        Rule(IRRELEVANT, pl.col(f"exclude_{k}"), pl.lit(f"matches the excluded pattern {pattern!r}"))
         for k, pattern in enumerate(rules.exclude)
     ]
     if rules.include:
-        found.append(Rule(REASON, ~pl.col("included"), pl.lit("matches none of the include patterns")))
+        found.append(Rule(IRRELEVANT, ~pl.col("included"), pl.lit("matches none of the include patterns")))
     if rules.examples:
-        found += limit(REASON, pl.col("relevance_score"), "<", rules.min_score, "relevance score")
+        found += limit(IRRELEVANT, pl.col("relevance_score"), "<", rules.min_score, "relevance score")
     return found

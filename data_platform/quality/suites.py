@@ -25,14 +25,12 @@ import pyarrow.parquet as pq
 from great_expectations.expectations import Expectation
 
 from data_platform.annotation.human_labels import agreement_report, read_votes
-from data_platform.annotation.labels import ANNOTATED_COLUMNS
 from data_platform.annotation.training import labelers_for
-from data_platform.curation.cleaning import CLEANED_COLUMNS
-from data_platform.governance.redaction import PII_COLUMNS
 from data_platform.lake.store import Lake
 from data_platform.quality.gx_runner import GateResult, SuiteSpec, run_suites
 from data_platform.sources.registry import Source
-from data_platform.sources.schema import KINDS, RAW_SCHEMA
+from data_platform.sources.schema import KINDS
+from data_platform.tiers.schema import QUARANTINE_REASONS, TIER_SCHEMAS
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
 UPSTREAM = {"cleaned": "raw", "annotated": "cleaned"}
@@ -43,12 +41,7 @@ MAX_TOP_VALUE_SHARE = 0.9
 
 
 def tier_columns(tier: str) -> list[str]:
-    columns = list(RAW_SCHEMA)
-    if tier in ("cleaned", "annotated"):
-        columns += [*CLEANED_COLUMNS, *PII_COLUMNS]
-    if tier == "annotated":
-        columns += list(ANNOTATED_COLUMNS)
-    return columns
+    return list(TIER_SCHEMAS[tier])
 
 
 def row_expectations(tier: str, source: Source, batch_id: str) -> list[Expectation]:
@@ -117,6 +110,27 @@ def conservation_frame(lake: Lake, tier: str, batch_id: str) -> pd.DataFrame:
             "records_accounted": [out + quarantined],
             "quarantine_rate": [rate],
         }
+    )
+
+
+def quarantine_suite(lake: Lake, tier: str, batch_id: str) -> SuiteSpec:
+    """Every quarantined record of the partition carries its tier and a reason code the tier
+    defines (tiers/schema.py): a new or misspelt code stops the promotion."""
+    quarantine = pl.concat(
+        [
+            pl.read_parquet(path, columns=["record_id", "tier", "reason"])
+            for path in sorted(lake.partition_dir(tier, batch_id).glob("quarantine-*.parquet"))
+        ]
+        or [pl.DataFrame(schema={"record_id": pl.String, "tier": pl.String, "reason": pl.String})]
+    )
+    return SuiteSpec(
+        name=f"{tier}_quarantine",
+        expectations=[
+            gxe.ExpectColumnValuesToBeInSet(column="tier", value_set=[tier]),
+            gxe.ExpectColumnValuesToBeInSet(column="reason", value_set=sorted(QUARANTINE_REASONS[tier])),
+        ],
+        frames=[quarantine.to_pandas()] if quarantine.height else [],
+        index_columns=("record_id",),
     )
 
 
@@ -229,6 +243,7 @@ def judge_partition(lake: Lake, tier: str, batch_id: str, source: Source) -> Gat
                 frames=[ids],
                 index_columns=("record_id",),
             ),
+            quarantine_suite(lake, tier, batch_id),
             SuiteSpec(
                 name=f"{tier}_conservation",
                 expectations=conservation_expectations(source.max_quarantine_rate),

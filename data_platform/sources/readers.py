@@ -39,11 +39,45 @@ import pyarrow.parquet as pq
 
 from data_platform.errors import describe_error
 from data_platform.lake.store import QUARANTINE_SCHEMA
-from data_platform.sources.limits import REASONS, JsonLimits, measure_lines, violation
+from data_platform.sources.limits import FIELD_TOO_LARGE, REASONS, JsonLimits, measure_lines, violation
 from data_platform.sources.registry import FieldMap, Source
 from data_platform.sources.schema import RAW_SCHEMA, TURN
 from data_platform.text.hashing import sha256_column
 
+# Why the raw tier quarantines a line, row, row group or file; the JSON limits add theirs
+# (sources/limits.py REASONS). tiers/schema.py collects every tier's codes.
+UNREADABLE_ROW = "unreadable_row"
+UNREADABLE_ROW_GROUP = "unreadable_row_group"
+UNREADABLE_FILE = "unreadable_file"
+NOT_AN_OBJECT = "not_an_object"
+MISSING_FIELD = "missing_field"
+DUPLICATE_KEY = "duplicate_key"
+WRONG_TYPE = "wrong_type"
+INVALID_UTF8 = "invalid_utf8"
+EMPTY_FILE = "empty_file"
+TRUNCATED_FILE = "truncated_file"
+RECORD_TOO_LARGE = "record_too_large"
+INVALID_JSON = "invalid_json"
+MALFORMED_ROW = "malformed_row"
+MALFORMED_HEADER = "malformed_header"
+CORRUPT_FILE = "corrupt_file"
+READER_REASONS = (
+    UNREADABLE_ROW,
+    UNREADABLE_ROW_GROUP,
+    UNREADABLE_FILE,
+    NOT_AN_OBJECT,
+    MISSING_FIELD,
+    DUPLICATE_KEY,
+    WRONG_TYPE,
+    INVALID_UTF8,
+    EMPTY_FILE,
+    TRUNCATED_FILE,
+    RECORD_TOO_LARGE,
+    INVALID_JSON,
+    MALFORMED_ROW,
+    MALFORMED_HEADER,
+    CORRUPT_FILE,
+)
 DEFAULT_CHUNK_ROWS = 50_000
 FAST_BLOCK_LINES = 10_000
 MAPPED_SCHEMA: dict[str, pl.DataType] = {
@@ -164,7 +198,7 @@ class _ChunkBuilder:
         except RowRejected as rejected:
             self.reject(rejected.reason, rejected.field_name, rejected.detail, line)
         except Exception as exc:  # whatever else breaks one unit must not take its neighbours along
-            self.reject("unreadable_row", None, describe_error(exc), line)
+            self.reject(UNREADABLE_ROW, None, describe_error(exc), line)
 
     def reject(self, reason: str, field_name: str | None, detail: str, line: int | None) -> None:
         self.stats.rejected += 1
@@ -187,13 +221,13 @@ class _ChunkBuilder:
 
     def _mapped(self, row: Any, line: int, byte: int | None, meta: str | None) -> dict[str, Any]:
         if not isinstance(row, dict):
-            raise RowRejected("not_an_object", None, f"expected an object, got {type(row).__name__}")
+            raise RowRejected(NOT_AN_OBJECT, None, f"expected an object, got {type(row).__name__}")
         fields = self.fields
         key = f"{self.file_name}:{line}"
         if fields.id is not None:
             key = str(_scalar(row, fields.id, required=True, types=(str, int)))
             if not key.strip():
-                raise RowRejected("missing_field", fields.id, f"required field {fields.id!r} is empty")
+                raise RowRejected(MISSING_FIELD, fields.id, f"required field {fields.id!r} is empty")
         text = turns = None
         if self.drop.source.kind == "text":
             text = _scalar(row, fields.text, required=True, types=(str,))
@@ -363,7 +397,7 @@ class _ChunkBuilder:
         self.stats.rejected += dupes.height
         extra = dupes.select(
             "record_id",
-            reason=pl.lit("duplicate_key"),
+            reason=pl.lit(DUPLICATE_KEY),
             detail=pl.format(
                 "{}: line {}: key already delivered earlier in this drop",
                 pl.lit(str(self.drop.shown_path)),
@@ -434,20 +468,20 @@ def _scalar(row: dict[str, Any], name: str, *, required: bool, types: tuple[type
     value = row.get(name)
     if value is None:
         if required:
-            raise RowRejected("missing_field", name, f"required field {name!r} is missing or null")
+            raise RowRejected(MISSING_FIELD, name, f"required field {name!r} is missing or null")
         return None
     if isinstance(value, bool) or not isinstance(value, types):
         wanted = " or ".join(t.__name__ for t in types)
-        raise RowRejected("wrong_type", name, f"field {name!r} must be {wanted}, got {type(value).__name__}")
+        raise RowRejected(WRONG_TYPE, name, f"field {name!r} must be {wanted}, got {type(value).__name__}")
     if isinstance(value, str) and _has_surrogates(value):
-        raise RowRejected("invalid_utf8", name, f"field {name!r} is not valid UTF-8")
+        raise RowRejected(INVALID_UTF8, name, f"field {name!r} is not valid UTF-8")
     return value
 
 
 def _turns(value: Any, fields: FieldMap, limits: JsonLimits) -> list[dict[str, str]]:
     name, speaker_key, text_key = fields.turns, fields.speaker, fields.turn_text
     if value is None:
-        raise RowRejected("missing_field", name, f"required field {name!r} is missing or null")
+        raise RowRejected(MISSING_FIELD, name, f"required field {name!r} is missing or null")
     if isinstance(value, str):
         # Turns delivered as a JSON string (a csv column): the limits apply before parsing.
         if broken := violation(value.encode("utf-8", "surrogateescape"), limits):
@@ -455,14 +489,14 @@ def _turns(value: Any, fields: FieldMap, limits: JsonLimits) -> list[dict[str, s
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise RowRejected("wrong_type", name, f"field {name!r} holds invalid JSON: {exc}") from exc
+            raise RowRejected(WRONG_TYPE, name, f"field {name!r} holds invalid JSON: {exc}") from exc
     if not isinstance(value, list):
-        raise RowRejected("wrong_type", name, f"field {name!r} must be a list of turns")
+        raise RowRejected(WRONG_TYPE, name, f"field {name!r} must be a list of turns")
     turns = []
     for index, turn in enumerate(value):
         where = f"{name}[{index}]"
         if not isinstance(turn, dict):
-            raise RowRejected("wrong_type", where, f"{where} must be an object")
+            raise RowRejected(WRONG_TYPE, where, f"{where} must be an object")
         speaker = _scalar(turn, speaker_key, required=True, types=(str,))
         text = _scalar(turn, text_key, required=True, types=(str,))
         turns.append({"speaker": speaker, "text": text})
@@ -490,7 +524,7 @@ def _row_as_json(row: dict[Any, Any]) -> str:
             ),
             None,
         )
-        raise RowRejected("invalid_utf8", _printable(bad), f"column {_printable(bad)!r} is not valid UTF-8")
+        raise RowRejected(INVALID_UTF8, _printable(bad), f"column {_printable(bad)!r} is not valid UTF-8")
     return meta
 
 
@@ -516,13 +550,13 @@ def read_drop(drop: Drop, stats: ReadStats, *, chunk_rows: int = DEFAULT_CHUNK_R
         except Exception as exc:  # noqa: BLE001 - the file's fault, recorded; the accepted rows stay
             units = stats.records_in
             builder.reject_unit(
-                "unreadable_file", f"reading stopped after {units} units: {describe_error(exc)}", None
+                UNREADABLE_FILE, f"reading stopped after {units} units: {describe_error(exc)}", None
             )
             break
         if len(builder) >= chunk_rows:
             yield builder.flush()
     if stats.records_in == 0:
-        builder.reject_unit("empty_file", "the file holds no records", None)
+        builder.reject_unit(EMPTY_FILE, "the file holds no records", None)
     if len(builder):
         yield builder.flush()
 
@@ -627,7 +661,7 @@ def _json_lines(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator
             except (EOFError, gzip.BadGzipFile, zlib.error, OSError, UnicodeDecodeError) as exc:
                 yield from hand_over(everything=True)
                 builder.reject_unit(
-                    "truncated_file",
+                    TRUNCATED_FILE,
                     f"file ends early or is corrupt after {cursor.line_no} lines: {describe_error(exc)}",
                     cursor.line_no + 1,
                 )
@@ -676,7 +710,7 @@ def _end_oversize_line(builder: _ChunkBuilder, cursor: _LineCursor, limit: int, 
     if blank:
         builder.stats.blank_lines += 1
     else:
-        builder.reject_unit("record_too_large", f"line exceeds {limit} bytes", cursor.line_no)
+        builder.reject_unit(RECORD_TOO_LARGE, f"line exceeds {limit} bytes", cursor.line_no)
 
 
 def _lone_cr_as_newline(data: bytes) -> bytes:
@@ -729,7 +763,7 @@ def _take_lines(
         blank[index] = parts[index].isspace()
     builder.stats.blank_lines += int(blank.sum())
     for index in np.flatnonzero(~blank & (lengths > limit)):
-        builder.reject_unit("record_too_large", f"line exceeds {limit} bytes", first + int(index))
+        builder.reject_unit(RECORD_TOO_LARGE, f"line exceeds {limit} bytes", first + int(index))
     keep = np.flatnonzero(~blank & (lengths <= limit))
     pending.lines.extend([parts[i] for i in keep])
     pending.numbers.extend((keep + first).tolist())
@@ -747,9 +781,9 @@ def _decode_json_line(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise RowRejected("invalid_utf8", None, f"invalid UTF-8 at byte {exc.start}") from exc
+        raise RowRejected(INVALID_UTF8, None, f"invalid UTF-8 at byte {exc.start}") from exc
     except json.JSONDecodeError as exc:
-        raise RowRejected("invalid_json", None, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        raise RowRejected(INVALID_JSON, None, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
 
 
 class _PhysicalLines:
@@ -844,17 +878,18 @@ def _csv_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[N
             if problem and "field limit" in problem:
                 last = lines.skip_open_quote()
                 if last is None:
-                    builder.reject_unit("malformed_row", "a quote opened here never closes", line)
+                    builder.reject_unit(MALFORMED_ROW, "a quote opened here never closes", line)
                 else:
                     span = f"lines {line}-{last}" if last > line else f"line {line}"
-                    builder.reject_unit("field_too_large", f"a field exceeds {limit} bytes ({span})", line)
+                    detail = f"a field exceeds {limit} bytes ({span})"
+                    builder.reject_unit(REASONS[FIELD_TOO_LARGE], detail, line)
                 yield
                 continue
             if header is None:
                 if values is not None and any(v.strip() for v in values):
                     header = _unique_names(values)
                 elif values is None:
-                    builder.reject_unit("malformed_header", problem or "", line)
+                    builder.reject_unit(MALFORMED_HEADER, problem or "", line)
                     return
                 continue
             blank = values is not None and not any(v.strip() for v in values)
@@ -867,7 +902,7 @@ def _csv_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterator[N
                 builder.stats.blank_lines += 1
             elif values is None:
                 lines.give_back_all_but_first()
-                builder.reject_unit("malformed_row", problem or "unreadable row", line)
+                builder.reject_unit(MALFORMED_ROW, problem or "unreadable row", line)
             else:
                 builder.add(dict(zip(header, values, strict=True)), line, None)
             builder.stats.bytes_read = binary.tell()
@@ -901,7 +936,7 @@ def _parquet_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterat
             parquet = pq.ParquetFile(handle)
             groups = [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
         except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for unreadable files
-            builder.reject_unit("corrupt_file", f"not a readable Parquet file: {describe_error(exc)}", None)
+            builder.reject_unit(CORRUPT_FILE, f"not a readable Parquet file: {describe_error(exc)}", None)
             return
         row = 0
         for group, size in enumerate(groups):
@@ -912,7 +947,7 @@ def _parquet_rows(drop: Drop, builder: _ChunkBuilder, chunk_rows: int) -> Iterat
                 rows = f"rows {row + 1}-{row + size}"
                 detail = f"row group {group} ({rows}) cannot be decoded: {describe_error(exc)}"
                 for offset in range(size):
-                    builder.reject_unit("unreadable_row_group", detail, row + offset + 1)
+                    builder.reject_unit(UNREADABLE_ROW_GROUP, detail, row + offset + 1)
                 row += size
                 yield
                 continue

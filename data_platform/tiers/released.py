@@ -17,8 +17,6 @@ from typing import Any
 import polars as pl
 
 from data_platform.annotation import flags
-from data_platform.annotation.labels import ANNOTATED_COLUMNS
-from data_platform.curation.cleaning import CLEANED_COLUMNS
 from data_platform.errors import DataPlatformError, ReleaseExistsError
 from data_platform.governance import licences, redaction, release_scan, takedown
 from data_platform.governance.datasheet import ReleaseCard, datasheet_markdown
@@ -33,29 +31,9 @@ from data_platform.lake.releases import (
 )
 from data_platform.lake.store import PARQUET_OPTIONS, Lake
 from data_platform.sources.registry import Source
-from data_platform.sources.schema import RAW_SCHEMA
 from data_platform.text.hashing import sha256_column
+from data_platform.tiers.schema import ANNOTATED_SCHEMA, RELEASE_COLUMNS
 
-RELEASE_COLUMNS = [
-    "record_id",
-    "source_id",
-    "batch_id",
-    "kind",
-    "text",
-    "turns",
-    "lang",
-    "lang_confidence",
-    "labels",
-    "licence",
-    "consent",
-    "origin_file",
-    "origin_line",
-    "content_sha256",
-    "norm_sha256",
-    "pii",
-    "duplicate_of",
-    "record_sha256",  # last: computed from the others
-]
 PART_ROWS = 250_000
 
 
@@ -336,8 +314,7 @@ def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]
     """Union of the batches; a record id delivered again in a later batch supersedes the
     earlier copy (sources re-deliver corrected records under the same key)."""
     if not batches:
-        schema = {**RAW_SCHEMA, **CLEANED_COLUMNS, **redaction.PII_COLUMNS, **ANNOTATED_COLUMNS}
-        empty = pl.DataFrame(schema=schema).with_columns(_seq=pl.lit(0, pl.Int64))
+        empty = pl.DataFrame(schema=ANNOTATED_SCHEMA).with_columns(_seq=pl.lit(0, pl.Int64))
         return empty.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), 0
     sequences = lake.batch_sequences()
     frame = pl.concat(

@@ -5,12 +5,11 @@ from functools import cache
 import dagster as dg
 import polars as pl
 
-from data_platform.annotation.labels import ANNOTATED_COLUMNS, ANNOTATED_DESCRIPTIONS, LanguagePolicy
+from data_platform.annotation.labels import LanguagePolicy
 from data_platform.annotation.language import LanguageIdentifier
 from data_platform.annotation.training import current as current_labelers
 from data_platform.annotation.training import ensure_labelers, labelers_for
-from data_platform.curation.cleaning import CLEANED_DESCRIPTIONS
-from data_platform.defs.cleaned.assets import CLEANED_SCHEMA, cleaned_records
+from data_platform.defs.cleaned.assets import cleaned_records
 from data_platform.defs.gates import build_gate_check
 from data_platform.defs.metadata import (
     OWNERS,
@@ -21,14 +20,11 @@ from data_platform.defs.metadata import (
 )
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
-from data_platform.governance.redaction import PII_DESCRIPTIONS
 from data_platform.lake.store import Lake
 from data_platform.sources.drops import split_batch_id
 from data_platform.sources.registry import DERIVED_TASKS
-from data_platform.sources.schema import RAW_DESCRIPTIONS
 from data_platform.tiers.annotated import annotate_partition
-
-ANNOTATED_SCHEMA = {**CLEANED_SCHEMA, **ANNOTATED_COLUMNS}
+from data_platform.tiers.schema import ANNOTATED_COLUMN_DESCRIPTIONS, ANNOTATED_SCHEMA
 
 
 @cache
@@ -70,7 +66,7 @@ def labelers(lake: LakeResource, registry: RegistryResource) -> dg.MaterializeRe
     metadata={
         "dagster/column_schema": table_schema(
             ANNOTATED_SCHEMA,
-            {**RAW_DESCRIPTIONS, **CLEANED_DESCRIPTIONS, **PII_DESCRIPTIONS, **ANNOTATED_DESCRIPTIONS},
+            ANNOTATED_COLUMN_DESCRIPTIONS,
         ),
         "dagster/column_lineage": column_lineage(
             cleaned_records.key,

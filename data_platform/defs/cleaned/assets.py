@@ -2,19 +2,16 @@
 
 import dagster as dg
 
-from data_platform.curation.cleaning import CLEANED_COLUMNS, CLEANED_DESCRIPTIONS, rules_for_source
+from data_platform.curation.cleaning import rules_for_source
 from data_platform.curation.review import precision_by_rule, review_dir
 from data_platform.defs.gates import build_gate_check
 from data_platform.defs.metadata import OWNERS, column_lineage, partition_metadata, table_schema
 from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.raw.assets import raw_records
 from data_platform.defs.resources import LakeResource, RegistryResource
-from data_platform.governance.redaction import PII_COLUMNS, PII_DESCRIPTIONS
 from data_platform.lake.store import Lake
-from data_platform.sources.schema import RAW_DESCRIPTIONS, RAW_SCHEMA
 from data_platform.tiers.cleaned import clean_partition
-
-CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS, **PII_COLUMNS}
+from data_platform.tiers.schema import CLEANED_COLUMN_DESCRIPTIONS, CLEANED_SCHEMA
 
 
 @dg.asset(
@@ -28,9 +25,7 @@ CLEANED_SCHEMA = {**RAW_SCHEMA, **CLEANED_COLUMNS, **PII_COLUMNS}
     # The exact-dedup index spans batches: one writer at a time.
     pool="dedup_index",
     metadata={
-        "dagster/column_schema": table_schema(
-            CLEANED_SCHEMA, {**RAW_DESCRIPTIONS, **CLEANED_DESCRIPTIONS, **PII_DESCRIPTIONS}
-        ),
+        "dagster/column_schema": table_schema(CLEANED_SCHEMA, CLEANED_COLUMN_DESCRIPTIONS),
         "dagster/column_lineage": column_lineage(
             raw_records.key,
             {

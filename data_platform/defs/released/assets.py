@@ -3,28 +3,19 @@
 from datetime import UTC, datetime
 
 import dagster as dg
-import polars as pl
 
 from data_platform import settings
-from data_platform.annotation.labels import ANNOTATED_DESCRIPTIONS
-from data_platform.curation.cleaning import CLEANED_DESCRIPTIONS
-from data_platform.defs.annotated.assets import ANNOTATED_SCHEMA, annotated_records
+from data_platform.defs.annotated.assets import annotated_records
 from data_platform.defs.gates import gate_check_result
 from data_platform.defs.metadata import OWNERS, column_lineage, table_schema
 from data_platform.defs.partitions import release_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.governance.datasheet import ReleaseCard
-from data_platform.governance.redaction import PII_DESCRIPTIONS
 from data_platform.lake.catalog import refresh_catalog
 from data_platform.lake.releases import release_summary
 from data_platform.quality.release import judge_release
-from data_platform.sources.schema import RAW_DESCRIPTIONS
-from data_platform.tiers.released import RELEASE_COLUMNS, LabelPolicy, cut_release
-
-RELEASE_SCHEMA = {
-    **{c: ANNOTATED_SCHEMA[c] for c in RELEASE_COLUMNS if c in ANNOTATED_SCHEMA},
-    "record_sha256": pl.String(),
-}
+from data_platform.tiers.released import LabelPolicy, cut_release
+from data_platform.tiers.schema import RELEASE_COLUMN_DESCRIPTIONS, RELEASE_COLUMNS, RELEASE_SCHEMA
 
 
 class ReleaseConfig(dg.Config):
@@ -63,16 +54,7 @@ class ReleaseConfig(dg.Config):
     code_version="released-1",
     pool="lake_catalog",
     metadata={
-        "dagster/column_schema": table_schema(
-            RELEASE_SCHEMA,
-            {
-                **RAW_DESCRIPTIONS,
-                **CLEANED_DESCRIPTIONS,
-                **ANNOTATED_DESCRIPTIONS,
-                **PII_DESCRIPTIONS,
-                "record_sha256": "sha256 of record id, released content and labels",
-            },
-        ),
+        "dagster/column_schema": table_schema(RELEASE_SCHEMA, RELEASE_COLUMN_DESCRIPTIONS),
         "dagster/column_lineage": column_lineage(
             annotated_records.key, {c: [c] for c in RELEASE_COLUMNS if c != "record_sha256"}
         ),
