@@ -35,7 +35,7 @@ from data_platform.curation.rules import first_failure
 from data_platform.sources.registry import RelevanceRules, Source
 from data_platform.sources.schema import RAW_SCHEMA, content_text, quarantine_rows, record_field
 from data_platform.text.hashing import sha256_column
-from data_platform.text.normalize import clean_text_column
+from data_platform.text.normalize import UnicodeForm, clean_text_column
 from data_platform.text.tokens import Tokens, tokenize
 
 # Why the cleaned tier quarantines a record (besides the quality rules, curation/quality.py, the
@@ -70,7 +70,7 @@ CLEANED_DESCRIPTIONS = {
 class CleaningRules:
     min_chars: int = 5
     min_turns: int = 2
-    unicode_form: str = "NFC"
+    unicode_form: UnicodeForm = "NFC"
     near_dup: NearDupRules = field(default_factory=NearDupRules)
     quality: QualityRules = field(default_factory=QualityRules)
     relevance: RelevanceRules = field(default_factory=RelevanceRules)

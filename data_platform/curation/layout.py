@@ -14,7 +14,7 @@ import numba
 import numpy as np
 import polars as pl
 
-from data_platform.text.tokens import SPACE, TERMINAL, char_tables, utf8_buffers
+from data_platform.text.tokens import NO_REFCOUNT, SPACE, TERMINAL, char_tables, utf8_buffers
 
 COLUMNS = (
     "chars",
@@ -45,13 +45,13 @@ ELLIPSIS, BULLET, HYPHEN = 0x2026, 0x2022, 45
 @numba.njit(cache=True, nogil=True, inline="always")
 def _decode_at(data: np.ndarray, i: int) -> tuple[int, int]:
     """The code point starting at byte ``i`` and the byte after it."""
-    c = np.int64(data[i])
+    c = int(data[i])
     if c < 0x80:
         return c, i + 1
     width = 2 if c < 0xE0 else (3 if c < 0xF0 else 4)
     cp = c & (0x1F if width == 2 else (0x0F if width == 3 else 0x07))
     for j in range(1, width):
-        cp = (cp << 6) | (np.int64(data[i + j]) & 0x3F)
+        cp = (cp << 6) | (int(data[i + j]) & 0x3F)
     return cp, i + width
 
 
@@ -162,7 +162,7 @@ def _stripped(data, classes, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNT)
 def _measure_text(data, classes, start: int, end: int, short: int, out, starts, ends, hashes) -> None:
     """Every column of one text into ``out``; the scratch table is large enough for it."""
     _text_counts(data, start, end, out)

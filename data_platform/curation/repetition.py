@@ -18,7 +18,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from data_platform.text.tokens import Tokens
+from data_platform.text.tokens import NO_REFCOUNT, Tokens
 
 MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -35,7 +35,7 @@ def _slot(keys: np.ndarray, used: np.ndarray, key: np.uint64) -> int:
     slot = key & mask
     while used[slot] and keys[slot] != key:
         slot = (slot + np.uint64(1)) & mask
-    return np.int64(slot)
+    return int(slot)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -81,7 +81,7 @@ def _power(n: int) -> np.uint64:
     return power
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNT)
 def _measure_doc(hashes, lengths, top_ns, dup_ns, pre, chars, keys, used, counts, first, top, dup) -> None:
     """One document's measures into ``top`` and ``dup``, using the scratch arrays given (sized
     for it). Compiled without reference counting, which costs more than the hashing here."""

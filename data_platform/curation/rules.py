@@ -35,11 +35,9 @@ def limit(
 
 def first_failure(found: list[Rule]) -> tuple[pl.Expr, pl.Expr]:
     """Over the rules' measure columns: the first broken rule's name and its detail (null: kept)."""
-    if not found:
-        return pl.lit(None, dtype=pl.String), pl.lit(None, dtype=pl.String)
-    reason, detail = pl.when(found[0].broken.fill_null(False)), pl.when(found[0].broken.fill_null(False))
-    reason, detail = reason.then(pl.lit(found[0].name)), detail.then(found[0].detail)
-    for rule in found[1:]:
+    reason, detail = pl.lit(None, dtype=pl.String), pl.lit(None, dtype=pl.String)
+    for rule in reversed(found):  # built from the last rule, so the first broken one wins
         broken = rule.broken.fill_null(False)
-        reason, detail = reason.when(broken).then(pl.lit(rule.name)), detail.when(broken).then(rule.detail)
-    return reason.otherwise(None), detail.otherwise(None)
+        reason = pl.when(broken).then(pl.lit(rule.name)).otherwise(reason)
+        detail = pl.when(broken).then(rule.detail).otherwise(detail)
+    return reason, detail

@@ -259,7 +259,7 @@ def _luhn(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     for d in range(len(out)):
         total, double = 0, False
         for i in range(offsets[d + 1] - 1, offsets[d] - 1, -1):
-            digit = np.int64(data[i]) - 48
+            digit = int(data[i]) - 48
             if double:
                 digit = digit * 2 - 9 if digit > 4 else digit * 2
             total += digit
@@ -324,7 +324,7 @@ def _mod97(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
             continue
         remainder = 0
         for k in range(end - start):
-            c = np.int64(data[start + (k + 4) % (end - start)])
+            c = int(data[start + (k + 4) % (end - start)])
             value = c - 48 if c < 65 else c - 55  # digits 0-9, letters A=10 ... Z=35
             remainder = (remainder * (100 if value > 9 else 10) + value) % 97
         out[d] = remainder == 1

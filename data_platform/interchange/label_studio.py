@@ -24,13 +24,13 @@ import polars as pl
 from data_platform.errors import InputFileError
 from data_platform.sources.limits import JsonLimits, violation
 
-EXPORT_SCHEMA = {
-    "key": pl.String,
-    "annotation_id": pl.String,
-    "annotator": pl.String,
-    "from_name": pl.String,
-    "choices": pl.List(pl.String),
-    "at": pl.String,
+EXPORT_SCHEMA: dict[str, pl.DataType] = {
+    "key": pl.String(),
+    "annotation_id": pl.String(),
+    "annotator": pl.String(),
+    "from_name": pl.String(),
+    "choices": pl.List(pl.String()),
+    "at": pl.String(),
 }
 
 
@@ -118,7 +118,7 @@ def read_export(path: Path, key: str, carry: tuple[str, ...] = ()) -> pl.DataFra
                             *(None if data.get(name) is None else str(data[name]) for name in carry),
                         )
                     )
-    schema = {**EXPORT_SCHEMA, **dict.fromkeys(carry, pl.String)}
+    schema = {**EXPORT_SCHEMA, **dict.fromkeys(carry, pl.String())}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -159,6 +159,6 @@ def _choices(path: Path, result: Any, where: str) -> list[str]:
     return [str(choice) for choice in choices]
 
 
-_JSON_KINDS = {dict: "object", list: "list"}
+_JSON_KINDS: dict[type, str] = {dict: "object", list: "list"}
 # Exports are documents people hand over: as deep as Label Studio writes them, nothing deeper.
 EXPORT_LIMITS = JsonLimits(max_depth=32, max_number_digits=64, max_field_bytes=16 << 20)

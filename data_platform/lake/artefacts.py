@@ -92,7 +92,7 @@ def _canonical(payload: bytes) -> bytes:
             return [walk(item) for item in node]
         if not isinstance(node, dict):
             return node
-        out = {}
+        out: dict[str, Any] = {}
         for key, item in node.items():
             if key == "__id__" and isinstance(item, int):
                 out[key] = int(renumber(str(item)))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from data_platform.text.tokens import NO_REFCOUNT
+
 EMPTY_SLOT = -1
 
 
@@ -27,7 +29,7 @@ def _slot(slots: np.ndarray, key: np.int64) -> int:
     return at
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNT)
 def _insert(keys, live, first_row, slots, previous) -> int:
     """Index rows ``first_row + i`` by their band keys (rows not ``live`` are skipped); returns
     how many slots were newly taken."""
@@ -46,7 +48,7 @@ def _insert(keys, live, first_row, slots, previous) -> int:
     return taken
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNT)
 def _rehash(old, slots) -> None:
     for at in range(old.shape[0]):
         if old[at, 1] != EMPTY_SLOT:
@@ -54,7 +56,7 @@ def _rehash(old, slots) -> None:
             slots[moved, 0], slots[moved, 1] = old[at, 0], old[at, 1]
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNT)
 def _pairs(keys, live, slots, previous, bands, below, out_rows, out_others) -> int:
     """(row, other) for every other row sharing a band key with row ``i`` (and, with ``below``
     >= 0, numbered below ``below + i``); returns how many pairs (more than the output holds

@@ -27,7 +27,7 @@ import polars as pl
 from datasketch import MinHash
 
 from data_platform.text.lsh import BandTable
-from data_platform.text.tokens import SYMBOL_TOKEN, Tokens, tokenize
+from data_platform.text.tokens import NO_REFCOUNT, SYMBOL_TOKEN, Tokens, tokenize
 
 SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 EMPTY = np.uint32(0xFFFFFFFF)
@@ -184,7 +184,7 @@ def _fmix32(h: np.uint32) -> np.uint32:
 # Without the runtime's reference counting (``_nrt=False``: the kernel allocates nothing) and
 # with a branch-free minimum, the permutation loop compiles to SIMD instructions: six times
 # faster than the same loop with a conditional store.
-@numba.njit(cache=True, nogil=True, parallel=True, _nrt=False)
+@numba.njit(cache=True, nogil=True, parallel=True, **NO_REFCOUNT)
 def _fill_signatures(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray):
     mask = np.uint64(0xFFFFFFFF)
     for d in numba.prange(len(offsets) - 1):

@@ -7,6 +7,7 @@ at a time, so only the strings a cheap vectorised pattern flags as likely mojiba
 from __future__ import annotations
 
 import functools
+from typing import Literal
 
 import ftfy
 import numpy as np
@@ -22,10 +23,11 @@ MOJIBAKE_PATTERN = (
 )
 # Control characters other than tab and newline, plus invisible format characters that carry no
 # meaning in training text (zero-width space, word joiner, BOM). ZWJ/ZWNJ stay: scripts need them.
+UnicodeForm = Literal["NFC", "NFKC", "NFD", "NFKD"]
 INVISIBLE_PATTERN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\u200B\u2060\uFEFF]"
 
 
-def normalise_text(text: pl.Expr, *, unicode_form: str = "NFC") -> pl.Expr:
+def normalise_text(text: pl.Expr, *, unicode_form: UnicodeForm = "NFC") -> pl.Expr:
     """NFC (or another form), unified line breaks, single spaces, at most one blank line."""
     return (
         text.str.replace_all(r"\r\n?", "\n")
@@ -40,7 +42,7 @@ def normalise_text(text: pl.Expr, *, unicode_form: str = "NFC") -> pl.Expr:
     )
 
 
-def clean_text_column(frame: pl.DataFrame, column: str, *, unicode_form: str = "NFC") -> pl.DataFrame:
+def clean_text_column(frame: pl.DataFrame, column: str, *, unicode_form: UnicodeForm = "NFC") -> pl.DataFrame:
     """Repair mojibake, then normalise ``column``; add ``mojibake_fixed`` (ftfy changed the text).
 
     ftfy runs on the flagged strings only: inside a ``when/then`` Polars would evaluate the

@@ -25,12 +25,16 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numba
 import numpy as np
 import polars as pl
 
 SPACE, ALPHA, WORD, TERMINAL, UPPER, LOWER, DIGIT = 1, 2, 4, 8, 16, 32, 64
+# numba's ``_nrt=False``: compiled without the runtime's reference counting, for kernels that
+# allocate nothing. The option is private and absent from numba's type hints: passed as a dict.
+NO_REFCOUNT: dict[str, Any] = {"_nrt": False}
 CHAR_COUNTS = ("upper", "lower", "letters", "visible", "broken")
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
@@ -205,12 +209,12 @@ def _decode(data: np.ndarray, start: int, end: int, out: np.ndarray) -> int:
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _is(classes: np.ndarray, cp: np.int32, bit: int) -> bool:
-    return (classes[cp] & bit) != 0
+def _is(classes: np.ndarray, cp: int, bit: int) -> bool:
+    return bool((classes[cp] & bit) != 0)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _is_affix(classes: np.ndarray, cp: np.int32) -> bool:
+def _is_affix(classes: np.ndarray, cp: int) -> bool:
     """Marks split off the start or end of a chunk one by one (hyphens stay: "-3", "--so")."""
     return not _is(classes, cp, WORD | SPACE) and cp != 45
 
@@ -244,7 +248,7 @@ def _keeps_full_stop(classes, cps, lower, start: int, stop: int, abbreviations) 
     if inner_stop:
         return _is(classes, cps[stop - 1], ALPHA)
     k = np.searchsorted(abbreviations, h)
-    return k < len(abbreviations) and abbreviations[k] == h
+    return bool(k < len(abbreviations) and abbreviations[k] == h)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -391,7 +395,7 @@ def _is_url(cps: np.ndarray, start: int, end: int) -> bool:
 # Compiled without the runtime's reference counting (``_nrt=False``; nothing here allocates):
 # with it, every array handed to an inlined helper was counted up and down through indirect
 # calls, about a hundred per chunk of text, and the pass ran three times slower.
-@numba.njit(cache=True, nogil=True, _nrt=False)
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNT)
 def _tokenize_doc(classes, lower, abbreviations, cps, n, exact, folded, length, kind, at, suffixes) -> int:
     """Tokens of one decoded document written from ``at``; returns the next free slot.
 
@@ -433,7 +437,7 @@ def _tokenize_doc(classes, lower, abbreviations, cps, n, exact, folded, length, 
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _is_plain_mark(classes: np.ndarray, cp: np.int32) -> bool:
+def _is_plain_mark(classes: np.ndarray, cp: int) -> bool:
     """A mark that, ending a word, is split off alone: not a full stop (abbreviations), hyphen
     or apostrophe (clitics)."""
     return _is_affix(classes, cp) and cp != 46 and cp != 39 and cp != 0x2019
