@@ -55,9 +55,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check data_platform data_platform_tests
 	$(BIN)/ruff format --check data_platform data_platform_tests
 
-# What CI checks before the tests: lint, format and the import floors.
+# What CI checks before the tests: lint, format, the import floors and types.
 check: lint
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .label-studio-venv .demo .bench .pytest_cache

@@ -22,14 +22,17 @@ from data_platform.defs.models.assets import model_specs
 from data_platform.defs.raw.assets import raw_gate, raw_records
 from data_platform.defs.released.assets import release_gate, released_dataset
 from data_platform.defs.released.sensors import release_sensor
-from data_platform.defs.resources import default_resources
+from data_platform.defs.resources import LakeResource, default_resources
 
 
 def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:
     """All definitions, bound to ``resources`` (default: the lake and registry from the env);
     registered models appear as assets downstream of the released dataset."""
     resources = resources or default_resources()
-    models = model_specs(Path(resources["lake"].root))
+    lake = resources["lake"]
+    if not isinstance(lake, LakeResource):
+        raise TypeError(f"the 'lake' resource must be a LakeResource, not {type(lake).__name__}")
+    models = model_specs(Path(lake.root))
     return dg.Definitions(
         assets=[
             source_registry,

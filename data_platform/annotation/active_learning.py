@@ -75,11 +75,14 @@ def pick(
     """The pool rows to label next under ``strategy`` (``proba``: the model's, per pool row)."""
     if strategy == "random":
         return rng.choice(pool, size=min(size, len(pool)), replace=False)
-    if strategy == "margin":
-        return pool[margin_order(proba)[:size]]
-    if strategy == "entropy":
-        return pool[entropy_order(proba)[:size]]
+    if strategy in ("margin", "entropy"):
+        if proba is None:
+            raise ValueError(f"the {strategy} strategy needs the model's probabilities")
+        order = margin_order(proba) if strategy == "margin" else entropy_order(proba)
+        return pool[order[:size]]
     if strategy == "diversity":
+        if embedding is None:
+            raise ValueError("the diversity strategy needs the pool's embedding")
         return k_center_greedy(embedding, labelled, pool, size)
     raise ValueError(f"unknown strategy {strategy!r}; there are {', '.join(STRATEGIES)}")
 

@@ -20,14 +20,16 @@ column names). From it:
 from __future__ import annotations
 
 from itertools import combinations
+from typing import Literal, get_args
 
 import numpy as np
 import polars as pl
 
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+LEVELS: tuple[Level, ...] = get_args(Level)
 
 
-def _codes(ratings: pl.DataFrame, value: str, level: str) -> tuple[pl.Series, np.ndarray | None]:
+def _codes(ratings: pl.DataFrame, value: str, level: Level) -> tuple[pl.Series, np.ndarray | None]:
     """Values as floats for the alpha matrix: nominal labels become category numbers."""
     if level not in LEVELS:
         raise ValueError(f"level of measurement must be one of {', '.join(LEVELS)}, not {level!r}")
@@ -40,7 +42,7 @@ def _codes(ratings: pl.DataFrame, value: str, level: str) -> tuple[pl.Series, np
 
 
 def reliability_matrix(
-    ratings: pl.DataFrame, item: str, rater: str, value: str, level: str = "nominal"
+    ratings: pl.DataFrame, item: str, rater: str, value: str, level: Level = "nominal"
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Raters x items, NaN where a rater did not rate an item; with the value domain."""
     coded, domain = _codes(ratings, value, level)
@@ -62,7 +64,7 @@ def krippendorff_alpha(
     item: str = "item",
     rater: str = "rater",
     value: str = "value",
-    level: str = "nominal",
+    level: Level = "nominal",
 ) -> float:
     import krippendorff
 
@@ -130,7 +132,7 @@ def agreement_by(
     item: str = "item",
     rater: str = "rater",
     value: str = "value",
-    level: str = "nominal",
+    level: Level = "nominal",
 ) -> pl.DataFrame:
     """Items, ratings, raters, Krippendorff's alpha, Fleiss' kappa and mean pairwise Cohen's
     kappa, per value of ``group`` (or once for everything)."""
@@ -151,7 +153,7 @@ def agreement_by(
                 "fleiss_kappa": fleiss,
                 "fleiss_items": fleiss_items,
                 "fleiss_ratings_per_item": per_item,
-                "mean_cohen_kappa": float(pairs["kappa"].mean()) if pairs.height else float("nan"),
+                "mean_cohen_kappa": _mean(pairs, "kappa"),
                 "cohen_pairs": pairs.height,
             }
         )
@@ -232,5 +234,10 @@ def rating_vs_others(ratings: pl.DataFrame, *, item: str = "item", value: str = 
     return {
         "ratings": scored.height,
         "pearson_r": float(scored.select(pl.corr(value, "others")).item()),
-        "mae": float((scored[value] - scored["others"]).abs().mean()),
+        "mae": float(scored.select((pl.col(value) - pl.col("others")).abs().mean()).item()),
     }
+
+
+def _mean(frame: pl.DataFrame, column: str) -> float:
+    """The column's mean, NaN for no rows."""
+    return float(frame.select(pl.col(column).mean()).item()) if frame.height else float("nan")

@@ -39,9 +39,9 @@ def reliability_table(confidence: np.ndarray, correct: np.ndarray, bins: int = B
 
 def expected_calibration_error(table: pl.DataFrame) -> float:
     """Mean |accuracy - confidence| over bins, weighted by their share of the points."""
-    total = table["points"].sum()
-    gap = (table["accuracy"] - table["mean_confidence"]).abs() * table["points"]
-    return float(gap.sum() / total) if total else 0.0
+    weighted_gap = (pl.col("accuracy") - pl.col("mean_confidence")).abs() * pl.col("points")
+    total, gap = table.select(pl.col("points").sum(), weighted_gap.sum()).row(0)
+    return float(gap / total) if total else 0.0
 
 
 def plot_reliability(curves: dict[str, pl.DataFrame], path: Path, title: str) -> Path:

@@ -85,7 +85,7 @@ def find_flags(records: pl.DataFrame, votes: pl.DataFrame, specs: Mapping[str, L
         *(_contradictory(records, task) for task in _single_label_tasks(records, specs)),
         *(_label_errors(agreed, task, spec) for task, spec in sorted(specs.items()) if not spec.multi_label),
     ]
-    flags = pl.concat([f.cast(FLAG_SCHEMA) for f in found])
+    flags = pl.concat([f.cast(pl.Schema(FLAG_SCHEMA)) for f in found])
     lifted = flags.filter(pl.col("reason") != "annotators_disagree").join(
         reviewed_pairs(votes), on=["record_id", "task"], how="semi"
     )

@@ -36,18 +36,18 @@ FOLDER = "_annotation/human"
 INBOX = "_annotation/inbox"
 REJECTED = "_annotation/rejected"
 HUMAN_LABELER = "human:label-studio"
-VOTE_SCHEMA = {
-    "record_id": pl.String,
-    "task": pl.String,
-    "values": pl.List(pl.String),
-    "annotator": pl.String,
-    "annotation_id": pl.String,
-    "annotated_at": pl.String,
-    "round": pl.String,
-    "reason": pl.String,
-    "import_id": pl.String,
-    "batch_id": pl.String,
-    "text": pl.String,
+VOTE_SCHEMA: dict[str, pl.DataType] = {
+    "record_id": pl.String(),
+    "task": pl.String(),
+    "values": pl.List(pl.String()),
+    "annotator": pl.String(),
+    "annotation_id": pl.String(),
+    "annotated_at": pl.String(),
+    "round": pl.String(),
+    "reason": pl.String(),
+    "import_id": pl.String(),
+    "batch_id": pl.String(),
+    "text": pl.String(),
 }
 VOTE_DESCRIPTIONS = {
     "record_id": "The annotated record the answer is about",
@@ -163,7 +163,7 @@ def import_export(lake: Lake, export: Path, label_sets: LabelSets) -> ImportResu
             batch_id="batch_id",
             text="text",
         )
-        .cast(VOTE_SCHEMA)
+        .cast(pl.Schema(VOTE_SCHEMA))
     )
     write_parquet_atomic(target, votes)
     return _result(import_id, target, votes, new=True)
@@ -210,7 +210,7 @@ def read_votes(lake: Lake) -> pl.DataFrame:
     """Every stored vote, in import order (file modification time, then name)."""
     files = sorted(human_dir(lake).glob("*.parquet"), key=lambda p: (p.stat().st_mtime_ns, p.name))
     frames = [pl.DataFrame(schema=VOTE_SCHEMA), *(pl.read_parquet(path) for path in files)]
-    return pl.concat(frames, how="diagonal_relaxed").select(list(VOTE_SCHEMA)).cast(VOTE_SCHEMA)
+    return pl.concat(frames, how="diagonal_relaxed").select(list(VOTE_SCHEMA)).cast(pl.Schema(VOTE_SCHEMA))
 
 
 def latest_votes(votes: pl.DataFrame) -> pl.DataFrame:
@@ -306,8 +306,9 @@ def agreement_report(votes: pl.DataFrame, by: str | None = None) -> pl.DataFrame
         return pl.DataFrame(schema={**{k: pl.String for k in keys}, "items": pl.Int64})
     frames = []
     for key, frame in sorted(shared.partition_by(keys, as_dict=True).items()):
+        top_count = frame["value"].value_counts().select(pl.col("count").max()).item()
         report = agreement_by(frame, None, item="record_id", rater="annotator", value="value").with_columns(
-            top_value_share=frame["value"].value_counts()["count"].max() / frame.height
+            top_value_share=pl.lit(top_count / frame.height)
         )
         frames.append(
             report.drop("group").with_columns(*(pl.lit(v).alias(k) for k, v in zip(keys, key, strict=True)))

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 import polars as pl
@@ -46,13 +46,21 @@ LABEL = pl.Struct(
 
 class Labeler(Protocol):
     name: str
-    version: str
     task: str
     label_set: tuple[str, ...]
     multi_label: bool
     threshold: float
 
+    @property
+    def version(self) -> str: ...
+
     def predict_proba(self, texts: pl.Series) -> np.ndarray: ...
+
+
+class ReadsEmotion(Protocol):
+    """A labeler that combines the emotion labeler's probabilities (tone, annotation/tone.py)."""
+
+    def predict_proba(self, texts: pl.Series, emotion_proba: np.ndarray | None = None) -> np.ndarray: ...
 
 
 def label_entries(labeler: Labeler, texts: pl.Series, probabilities: np.ndarray | None = None) -> pl.Series:
@@ -89,7 +97,8 @@ def task_entries(texts: pl.Series, labelers: Mapping[str, Labeler]) -> list[pl.S
         if task == "emotion":
             entries.append(label_entries(labeler, texts, emotion_proba))
         elif task == "tone":
-            entries.append(label_entries(labeler, texts, labeler.predict_proba(texts, emotion_proba)))
+            tone = cast(ReadsEmotion, labeler)  # the tone task's labeler is always a ToneLabeler
+            entries.append(label_entries(labeler, texts, tone.predict_proba(texts, emotion_proba)))
         else:
             entries.append(label_entries(labeler, texts))
     return entries
@@ -126,7 +135,8 @@ class TextClassifier:
         has two examples)."""
         from sklearn.model_selection import train_test_split
 
-        counts = Counter(v for item in labels for v in (item if multi_label else [item]))
+        rows = [item if isinstance(item, list) else [item] for item in labels]
+        counts = Counter(value for row in rows for value in row)
         # A multi-label task learns one model per label: too few positives cannot make one.
         floor = MIN_LABEL_EXAMPLES if multi_label else 1
         label_set = tuple(sorted(label for label, n in counts.items() if n >= floor))
@@ -159,7 +169,7 @@ class TextClassifier:
     def _target(self, labels: list[str] | list[list[str]]) -> np.ndarray:
         index = {label: i for i, label in enumerate(self.label_set)}
         if not self.multi_label:
-            return np.array([index[label] for label in labels])
+            return np.array([index[_single(label)] for label in labels])
         target = np.zeros((len(labels), len(self.label_set)), dtype=np.int8)
         for row, values in enumerate(labels):
             target[row, [index[v] for v in values if v in index]] = 1
@@ -256,3 +266,9 @@ def text_features() -> Any:
             analyzer="char_wb", ngram_range=(2, 4), min_df=3, sublinear_tf=True, max_features=30_000
         ),
     )
+
+
+def _single(label: str | list[str]) -> str:
+    if isinstance(label, list):
+        raise ValueError(f"a single-label task was given several labels: {label}")
+    return label

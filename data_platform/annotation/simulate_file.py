@@ -58,7 +58,7 @@ def simulate_file(
         test_texts, test_labels = read_labeled(test, text_field, label_field)
     else:
         counts = pl.Series(labels).value_counts()
-        stratify = labels if counts["count"].min() >= 2 else None
+        stratify = labels if counts.select(pl.col("count").min()).item() >= 2 else None
         texts, test_texts, labels, test_labels = train_test_split(
             texts, labels, test_size=0.2, random_state=seed, stratify=stratify
         )

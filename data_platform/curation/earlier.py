@@ -69,7 +69,8 @@ def contribution_from_raw(
     lake: Lake, batch_id: str, seq: int, rules: CleaningRules
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A batch's exact keys and near-dup entries, recomputed from its raw partition."""
-    keys, entries = [], []
+    keys: list[pl.DataFrame] = []
+    entries: list[pl.DataFrame] = []
     for path in lake.record_files("raw", batch_id):
         result = clean_batch(pl.read_parquet(path), rules, pl.DataFrame(schema=SEEN_SCHEMA))
         keys.append(result.keys)
@@ -146,7 +147,7 @@ class EarlierBatches:
 
 def candidate_frame(parts: list[pl.DataFrame], params: MinHashParams) -> pl.DataFrame:
     """Candidates in one shape whatever their origin (this batch or earlier ones)."""
-    schema = {"row": pl.Int64, **index_schema(params)}
+    schema = pl.Schema({"row": pl.Int64(), **index_schema(params)})
     return pl.concat(
         [pl.DataFrame(schema=schema), *(part.select(list(schema)).cast(schema) for part in parts)]
     )

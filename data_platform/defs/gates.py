@@ -34,7 +34,7 @@ def failure_table(result: GateResult) -> str:
     return "\n".join(rows)
 
 
-def gate_check_result(result: GateResult, subject: str, **metadata: object) -> dg.AssetCheckResult:
+def gate_check_result(result: GateResult, subject: str, **metadata: str | int) -> dg.AssetCheckResult:
     """An ERROR-severity check result that says which expectations failed, how often, and where."""
     failed = result.failed
     summary = "; ".join(

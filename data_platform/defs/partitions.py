@@ -3,6 +3,8 @@
 import dagster as dg
 
 # One partition per source drop: "<source_id>:<file name>".
-batch_partitions = dg.DynamicPartitionsDefinition(name="batches")
+BATCHES = "batches"
+batch_partitions = dg.DynamicPartitionsDefinition(name=BATCHES)
 # One partition per dataset version: "v1", "v2", ...
-release_partitions = dg.DynamicPartitionsDefinition(name="releases")
+RELEASES = "releases"
+release_partitions = dg.DynamicPartitionsDefinition(name=RELEASES)

@@ -51,8 +51,8 @@ class LocalRunLauncher(dg.DefaultRunLauncher):
             event = record.dagster_event
             data = event.engine_event_data if event is not None else None
             pid = data.metadata.get("pid") if data is not None else None
-            if pid is not None:
-                return int(pid.value), record.timestamp
+            if pid is not None and isinstance(pid.value, int):
+                return pid.value, record.timestamp
         return None
 
 

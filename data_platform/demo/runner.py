@@ -28,7 +28,7 @@ from data_platform.definitions import build_definitions
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.outcome import QUIET, run_outcome
-from data_platform.defs.partitions import batch_partitions, release_partitions
+from data_platform.defs.partitions import BATCHES, RELEASES
 from data_platform.defs.resources import resources_for
 from data_platform.demo.annotators import answer_round, gold_intents
 from data_platform.demo.generator import PLANTED_FAULTS, generate_demo
@@ -85,20 +85,31 @@ def tick(
         message = line.split(" - ")[-1].strip()
         planted = any(f"'{name}'" in message for name in PLANTED_FAULTS)
         say(f"{sensor.name}: {'(planted) ' if planted else ''}{message}")
+    if not isinstance(result, dg.SensorResult):
+        raise DataPlatformError(f"{sensor.name} returned {type(result).__name__}, not a SensorResult")
     return result
+
+
+def requested(result: dg.SensorResult) -> list[dg.RunRequest]:
+    return list(result.run_requests or [])
+
+
+def partition_of(request: dg.RunRequest) -> str:
+    if request.partition_key is None:
+        raise DataPlatformError(f"run request {request.run_key} names no partition")
+    return request.partition_key
 
 
 def ingest_new_drops(
     defs: dg.Definitions, instance: dg.DagsterInstance, say: Callable[[str], None]
 ) -> dict[str, bool]:
     """One sensor tick, applied: add the requested partitions and run each requested batch."""
-    requested = tick(drop_sensor, defs, instance, say)
-    batches = [request.partition_key for request in requested.run_requests]
+    batches = [partition_of(request) for request in requested(tick(drop_sensor, defs, instance, say))]
     say(
         f"the drop sensor found {len(batches)} drops; each runs raw -> cleaned -> annotated, gated "
         "(the first also loads the language identifier and compiles the text kernels: about a minute)"
     )
-    instance.add_dynamic_partitions(batch_partitions.name, batches)
+    instance.add_dynamic_partitions(BATCHES, batches)
     ingest = defs.resolve_job_def("ingest_job")
     outcomes = {}
     for position, batch_id in enumerate(batches, start=1):
@@ -135,7 +146,7 @@ def annotation_round(
     write_json(inbox_dir(lake) / f"{round_id}-export.json", answers)
     say(f"{round_id}: {len(tasks)} records sent to 3 simulated annotators, their export dropped in the inbox")
     before = current(lake)["intent"]["version"]
-    for request in tick(label_studio_inbox_sensor, defs, instance, say).run_requests:
+    for request in requested(tick(label_studio_inbox_sensor, defs, instance, say)):
         _execute(defs, instance, "human_labels_job", tags={"dagster/run_key": request.run_key})
     alphas = agreement_report(read_votes(lake)).select("task", "krippendorff_alpha").iter_rows()
     say(
@@ -144,9 +155,9 @@ def annotation_round(
         + f"; {read_flags(lake).height} labels flagged for review;"
         + f" intent labeler {before} -> {current(lake)['intent']['version']}, tone refitted"
     )
-    relabel = tick(relabel_sensor, defs, instance, say).run_requests
+    relabel = requested(tick(relabel_sensor, defs, instance, say))
     for request in relabel:
-        _execute(defs, instance, "annotate_job", partition_key=request.partition_key)
+        _execute(defs, instance, "annotate_job", partition_key=partition_of(request))
     say(f"{len(relabel)} batches relabelled with people's labels and the new labelers")
 
 
@@ -164,7 +175,7 @@ def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, **kwa
 
 def cut_next_release(defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake) -> str:
     version = next_version(lake)
-    instance.add_dynamic_partitions(release_partitions.name, [version])
+    instance.add_dynamic_partitions(RELEASES, [version])
     config = {"ops": {"released_dataset": {"config": {"datasheet": DEMO_CARD}}}}
     _execute(defs, instance, "release_job", partition_key=version, run_config=config)
     return version

@@ -112,7 +112,7 @@ def run_audit(lake: Lake, name: str, given: dict[str, str]) -> pl.DataFrame:
     values = bind(query, given)
     connection = connect_catalog(lake)
     try:
-        return pl.from_arrow(connection.sql(query.sql, params=values).to_arrow_table())
+        return pl.DataFrame(connection.sql(query.sql, params=values).to_arrow_table())
     except duckdb.CatalogException as exc:
         raise AuditError(
             f"{name} reads a view the lake does not have yet ({exc}); cut a release first?"

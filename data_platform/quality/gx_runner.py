@@ -129,7 +129,9 @@ def _merge(
     # index columns shows failing values only when they are numbers.
     if index_columns:
         found = details.get("partial_unexpected_index_list") or []
-        examples = [{name: row.get(name) for name in index_columns} for row in found if isinstance(row, dict)]
+        examples: list[Any] = [
+            {name: row.get(name) for name in index_columns} for row in found if isinstance(row, dict)
+        ]
     else:
         found = details.get("partial_unexpected_list") or []
         examples = [

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
 import numpy as np
 import polars as pl
@@ -561,17 +561,18 @@ def read_drop(drop: Drop, stats: ReadStats, *, chunk_rows: int = DEFAULT_CHUNK_R
         yield builder.flush()
 
 
-def open_drop_file(path: Path) -> BinaryIO:
+def open_drop_file(path: Path) -> io.BufferedReader:
     """Open a drop without following a symlink put in its place after it was listed: a drop
     folder may only deliver its own files."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     return os.fdopen(descriptor, "rb")
 
 
-def _open_binary(drop: Drop) -> BinaryIO:
+def _open_binary(drop: Drop) -> io.BufferedIOBase:
+    """The drop's bytes, decompressed for jsonl.gz; both kinds of handle have ``read1``."""
     handle = open_drop_file(drop.path)
     if drop.source.format == "jsonl.gz":
-        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+        return gzip.GzipFile(fileobj=handle, mode="rb")
     return handle
 
 

@@ -371,8 +371,9 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         raise fail(
             "fields.opt_out", f"{opt_out!r} must be a field name or a dotted path such as user.opt_out"
         )
+    field_names: dict[str, Any] = {k: (None if v is None else str(v)) for k, v in fields.items()}
     drop_folder = _relative_to(path.parent, str(required("drop_folder")))
-    numbers = {}
+    numbers: dict[str, Any] = {}
     for name, low, high in (
         ("settle_seconds", 0, 86400),
         ("min_chars", 0, 1_000_000),
@@ -401,7 +402,7 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         format=fmt,
         drop_folder=drop_folder.resolve(),
         refresh_cadence_seconds=cadence,
-        fields=FieldMap(**{k: (None if v is None else str(v)) for k, v in fields.items()}),
+        fields=FieldMap(**field_names),
         completion=completion,
         pii_in_file_names=file_name_policy,
         description=str(entry.get("description", "")),

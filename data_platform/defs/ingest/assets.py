@@ -45,7 +45,7 @@ def source_registry(context: dg.AssetExecutionContext, registry: RegistryResourc
     with the field at fault and are not ingested."""
     loaded = registry.load()
     report = freshness_report(loaded, time.time())
-    overdue = [row["source_id"] for row in report if row["overdue"]]
+    overdue = [str(row["source_id"]) for row in report if row["overdue"]]
     for error in loaded.errors:
         context.log.warning(str(error))
     return dg.MaterializeResult(

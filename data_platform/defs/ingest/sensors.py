@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from data_platform.defs.jobs import ingest_job, registry_job
-from data_platform.defs.partitions import batch_partitions
+from data_platform.defs.partitions import BATCHES, batch_partitions
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.errors import RegistryError
 from data_platform.governance.pii import pii_in_names
@@ -62,7 +62,7 @@ def drop_sensor(
         return dg.SensorResult(skip_reason=str(exc), cursor=cursor.dump())
     for error in loaded.errors:
         context.log.warning(f"source skipped: {error}")
-    known = set(context.instance.get_dynamic_partitions(batch_partitions.name))
+    known = set(context.instance.get_dynamic_partitions(BATCHES))
     now, store = time.time(), lake.lake()
     new: list[str] = []
     changed: list[dg.RunRequest] = []
