@@ -1,1 +1,1 @@
-"""Dagster wiring of the cleaned area."""
+"""Dagster wiring of the cleaned tier: cleaned_records (tiers/cleaned.py) and its gate."""

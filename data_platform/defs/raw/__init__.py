@@ -1,1 +1,1 @@
-"""Dagster wiring of the raw area."""
+"""Dagster wiring of the raw tier: raw_records (tiers/raw.py) and its gate."""

@@ -1,1 +1,2 @@
-"""Dagster wiring of the released area."""
+"""Dagster wiring of the released tier: released_dataset (tiers/released.py), its gate
+(quality/release.py) and the release sensor."""
