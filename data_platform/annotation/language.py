@@ -28,6 +28,7 @@ from scipy import sparse
 from data_platform.text.tokens import utf8_buffers
 
 LABELER = "py3langid"
+IMPLEMENTATION = "column1"
 UNDETERMINED = "und"
 MIN_CHARS = 3
 # Texts scored at once: bounds the score matrix (texts x 142 classes, float32) and its copies.
@@ -79,8 +80,11 @@ class LanguageIdentifier:
 
     @property
     def version(self) -> str:
+        """py3langid's version, this implementation's and the languages: the column-wise pass
+        sums in another order than py3langid's, so its probabilities differ in the seventh
+        digit, and a record labelled by one must not pass for labelled by the other."""
         scope = ",".join(self.languages) if self.languages else "all"
-        return f"{version('py3langid')}+{scope}"
+        return f"{version('py3langid')}+{IMPLEMENTATION}+{scope}"
 
     def identify(self, texts: list[str | None]) -> pl.DataFrame:
         """Return columns ``lang`` and ``lang_confidence`` aligned with ``texts``."""
