@@ -25,19 +25,33 @@ def lint_imports(package_parent: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def copy_of_the_package(parent: Path) -> Path:
+    shutil.copytree(
+        PROJECT_ROOT / "data_platform", parent / "data_platform", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return parent / "data_platform"
+
+
 def test_the_tree_keeps_its_floors() -> None:
     result = lint_imports(PROJECT_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
-    shutil.copytree(
-        PROJECT_ROOT / "data_platform",
-        tmp_path / "data_platform",
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
-    paths = tmp_path / "data_platform" / "lake" / "paths.py"
+    paths = copy_of_the_package(tmp_path) / "lake" / "paths.py"
     paths.write_text(paths.read_text() + "\nfrom data_platform.tiers import released  # noqa\n")
     result = lint_imports(tmp_path)
     assert result.returncode != 0
     assert "data_platform.lake.paths -> data_platform.tiers.released" in result.stdout
+
+
+def test_a_package_without_a_floor_breaks_the_contract(tmp_path: Path) -> None:
+    """The contract is exhaustive: a new package (here evaluation/) must be given a floor in
+    pyproject.toml, or nothing would check its imports."""
+    package = copy_of_the_package(tmp_path) / "evaluation"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""Coverage and drift."""\n')
+    (package / "drift.py").write_text("from data_platform.lake import releases  # noqa: F401\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "data_platform.evaluation" in result.stdout and "not listed as layers" in result.stdout
