@@ -116,13 +116,7 @@ def conservation_frame(lake: Lake, tier: str, batch_id: str) -> pd.DataFrame:
 def quarantine_suite(lake: Lake, tier: str, batch_id: str) -> SuiteSpec:
     """Every quarantined record of the partition carries its tier and a reason code the tier
     defines (tiers/schema.py): a new or misspelt code stops the promotion."""
-    quarantine = pl.concat(
-        [
-            pl.read_parquet(path, columns=["record_id", "tier", "reason"])
-            for path in sorted(lake.partition_dir(tier, batch_id).glob("quarantine-*.parquet"))
-        ]
-        or [pl.DataFrame(schema={"record_id": pl.String, "tier": pl.String, "reason": pl.String})]
-    )
+    quarantine = lake.scan_quarantine(tier, batch_id).select("record_id", "tier", "reason").collect()
     return SuiteSpec(
         name=f"{tier}_quarantine",
         expectations=[
