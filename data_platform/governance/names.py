@@ -442,12 +442,7 @@ LIST_LABEL = r"(?i)attendees|participants|participantes|teilnehmer|deelnemers|as
 
 def cue_before(texts: pl.Series) -> pl.Series:
     """Which ``texts`` (the context before a candidate) end in a name cue (``NAME_CUES``)."""
-    last_word = texts.str.extract(LAST_WORD).str.to_lowercase()
-    worth = (
-        last_word.is_in(list(CUE_WORDS)).fill_null(False)
-        | texts.str.contains(r"[-–—]\s*$")
-        | texts.str.contains(LIST_LABEL)
-    )
+    worth = _may_end_in_cue(texts) | texts.str.contains(LIST_LABEL)
     rows = np.flatnonzero(worth.to_numpy())
     cued = np.zeros(texts.len(), dtype=bool)
     cued[rows] = texts.gather(rows).str.contains(NAME_CUES).fill_null(False).to_numpy()
@@ -459,19 +454,32 @@ def screen_names(found: pl.DataFrame, texts: pl.Series) -> pl.Series:
     (``near``): most candidates are one capitalised word ("The", "Transfer"), and a common one is
     a name only after a title, one no list knows only after a title or a cue. A word cut by the
     edge of ``near``, or a list label anywhere in the text, keeps the candidate."""
-    near = found["near"]
-    word = found["value"].str.to_lowercase().str.strip_chars(",.:;'’")
-    undecided = (
-        ~found["value"].str.contains(" ")
-        & ~word.is_in(word_list("known_or_ambiguous"))
-        & ~near.str.contains(TITLE_BEFORE)
-    )
+    word, undecided = _lone_unknown_word(found["value"], found["near"])
     may_be_cued = (
-        near.str.extract(LAST_WORD).str.to_lowercase().is_in(list(CUE_WORDS)).fill_null(False)
-        | near.str.contains(r"^[\p{L}']+[^\p{L}]*$|[-–—]\s*$")
+        _may_end_in_cue(found["near"])
+        | found["near"].str.contains(r"^[\p{L}']+[^\p{L}]*$")  # its last word may be cut
         | texts.str.contains(LIST_LABEL).gather(found["row"])
     )
     return ~undecided | (~word.is_in(word_list("not_names")) & may_be_cued)
+
+
+def _may_end_in_cue(texts: pl.Series) -> pl.Series:
+    """Whether ``texts`` end in a word the cue patterns hold or a dash: the cheap test before
+    ``NAME_CUES`` itself."""
+    last_word = texts.str.extract(LAST_WORD).str.to_lowercase()
+    return last_word.is_in(list(CUE_WORDS)).fill_null(False) | texts.str.contains(r"[-–—]\s*$")
+
+
+def _lone_unknown_word(values: pl.Series, before: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Each candidate's first word lower-cased without marks, and whether the candidate is one
+    word no list knows with no title ``before`` it: a name only if a cue says so."""
+    word = values.str.to_lowercase().str.strip_chars(",.:;'’")
+    undecided = (
+        ~values.str.contains(" ")
+        & ~word.is_in(word_list("known_or_ambiguous"))
+        & ~before.str.contains(TITLE_BEFORE)
+    )
+    return word, undecided
 
 
 def _cue_inside(frame: pl.DataFrame) -> pl.Series:
@@ -495,12 +503,7 @@ def trim_names(found: pl.DataFrame) -> pl.DataFrame:
     found = _split_conjoined(found)
     # Most candidates are one capitalised word ("The", "Friday"): a common one is a name only
     # after a title, one no list knows only after a title or a cue ("Hallo Inga").
-    word = found["value"].str.to_lowercase().str.strip_chars(",.:;'’")
-    undecided = (
-        ~found["value"].str.contains(" ")
-        & ~word.is_in(word_list("known_or_ambiguous"))
-        & ~found["before"].str.contains(TITLE_BEFORE)
-    )
+    word, undecided = _lone_unknown_word(found["value"], found["before"])
     # only an uncommon word is worth the cue pattern
     rows = np.flatnonzero((undecided & ~word.is_in(word_list("not_names"))).to_numpy())
     cued = np.zeros(found.height, dtype=bool)
