@@ -13,6 +13,7 @@ from data_platform.errors import SettingsError
 HOME_ENV = "DATA_PLATFORM_HOME"
 REGISTRY_ENV = "DATA_PLATFORM_REGISTRY"
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
+THREADS_ENV = "DATA_PLATFORM_THREADS"
 DEFAULT_HOME = ".data_platform"
 
 
@@ -48,6 +49,17 @@ def dagster_home() -> Path:
     if not Path(value).is_dir():
         raise SettingsError(f"{DAGSTER_HOME_ENV}={value} is not a folder")
     return Path(value)
+
+
+def worker_threads() -> int:
+    """Threads a step may run its compiled kernels on: DATA_PLATFORM_THREADS, else the cores
+    this process may use (a Celery or Kubernetes worker's share, not the whole machine's)."""
+    value = os.environ.get(THREADS_ENV)
+    if value is None:
+        return len(os.sched_getaffinity(0))
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{THREADS_ENV}={value!r}: give a whole number of threads, 1 or more")
+    return int(value)
 
 
 def registry_path() -> Path:

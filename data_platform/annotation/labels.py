@@ -9,6 +9,7 @@ annotators confirmed replaces the machine's for its task).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,6 +18,7 @@ from data_platform.annotation.human_labels import apply_human_labels
 from data_platform.annotation.labelers import LABEL, Labeler, task_entries
 from data_platform.annotation.language import LanguageIdentifier
 from data_platform.lake.store import Lake
+from data_platform.settings import worker_threads
 from data_platform.sources.schema import content_text, quarantine_rows
 
 ANNOTATED_COLUMNS = {
@@ -31,6 +33,9 @@ ANNOTATED_DESCRIPTIONS = {
     "labels": "Labels: task, value, confidence, labeler, labeler_version, human_confirmed",
 }
 
+
+# Texts below which a second thread costs more than it saves.
+MIN_SLICE = 2_000
 
 # Why the annotated tier quarantines a record.
 UNEXPECTED_LANGUAGE = "unexpected_language"
@@ -57,7 +62,7 @@ def annotate(
     ``labelers`` (task -> labeler) add their entries after the language's, and the labels people
     confirmed (``human``: human_labels.human_entries) replace the machine's for their task."""
     content = cleaned.select(content_text())["text"]
-    detected = identifier.identify(content.to_list())
+    detected, machine_entries = machine_labels(content, identifier, labelers or {})
     frame = cleaned.rename({"lang": "lang_declared"}).with_columns(
         lang=detected["lang"], lang_confidence=detected["lang_confidence"]
     )
@@ -73,7 +78,7 @@ def annotate(
             )
         ).cast(pl.List(LABEL))
     )
-    for entries in task_entries(content, labelers or {}):
+    for entries in machine_entries:
         frame = frame.with_columns(labels=pl.col("labels").list.concat(entries))
     frame = apply_human_labels(frame, human)
     unexpected = (
@@ -95,6 +100,33 @@ def annotate(
         field=pl.lit("lang"),
     )
     return frame.filter(~unexpected), quarantined
+
+
+def machine_labels(
+    content: pl.Series, identifier: LanguageIdentifier, labelers: Mapping[str, Labeler]
+) -> tuple[pl.DataFrame, list[pl.Series]]:
+    """The identified language and every labeler's entries per text. The texts are cut into one
+    slice per worker thread: the kernels underneath (n-gram counting, sparse products) release
+    the GIL, and each text's labels depend on that text alone, so the slices give the same
+    labels as one pass."""
+    slices = _slices(content, worker_threads())
+
+    def label(part: pl.Series) -> tuple[pl.DataFrame, list[pl.Series]]:
+        return identifier.identify(part.to_list()), task_entries(part, labelers)
+
+    if len(slices) == 1:
+        return label(content)
+    with ThreadPoolExecutor(len(slices)) as pool:
+        done = list(pool.map(label, slices))
+    detected = pl.concat([languages for languages, _ in done])
+    return detected, [pl.concat([entries[k] for _, entries in done]) for k in range(len(labelers))]
+
+
+def _slices(content: pl.Series, threads: int) -> list[pl.Series]:
+    """At most ``threads`` slices of ``content``, none under ``MIN_SLICE`` texts."""
+    count = max(1, min(threads, len(content) // MIN_SLICE))
+    size = -(-len(content) // count)
+    return [content.slice(start, size) for start in range(0, len(content), size)] or [content]
 
 
 def gated_records(lake: Lake) -> pl.DataFrame:
