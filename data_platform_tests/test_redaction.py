@@ -17,6 +17,10 @@ from data_platform.lake.releases import release_root
 from data_platform.lake.store import Lake
 from data_platform.sources.schema import TURN
 from data_platform.tiers.released import cut_release
+from data_platform_tests import pii_corpus
+from data_platform_tests.conftest import SHARED_DATA
+
+PRESIDIO = SHARED_DATA / "presidio_synth_pii" / "presidio_synth_pii.jsonl"
 
 KEY = b"test key, never stored"
 RECORDS = pl.DataFrame(
@@ -100,6 +104,36 @@ def test_pseudonyms_are_consistent_and_a_placeholder_release_moves_the_spans() -
     assert len(_check_spans(stripped.drop("meta"), r"^\[{}\]$")) == 8
     with pytest.raises(ValueError, match="redaction policy"):
         apply_policy(redacted, "none")
+
+
+def _text_records(texts: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"record_id": [str(i) for i in range(len(texts))], "text": texts, "turns": None},
+        schema_overrides={"turns": pl.List(TURN)},
+    )
+
+
+@pytest.mark.parametrize("key", [None, KEY])
+def test_what_redaction_brings_into_reach_is_redacted_too(key) -> None:
+    """A cue 38 characters before a phone is out of the context window; once the two names
+    between shrink to placeholders it is in reach, and the release gate reads redacted text."""
+    text = "please contact Lisa Lusk or Marcia Whited at 693-9222. Thanks, naïve Zoë"
+    records = _text_records([text])
+    redacted = redact_records(records, key)
+    assert "693-9222" not in redacted["text"][0]
+    found = _check_spans(redacted, r"^\[{}\]$" if key is None else r"^\[{}:[0-9a-f]{{12}}\]$")
+    assert [kind for *_, kind in found].count("PHONE_NUMBER") == 1
+    assert structured_findings(redacted).height == 0
+
+
+def test_the_release_gate_finds_nothing_in_redacted_real_and_planted_text() -> None:
+    texts = [row["text"] for row in pii_corpus.generate(800, seed=5)]
+    if PRESIDIO.exists():
+        texts += pl.read_ndjson(PRESIDIO)["text"].to_list()
+    # Two texts joined, as the pipeline benchmark builds its records: names move cues into reach.
+    joined = [f"{a} {b}" for a, b in zip(texts[::2], texts[1::2], strict=False)]
+    records = _text_records(joined)
+    assert structured_findings(redact_records(records, None)).height == 0
 
 
 @pytest.mark.slow
