@@ -138,3 +138,31 @@ def test_each_text_is_lowered_as_if_alone() -> None:
     union = make_union(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)), TfidfVectorizer()).fit(texts)
     assert "ς " in union.transformer_list[0][1].vocabulary_
     _assert_same_matrix(union.transform(texts), CompiledFeatures(union).transform(pl.Series(texts)))
+
+
+def test_two_threads_annotate_a_chunk_as_one_does(monkeypatch, tmp_path) -> None:
+    """The whole tier step on a part cut in two, two German records in the second half:
+    same records, labels and quarantine. Polars 1.x panicked formatting the quarantine detail
+    when the halves' columns came back in two chunks (found by bench_pipeline)."""
+    from data_platform.annotation.labels import LanguagePolicy, annotate
+    from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch
+    from data_platform_tests.test_cleaning import NO_QUALITY, raw_frame
+
+    german = "Der Kunde hat gestern angerufen und wollte wissen, wann seine Bestellung endlich ankommt {}."
+    texts = [
+        german.format(i) if i in (4001, 5003) else f"{text} ({i})"
+        for i, text in enumerate((_texts("clinc150_sample.jsonl.gz") * 4)[:6000])
+    ]
+    cleaned = clean_batch(
+        raw_frame(texts), CleaningRules(quality=NO_QUALITY), pl.DataFrame(schema=SEEN_SCHEMA)
+    )
+    clinc = pl.read_ndjson(SAMPLE_DIR / "clinc150_sample.jsonl.gz")
+    intent = TextClassifier.train("intent", clinc["text"].to_list(), clinc["intent"].to_list())
+    results = []
+    for threads in ("1", "2"):
+        monkeypatch.setenv("DATA_PLATFORM_THREADS", threads)
+        results.append(
+            annotate(cleaned.kept, LanguageIdentifier(), ("en",), LanguagePolicy(), {"intent": intent})
+        )
+    (one_kept, one_out), (two_kept, two_out) = results
+    assert one_out.height == 2 and one_kept.equals(two_kept) and one_out.equals(two_out)

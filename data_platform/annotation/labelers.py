@@ -100,7 +100,7 @@ def task_entries(texts: pl.Series, labelers: Mapping[str, Labeler]) -> list[pl.S
         return entries
     table = pl.DataFrame([distinct, *(series.rename(f"task{k}") for k, series in enumerate(entries))])
     spread = texts.to_frame().join(table, on="text", how="left", maintain_order="left")
-    return [spread[f"task{k}"] for k in range(len(entries))]
+    return [spread[f"task{k}"].rechunk() for k in range(len(entries))]
 
 
 def _distinct_entries(texts: pl.Series, labelers: Mapping[str, Labeler]) -> list[pl.Series]:

@@ -118,8 +118,12 @@ def machine_labels(
         return label(content)
     with ThreadPoolExecutor(len(slices)) as pool:
         done = list(pool.map(label, slices))
-    detected = pl.concat([languages for languages, _ in done])
-    return detected, [pl.concat([entries[k] for _, entries in done]) for k in range(len(labelers))]
+    detected = pl.concat([languages for languages, _ in done], rechunk=True)
+    # One chunk each: Polars 1.x panics on list.concat over list-of-struct columns split into
+    # chunks at different places ("assertion failed: i < self.len()").
+    return detected, [
+        pl.concat([entries[k] for _, entries in done], rechunk=True) for k in range(len(labelers))
+    ]
 
 
 def _slices(content: pl.Series, threads: int) -> list[pl.Series]:
