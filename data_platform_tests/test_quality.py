@@ -91,3 +91,24 @@ def test_a_quarantine_reason_the_tier_does_not_define_stops_promotion(lake: Lake
     [failed] = result.failed
     assert failed.label == "raw_quarantine.expect_column_values_to_be_in_set(reason)"
     assert [e["record_id"] for e in failed.examples] == ["q2"]
+
+
+def test_each_row_check_reads_its_own_column(lake: Lake, source_factory) -> None:
+    """The gate reads only the columns its expectations judge: each still catches its fault."""
+    rows = raw_rows(6, row0={"content_sha256": "not-hex"}, row2={"origin_line": 0}, row3={"consent": None})
+    write_raw(lake, rows, records_in=6)
+    result = judge_partition(lake, "raw", "test_source:a.jsonl", source_factory())
+    assert {o.label: o.unexpected_count for o in result.failed} == {
+        "raw_rows.expect_column_values_to_match_regex(content_sha256)": 1,
+        "raw_rows.expect_column_values_to_be_between(origin_line)": 1,
+        "raw_rows.expect_column_values_to_not_be_null(consent)": 1,
+    }
+
+
+def test_a_column_no_tier_defines_fails_the_column_set(lake: Lake, source_factory) -> None:
+    frame = pl.DataFrame(raw_rows(3), schema=RAW_SCHEMA).with_columns(surprise=pl.lit("x"))
+    lake.write_partition(
+        "raw", "test_source:a.jsonl", [(frame, pl.DataFrame(schema=QUARANTINE_SCHEMA))], {"records_in": 3}
+    )
+    result = judge_partition(lake, "raw", "test_source:a.jsonl", source_factory())
+    assert [o.label for o in result.failed] == ["raw_rows.expect_table_columns_to_match_set"]

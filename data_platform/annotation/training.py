@@ -26,7 +26,7 @@ import polars as pl
 
 from data_platform.annotation.human_labels import consensus, read_votes
 from data_platform.annotation.labelers import TRUSTED_TYPES, Labeler, TextClassifier, load_labeler
-from data_platform.annotation.tone import ToneLabeler
+from data_platform.annotation.tone import TONES, ToneLabeler
 from data_platform.errors import InputFileError
 from data_platform.lake.artefacts import SUFFIX, load_artefact, save_artefact
 from data_platform.lake.atomic import write_json_atomic
@@ -67,6 +67,7 @@ def ensure_labelers(lake: Lake, specs: dict[str, LabelerSpec]) -> dict[str, Any]
             "records": len(texts),
             "human_labels": human.height,
             "labels": len(classifier.label_set),
+            "label_set": list(classifier.label_set),
             "multi_label": spec.multi_label,
         }
     if "emotion" in state:
@@ -190,7 +191,18 @@ def registry_tasks(registry: Registry) -> tuple[str, ...]:
 
 
 def label_sets(lake: Lake, tasks: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], bool]]:
-    """Per task: the current labeler's label set and whether it is multi-label."""
-    return {
-        task: (labeler.label_set, labeler.multi_label) for task, labeler in labelers_for(lake, tasks).items()
-    }
+    """Per task: the current labeler's label set and whether it is multi-label, as
+    ``current.json`` records them (a gate must not load every model to learn its labels); tone's
+    are fixed; a labeler trained before sets were recorded is loaded."""
+    state = current(lake)
+    found: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for task in tasks:
+        entry = state.get(task, {})
+        if task in DERIVED_TASKS:
+            found[task] = (TONES, False)
+        elif "label_set" in entry:
+            found[task] = (tuple(entry["label_set"]), bool(entry["multi_label"]))
+        else:
+            labeler = labelers_for(lake, (task,))[task]
+            found[task] = (labeler.label_set, labeler.multi_label)
+    return found

@@ -21,11 +21,12 @@ from collections.abc import Iterator
 import great_expectations.expectations as gxe
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 from great_expectations.expectations import Expectation
 
 from data_platform.annotation.human_labels import agreement_report, read_votes
-from data_platform.annotation.training import labelers_for
+from data_platform.annotation.training import label_sets
 from data_platform.lake.store import Lake
 from data_platform.quality.gx_runner import GateResult, SuiteSpec, run_suites
 from data_platform.sources.registry import Source
@@ -123,7 +124,7 @@ def quarantine_suite(lake: Lake, tier: str, batch_id: str) -> SuiteSpec:
             gxe.ExpectColumnValuesToBeInSet(column="tier", value_set=[tier]),
             gxe.ExpectColumnValuesToBeInSet(column="reason", value_set=sorted(QUARANTINE_REASONS[tier])),
         ],
-        frames=[quarantine.to_pandas()] if quarantine.height else [],
+        frames=[for_gx(quarantine)] if quarantine.height else [],
         index_columns=("record_id",),
     )
 
@@ -133,9 +134,36 @@ def _parquet_rows(lake: Lake, tier: str, batch_id: str, pattern: str) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in sorted(folder.glob(pattern)))
 
 
-def _part_frames(lake: Lake, tier: str, batch_id: str) -> Iterator[pd.DataFrame]:
+def _part_frames(
+    lake: Lake, tier: str, batch_id: str, expectations: list[Expectation]
+) -> Iterator[pd.DataFrame]:
+    """The partition's part files as the expectations need them: the columns they judge, every
+    other column present by name only (the column-set check) and null, a nested column
+    (labels, turns) as whether it is there (only its non-null check reads it)."""
+    judged = {getattr(expectation, "column", None) for expectation in expectations}
     for path in lake.record_files(tier, batch_id):
-        yield pl.read_parquet(path).to_pandas()
+        schema = pl.read_parquet_schema(path)
+        columns = [
+            _as_judged(name, dtype) if name in judged else pl.lit(None, pl.Boolean).alias(name)
+            for name, dtype in schema.items()
+        ]
+        yield for_gx(pl.scan_parquet(path).select(columns).collect())
+
+
+def _as_judged(name: str, dtype: pl.DataType) -> pl.Expr:
+    if dtype.is_nested():
+        return pl.when(pl.col(name).is_not_null()).then(True).alias(name)
+    return pl.col(name)
+
+
+def for_gx(frame: pl.DataFrame) -> pd.DataFrame:
+    """A Polars frame as the pandas frame GX validates: strings backed by the same Arrow buffers
+    (no Python object per string), numbers and booleans as NumPy (pandas' fast paths)."""
+    return frame.to_arrow().to_pandas(types_mapper=_arrow_strings)
+
+
+def _arrow_strings(kind: pa.DataType) -> pd.ArrowDtype | None:
+    return pd.ArrowDtype(kind) if pa.types.is_string(kind) or pa.types.is_large_string(kind) else None
 
 
 def label_suites(lake: Lake, batch_id: str, source: Source) -> list[SuiteSpec]:
@@ -143,9 +171,9 @@ def label_suites(lake: Lake, batch_id: str, source: Source) -> list[SuiteSpec]:
     that labeler's label set, its confidence in [0, 1]; each task labels at least
     ``min_label_coverage`` of the batch's records."""
     tasks = ["language", *source.label_tasks]
-    label_sets = {task: labeler.label_set for task, labeler in labelers_for(lake, source.label_tasks).items()}
+    known = {task: values for task, (values, _) in label_sets(lake, source.label_tasks).items()}
     allowed = pl.DataFrame(
-        [(task, value) for task, values in label_sets.items() for value in values],
+        [(task, value) for task, values in known.items() for value in values],
         schema={"task": pl.String, "value": pl.String},
         orient="row",
     ).with_columns(in_label_set=pl.lit(True))
@@ -175,7 +203,7 @@ def label_suites(lake: Lake, batch_id: str, source: Source) -> list[SuiteSpec]:
                 gxe.ExpectColumnValuesToBeBetween(column="confidence", min_value=0.0, max_value=1.0),
                 gxe.ExpectColumnValuesToNotBeNull(column="value"),
             ],
-            frames=[entries.to_pandas()],
+            frames=[for_gx(entries)],
             index_columns=("record_id", "task", "value"),
         ),
         SuiteSpec(
@@ -216,7 +244,8 @@ def agreement_suite(lake: Lake, batch_id: str, source: Source) -> SuiteSpec:
 
 
 def judge_partition(lake: Lake, tier: str, batch_id: str, source: Source) -> GateResult:
-    ids = lake.scan_records(tier, batch_id).select("record_id").collect().to_pandas()
+    ids = for_gx(lake.scan_records(tier, batch_id).select("record_id").collect())
+    rows = row_expectations(tier, source, batch_id)
     labels = (
         [*label_suites(lake, batch_id, source), agreement_suite(lake, batch_id, source)]
         if tier == "annotated"
@@ -227,8 +256,8 @@ def judge_partition(lake: Lake, tier: str, batch_id: str, source: Source) -> Gat
             *labels,
             SuiteSpec(
                 name=f"{tier}_rows",
-                expectations=row_expectations(tier, source, batch_id),
-                frames=_part_frames(lake, tier, batch_id),
+                expectations=rows,
+                frames=_part_frames(lake, tier, batch_id, rows),
                 index_columns=("record_id",),
             ),
             SuiteSpec(
