@@ -176,3 +176,13 @@ def test_demo_tiers_hold_no_pii_text_and_the_release_gate_catches_what_slips_in(
     flagged = governance_frame(copy, leaked, release.manifest)
     assert flagged["structured_pii"].to_list()[:2] == [1, 0]
     assert flagged["provenance_gap"].to_list()[:2] == [None, "no raw line"]
+
+
+def test_detection_on_threads_finds_what_one_pass_finds(monkeypatch) -> None:
+    from data_platform.governance import pii, redaction
+
+    texts = pl.Series([row["text"] for row in pii_corpus.generate(600, seed=9)])
+    monkeypatch.setattr(redaction, "MIN_SLICE_BYTES", 1000)
+    monkeypatch.setenv("DATA_PLATFORM_THREADS", "3")
+    assert len(redaction._byte_balanced_bounds(texts, 3)) == 4
+    assert redaction.detect_on_threads(texts).equals(pii.detect(texts))

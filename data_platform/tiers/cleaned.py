@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 
 import polars as pl
@@ -35,6 +36,23 @@ def batch_terms(lake: Lake, batch_id: str) -> tuple[str | None, str | None]:
     return (first["licence"][0], first["consent"][0]) if first.height else (None, None)
 
 
+def redacted_behind(
+    parts: Iterator[tuple[pl.DataFrame, pl.DataFrame]], key: bytes | None
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """Each part with its kept records redacted, in order. Redaction needs nothing from the
+    dedup state, so a part is redacted on a second thread while the next one is cleaned (both
+    run in Polars and compiled kernels that release the GIL); one part waits at most."""
+    with ThreadPoolExecutor(1) as redactor:
+        waiting: tuple[Future[pl.DataFrame], pl.DataFrame] | None = None
+        for kept, quarantined in parts:
+            submitted = redactor.submit(redact_records, kept, key)
+            if waiting is not None:
+                yield waiting[0].result(), waiting[1]
+            waiting = (submitted, quarantined)
+        if waiting is not None:
+            yield waiting[0].result(), waiting[1]
+
+
 def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], CleaningRules]) -> PartitionInfo:
     """Write the cleaned partition of ``batch_id`` and its contributions to both indexes. The
     kept records are stored with their PII redacted (governance/redaction.py)."""
@@ -54,7 +72,8 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
         mine = own_seen.join(pl.DataFrame({"norm_sha256": keys}), on="norm_sha256", how="semi")
         return pl.concat([earlier.exact_matches(keys), mine]).unique("norm_sha256", keep="first")
 
-    def chunks() -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    def cleaned_parts() -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+        """(kept, quarantined) per raw part, before redaction, in order."""
         nonlocal own_seen
         for path in lake.record_files("raw", batch_id):
             result = clean_batch(pl.read_parquet(path), rules, seen_for, terms)
@@ -71,7 +90,7 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
             own_keys.append(result.keys)
             own_entries.append(entries)
             kept = pl.concat([near_result.kept, result.alternates, near_result.alternates])
-            yield redact_records(kept, key), pl.concat([result.quarantined, near_result.quarantined])
+            yield kept, pl.concat([result.quarantined, near_result.quarantined])
 
     summary = {
         "seq": seq,
@@ -79,7 +98,7 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
         "rules": asdict(rules),
         "pii": {"mode": tier_mode(key), "key_id": pii.key_id(key)},
     }
-    info = lake.write_partition("cleaned", batch_id, chunks(), summary)
+    info = lake.write_partition("cleaned", batch_id, redacted_behind(cleaned_parts(), key), summary)
     entries = pl.concat([pl.DataFrame(schema=index_schema(params)), *own_entries])
     write_contribution(lake, batch_id, unique_keys(own_keys), entries, params)
     draw_sample(lake, batch_id)
