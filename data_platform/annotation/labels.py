@@ -66,20 +66,18 @@ def annotate(
     frame = cleaned.rename({"lang": "lang_declared"}).with_columns(
         lang=detected["lang"], lang_confidence=detected["lang_confidence"]
     )
+    language = pl.struct(
+        task=pl.lit("language"),
+        value=pl.col("lang"),
+        confidence=pl.col("lang_confidence"),
+        labeler=pl.lit(identifier.name),
+        labeler_version=pl.lit(identifier.version),
+        human_confirmed=pl.lit(False),
+    ).cast(LABEL)
+    # One concatenation of every task's entries (one list.concat per task was 40% of the step).
     frame = frame.with_columns(
-        labels=pl.concat_list(
-            pl.struct(
-                task=pl.lit("language"),
-                value=pl.col("lang"),
-                confidence=pl.col("lang_confidence"),
-                labeler=pl.lit(identifier.name),
-                labeler_version=pl.lit(identifier.version),
-                human_confirmed=pl.lit(False),
-            )
-        ).cast(pl.List(LABEL))
+        labels=pl.concat_list(language, *(pl.lit(entries) for entries in machine_entries))
     )
-    for entries in machine_entries:
-        frame = frame.with_columns(labels=pl.col("labels").list.concat(entries))
     frame = apply_human_labels(frame, human)
     unexpected = (
         pl.lit(bool(declared_languages))
