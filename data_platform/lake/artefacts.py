@@ -69,12 +69,15 @@ def read_artefact(path: Path, trusted: Sequence[str], *, hashed_name: bool = Fal
     if hashed_name and hashlib.sha256(payload).hexdigest()[:12] != artefact_version(path):
         raise InputFileError(str(path), None, "-", "content does not match the hash in its name")
     import skops.io as skops_io
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     try:
-        untrusted = set(skops_io.get_untrusted_types(data=payload)) - set(trusted)
-        if untrusted:
-            raise InputFileError(str(path), None, "-", f"holds untrusted types {sorted(untrusted)}")
+        # skops audits every type before it builds anything and refuses what is not trusted:
+        # one pass over the tree (a separate get_untrusted_types was a third of a load).
         return skops_io.loads(payload, trusted=list(trusted))
+    except UntrustedTypesFoundException as exc:
+        untrusted = sorted(set(skops_io.get_untrusted_types(data=payload)) - set(trusted))
+        raise InputFileError(str(path), None, "-", f"holds untrusted types {untrusted}") from exc
     except (zipfile.BadZipFile, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise InputFileError(str(path), None, "-", f"not a readable skops artefact ({exc})") from exc
 
