@@ -7,7 +7,7 @@ import dagster as dg
 from data_platform.defs.annotated.assets import annotated_gate, annotated_records, labelers
 from data_platform.defs.annotated.human import annotation_round, human_labels
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
-from data_platform.defs.cleaned.assets import cleaned_gate, cleaned_records
+from data_platform.defs.cleaned.assets import cleaned_gate, cleaned_records, dedup_state
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.ingest.sensors import drop_sensor, freshness_schedule
 from data_platform.defs.jobs import (
@@ -37,6 +37,7 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
         assets=[
             source_registry,
             raw_records,
+            dedup_state,
             cleaned_records,
             labelers,
             annotated_records,

@@ -27,6 +27,10 @@ class GateNotPassedError(DataPlatformError):
     """A tier was asked to build from an upstream partition whose quality gate did not pass."""
 
 
+class EarlierBatchPendingError(DataPlatformError):
+    """A batch cannot be cleaned yet: a batch numbered before it is still being ingested."""
+
+
 class ReleaseExistsError(DataPlatformError):
     """A release version is immutable and already exists with other content."""
 

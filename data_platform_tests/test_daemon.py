@@ -78,9 +78,10 @@ def step_started(instance, run_id: str, step: str) -> bool:
     )
 
 
-def test_a_run_killed_inside_the_pool_frees_it_for_the_next_run(tmp_path: Path) -> None:
-    """SIGKILL the run worker while its cleaned step holds the only dedup_index slot: run
-    monitoring fails the dead run, its slot is freed, and the next batch cleans."""
+def test_a_run_killed_while_it_cleans_is_failed_and_the_next_batch_cleans(tmp_path: Path) -> None:
+    """SIGKILL the run worker while its cleaned step runs: run monitoring fails the dead run,
+    no partial cleaned partition is left, and the next batch (numbered after it, so judged
+    against its raw partition) cleans."""
     home = daemon_home(tmp_path)
     rows = (
         json.dumps({"id": f"big-{i}", "text": f"question {i} about parcel {i * 7} and refund {i % 97}"})

@@ -7,7 +7,8 @@ from data_platform.definitions import defs
 EXPECTED_LINEAGE = {
     "source_registry": set(),
     "raw_records": set(),
-    "cleaned_records": {"raw_records"},
+    "dedup_state": {"raw_records"},
+    "cleaned_records": {"raw_records", "dedup_state"},
     "human_labels": set(),
     "labelers": {"human_labels"},
     "annotated_records": {"cleaned_records", "labelers"},
@@ -17,6 +18,7 @@ EXPECTED_LINEAGE = {
 EXPECTED_GROUPS = {
     "source_registry": "ingest",
     "raw_records": "raw",
+    "dedup_state": "cleaned",
     "cleaned_records": "cleaned",
     "human_labels": "annotated",
     "labelers": "annotated",
@@ -44,7 +46,7 @@ def test_every_asset_is_catalogued() -> None:
         assert node.description and len(node.description) > 80, name
         assert node.owners == ["team:data-platform"], name
         assert node.kinds, name
-        if name not in ("source_registry", "labelers", "annotation_round"):  # files, not tables
+        if name not in ("source_registry", "labelers", "annotation_round", "dedup_state"):  # not tables
             schema = node.metadata["dagster/column_schema"]
             assert all(column.description for column in schema.columns), name
 

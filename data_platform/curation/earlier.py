@@ -17,6 +17,7 @@ time and cost per batch grows only with the bytes of keys scanned, not with sign
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import polars as pl
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch
 from data_platform.curation.near_dedup import NearDupIndex, index_entries, index_schema
+from data_platform.errors import EarlierBatchPendingError
 from data_platform.lake.store import Lake
 from data_platform.text.minhash import MinHashParams, band_keys
 
@@ -32,6 +34,9 @@ EXACT_STATE = "exact_dedup"
 NEAR_STATE = "near_dedup"
 BANDS_STATE = "near_bands"
 SHARDS = 16
+# How long cleaning waits for an earlier batch still being ingested, and how often it looks.
+EARLIER_WAIT_SECONDS = 900.0
+EARLIER_POLL_SECONDS = 1.0
 SIGNATURE_ROW_GROUP = 2048
 CANDIDATE_SCHEMA = {"row": pl.Int64, "seq": pl.Int64, "ord": pl.Int64}
 
@@ -88,13 +93,40 @@ def unique_keys(keys: list[pl.DataFrame]) -> pl.DataFrame:
     return combined.unique("norm_sha256", keep="first", maintain_order=True)
 
 
+def ingested_before(lake: Lake, seq: int, wait_seconds: float) -> list[tuple[int, str]]:
+    """(seq, batch) of every batch numbered below ``seq`` whose raw partition exists. A batch gets
+    its number when its ingestion starts, so one still being ingested is waited for (cleaning
+    without it would depend on which run came first); one whose ingestion failed is left out,
+    as cleaning one batch at a time in order would leave it out."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        earlier = sorted((s, b) for b, s in lake.batch_sequences().items() if s < seq)
+        pending = [
+            (s, b) for s, b in earlier if not lake.has_partition("raw", b) and not lake.ingestion_failed(b)
+        ]
+        if not pending:
+            return [(s, b) for s, b in earlier if lake.has_partition("raw", b)]
+        if time.monotonic() >= deadline:
+            names = ", ".join(f"{b} (#{s})" for s, b in pending)
+            raise EarlierBatchPendingError(
+                f"batch #{seq} is judged against every batch numbered before it, and {names} "
+                f"still had no raw partition after {wait_seconds:.0f} s: let its run finish "
+                "(or fail) and run this batch again"
+            )
+        time.sleep(EARLIER_POLL_SECONDS)
+
+
 class EarlierBatches:
     """The dedup state of every batch numbered below ``seq``, as lazy scans of the lake."""
 
-    def __init__(self, lake: Lake, seq: int, rules_for: Callable[[str], CleaningRules]) -> None:
+    def __init__(
+        self,
+        lake: Lake,
+        seq: int,
+        rules_for: Callable[[str], CleaningRules],
+    ) -> None:
         self.lake, self.seq = lake, seq
-        earlier = sorted((s, b) for b, s in lake.batch_sequences().items() if s < seq)
-        self.batches = [(s, b) for s, b in earlier if lake.has_partition("raw", b)]
+        self.batches = ingested_before(lake, seq, EARLIER_WAIT_SECONDS)
         for earlier_seq, batch_id in self.batches:
             if not has_contribution(lake, batch_id):
                 rules = rules_for(lake.stats("raw", batch_id)["source_id"])

@@ -62,7 +62,10 @@ def gate_check_result(result: GateResult, subject: str, **metadata: str | int) -
 
 
 # The tiers a failed gate keeps a batch out of.
-DOWNSTREAM = {"raw": ("cleaned_records", "annotated_records"), "cleaned": ("annotated_records",)}
+DOWNSTREAM = {
+    "raw": ("dedup_state", "cleaned_records", "annotated_records"),
+    "cleaned": ("annotated_records",),
+}
 
 
 def report_stopped_downstream(

@@ -4,7 +4,7 @@ registry/freshness refresh."""
 import dagster as dg
 
 from data_platform.defs.annotated.assets import annotated_records, labelers
-from data_platform.defs.cleaned.assets import cleaned_records
+from data_platform.defs.cleaned.assets import cleaned_records, dedup_state
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.raw.assets import raw_records
 from data_platform.defs.released.assets import released_dataset
@@ -14,7 +14,7 @@ from data_platform.defs.released.assets import released_dataset
 # side by side as separate runs (the run queue, or a pod per run with the Kubernetes launcher).
 ingest_job = dg.define_asset_job(
     "ingest_job",
-    selection=dg.AssetSelection.assets(raw_records, cleaned_records, annotated_records),
+    selection=dg.AssetSelection.assets(raw_records, dedup_state, cleaned_records, annotated_records),
     description="raw -> cleaned -> annotated for one batch, each tier gated by its GX check.",
     executor_def=dg.in_process_executor,
 )

@@ -3,7 +3,7 @@
 Dagster's run monitoring marks a run failed when its worker died, and then frees the concurrency
 slots the run still held, but only with a launcher that can tell whether a worker is alive, and
 the default launcher cannot. Without it, a run worker killed by SIGKILL or the OOM killer stays
-STARTED forever and keeps its pool slot (``dedup_index``), so every later cleaned step on the
+STARTED forever and keeps its pool slot (``lake_catalog``), so every later release step on the
 instance waits forever. This launcher reads the worker's pid from the run's own event log
 ("Started process for run (pid: N)") and asks the operating system whether that process still
 runs (and, where /proc exists, that it is the same process, not a later one given the same pid).

@@ -205,6 +205,22 @@ class Lake:
             write_json_atomic(entry, {"batch_id": batch_id, "seq": seq, "source_id": source_id, "file": file})
             return seq
 
+    def mark_ingestion(self, batch_id: str, *, failed: bool) -> None:
+        """Record in the batch's ledger entry whether its last raw ingestion failed: cleaning a
+        later batch waits for an earlier one still being ingested, not for one that failed."""
+        entry = self._ledger_entry(batch_id)
+        if entry.exists():
+            ledger = json.loads(entry.read_text(encoding="utf-8"))
+            if ledger.get("raw_failed", False) != failed:
+                write_json_atomic(entry, {**ledger, "raw_failed": failed})
+
+    def ingestion_failed(self, batch_id: str) -> bool:
+        entry = self._ledger_entry(batch_id)
+        return entry.exists() and bool(json.loads(entry.read_text(encoding="utf-8")).get("raw_failed"))
+
+    def _ledger_entry(self, batch_id: str) -> Path:
+        return inside(self.root / "_state" / "batches", f"{batch_id}.json", what="batch id")
+
     def batch_sequences(self) -> dict[str, int]:
         ledger = self.root / "_state" / "batches"
         if not ledger.exists():

@@ -2,8 +2,11 @@
 
 Both indexes (exact keys and near-dup signatures) hold, per batch, what that batch's raw data
 contributes (curation/earlier.py), so the result for batch k depends only on batches with a
-lower sequence number and earlier records of batch k. Earlier batches are read from the lake
-shard by shard; this batch's own earlier parts are held in memory.
+lower sequence number and earlier records of batch k. Each batch's contribution is written by
+its own step (``record_dedup_state``, right after raw), or computed from raw by the first batch
+that needs it, so batches clean side by side, in any order, with the bytes of cleaning them one
+at a time in sequence order. Earlier batches are read from the lake shard by shard; this
+batch's own earlier parts are held in memory.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from dataclasses import asdict
 import polars as pl
 
 from data_platform.curation.cleaning import SEEN_SCHEMA, CleaningRules, clean_batch, extend_seen
-from data_platform.curation.earlier import EarlierBatches, unique_keys, write_contribution
+from data_platform.curation.earlier import (
+    EarlierBatches,
+    contribution_from_raw,
+    has_contribution,
+    unique_keys,
+    write_contribution,
+)
 from data_platform.curation.near_dedup import (
     NearDupIndex,
     index_entries,
@@ -99,7 +108,20 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
         "pii": {"mode": tier_mode(key), "key_id": pii.key_id(key)},
     }
     info = lake.write_partition("cleaned", batch_id, redacted_behind(cleaned_parts(), key), summary)
-    entries = pl.concat([pl.DataFrame(schema=index_schema(params)), *own_entries])
-    write_contribution(lake, batch_id, unique_keys(own_keys), entries, params)
+    if not has_contribution(lake, batch_id):  # the dedup_state step did not run before
+        entries = pl.concat([pl.DataFrame(schema=index_schema(params)), *own_entries])
+        write_contribution(lake, batch_id, unique_keys(own_keys), entries, params)
     draw_sample(lake, batch_id)
     return info
+
+
+def record_dedup_state(lake: Lake, batch_id: str, rules_for: Callable[[str], CleaningRules]) -> int:
+    """Write what the batch contributes to the dedup indexes (exact keys, signatures, band keys:
+    a pure function of its raw partition and rules, curation/earlier.py), so that cleaning later
+    batches reads it instead of waiting for this batch's cleaning. Returns its index entries."""
+    lake.require_gate("raw", batch_id)
+    raw_stats = lake.stats("raw", batch_id)
+    rules = rules_for(raw_stats["source_id"])
+    keys, entries = contribution_from_raw(lake, batch_id, raw_stats["seq"], rules)
+    write_contribution(lake, batch_id, keys, entries, rules.near_dup.params)
+    return entries.height

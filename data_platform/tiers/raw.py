@@ -31,4 +31,10 @@ def ingest_drop(lake: Lake, drop: Drop, *, chunk_rows: int = DEFAULT_CHUNK_ROWS)
             bytes_read=stats.bytes_read,
         )
 
-    return lake.write_partition("raw", drop.batch_id, chunks(), summary)
+    try:
+        info = lake.write_partition("raw", drop.batch_id, chunks(), summary)
+    except BaseException:
+        lake.mark_ingestion(drop.batch_id, failed=True)
+        raise
+    lake.mark_ingestion(drop.batch_id, failed=False)
+    return info

@@ -10,7 +10,7 @@ from data_platform.defs.partitions import batch_partitions
 from data_platform.defs.raw.assets import raw_records
 from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.lake.store import Lake
-from data_platform.tiers.cleaned import clean_partition
+from data_platform.tiers.cleaned import clean_partition, record_dedup_state
 from data_platform.tiers.schema import CLEANED_COLUMN_DESCRIPTIONS, CLEANED_SCHEMA
 
 
@@ -18,12 +18,33 @@ from data_platform.tiers.schema import CLEANED_COLUMN_DESCRIPTIONS, CLEANED_SCHE
     partitions_def=batch_partitions,
     deps=[raw_records],
     group_name="cleaned",
+    kinds={"parquet", "polars"},
+    owners=OWNERS,
+    tags={"tier": "cleaned"},
+    code_version="dedup-state-1",
+)
+def dedup_state(
+    context: dg.AssetExecutionContext, lake: LakeResource, registry: RegistryResource
+) -> dg.MaterializeResult:
+    """What one batch contributes to the cross-batch dedup indexes: its distinct normalised-
+    content keys, MinHash signatures and LSH band keys, computed from its raw partition alone.
+    Cleaning a later batch reads these instead of waiting for this batch's cleaning, so batches
+    clean side by side (no pool) and still give the bytes of cleaning them one at a time."""
+    sources = registry.load()
+    entries = record_dedup_state(
+        lake.lake(), context.partition_key, lambda source_id: rules_for_source(sources.get(source_id))
+    )
+    return dg.MaterializeResult(metadata={"index_entries": entries})
+
+
+@dg.asset(
+    partitions_def=batch_partitions,
+    deps=[raw_records, dedup_state],
+    group_name="cleaned",
     kinds={"parquet", "polars", "duckdb"},
     owners=OWNERS,
     tags={"tier": "cleaned"},
     code_version="cleaned-1",
-    # The exact-dedup index spans batches: one writer at a time.
-    pool="dedup_index",
     metadata={
         "dagster/column_schema": table_schema(CLEANED_SCHEMA, CLEANED_COLUMN_DESCRIPTIONS),
         "dagster/column_lineage": column_lineage(
@@ -46,9 +67,10 @@ def cleaned_records(
 ) -> dg.MaterializeResult:
     """Records of one batch after mojibake repair, NFC and whitespace normalisation, with empty,
     too-short, low-quality (the source's Gopher/C4/FineWeb profile), exact- and near-duplicate
-    records removed. Duplicates are judged against this batch and
-    every batch with a lower sequence number; each removal is quarantined with its reason and,
-    for duplicates, the id of the record that was kept.
+    records removed. Duplicates are judged against this batch and every batch with a lower
+    sequence number (their dedup_state; a batch still being ingested is waited for); each
+    removal is quarantined with its reason and, for duplicates, the id of the record that was
+    kept.
     """
     sources = registry.load()
 
