@@ -347,6 +347,16 @@ def _flush(tally: np.ndarray, marks: np.ndarray, indices: np.ndarray, counts: np
     return filled
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _close_document(
+    tally: np.ndarray, marks: np.ndarray, n: int, indices: np.ndarray, counts: np.ndarray, filled: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Make room for the document's ``n`` distinct columns and write them out."""
+    indices = _grown(indices, filled + n)
+    counts = _grown(counts, filled + n)
+    return indices, counts, _flush(tally, marks, indices, counts, filled)
+
+
 @numba.njit(cache=True, nogil=True, **NO_REFCOUNT)
 def _token_number(
     codes: np.ndarray, start: int, end: int, keys: np.ndarray, values: np.ndarray,
@@ -402,9 +412,7 @@ def _count_words(
                         n = _named(column, tally, marks, n)
                 previous = token
             i = j
-        indices = _grown(indices, filled + n)
-        counts = _grown(counts, filled + n)
-        filled = _flush(tally, marks, indices, counts, filled)
+        indices, counts, filled = _close_document(tally, marks, n, indices, counts, filled)
         indptr[doc + 1] = filled
     return indptr, indices[:filled], counts[:filled]
 
@@ -465,9 +473,7 @@ def _count_char_grams(codes, starts, ends, is_space, alphabet, gram_keys, gram_v
                         if column != EMPTY:
                             n = _named(column, tally, marks, n)
             i = j
-        indices = _grown(indices, filled + n)
-        counts = _grown(counts, filled + n)
-        filled = _flush(tally, marks, indices, counts, filled)
+        indices, counts, filled = _close_document(tally, marks, n, indices, counts, filled)
         indptr[doc + 1] = filled
     return indptr, indices[:filled], counts[:filled]
 
