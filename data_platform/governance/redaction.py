@@ -94,7 +94,9 @@ def findings_after_redaction(values: pl.Series) -> pl.DataFrame:
         if found.height == 0:
             break
         rows = found["row"].unique().sort().to_numpy()
-        redacted = pii.splice(values, found, pii.replacements(found, "placeholder")).gather(rows)
+        # Only the texts with findings change: splice those, numbered by their place in ``rows``.
+        local = found.with_columns(row=pl.Series(np.searchsorted(rows, found["row"].to_numpy())))
+        redacted = pii.splice(values.gather(rows), local, pii.replacements(found, "placeholder"))
         again = detect_on_threads(redacted)
         again = again.with_columns(row=pl.Series(rows[again["row"].to_numpy()], dtype=again["row"].dtype))
         new = _outside_placeholders(again, found)
