@@ -180,9 +180,10 @@ def test_demo_tiers_hold_no_pii_text_and_the_release_gate_catches_what_slips_in(
 
 def test_detection_on_threads_finds_what_one_pass_finds(monkeypatch) -> None:
     from data_platform.governance import pii, redaction
+    from data_platform.text.slices import byte_balanced_bounds
 
     texts = pl.Series([row["text"] for row in pii_corpus.generate(600, seed=9)])
     monkeypatch.setattr(redaction, "MIN_SLICE_BYTES", 1000)
     monkeypatch.setenv("DATA_PLATFORM_THREADS", "3")
-    assert len(redaction._byte_balanced_bounds(texts, 3)) == 4
+    assert len(byte_balanced_bounds(texts, 3, redaction.MIN_SLICE_BYTES)) == 4
     assert redaction.detect_on_threads(texts).equals(pii.detect(texts))

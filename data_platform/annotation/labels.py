@@ -9,7 +9,6 @@ annotators confirmed replaces the machine's for its task).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -18,8 +17,8 @@ from data_platform.annotation.human_labels import apply_human_labels
 from data_platform.annotation.labelers import LABEL, Labeler, task_entries
 from data_platform.annotation.language import LanguageIdentifier
 from data_platform.lake.store import Lake
-from data_platform.settings import worker_threads
 from data_platform.sources.schema import content_text, quarantine_rows
+from data_platform.text.slices import on_slices
 
 ANNOTATED_COLUMNS = {
     "lang_declared": pl.String(),
@@ -34,8 +33,8 @@ ANNOTATED_DESCRIPTIONS = {
 }
 
 
-# Texts below which a second thread costs more than it saves.
-MIN_SLICE = 2_000
+# Bytes below which a second thread costs more than it saves (about 2,000 short texts).
+MIN_SLICE_BYTES = 100_000
 
 # Why the annotated tier quarantines a record.
 UNEXPECTED_LANGUAGE = "unexpected_language"
@@ -107,28 +106,19 @@ def machine_labels(
     slice per worker thread: the kernels underneath (n-gram counting, sparse products) release
     the GIL, and each text's labels depend on that text alone, so the slices give the same
     labels as one pass."""
-    slices = _slices(content, worker_threads())
 
-    def label(part: pl.Series) -> tuple[pl.DataFrame, list[pl.Series]]:
+    def label(part: pl.Series, _first: int) -> tuple[pl.DataFrame, list[pl.Series]]:
         return identifier.identify(part.to_list()), task_entries(part, labelers)
 
-    if len(slices) == 1:
-        return label(content)
-    with ThreadPoolExecutor(len(slices)) as pool:
-        done = list(pool.map(label, slices))
+    done = on_slices(content, label, MIN_SLICE_BYTES)
+    if len(done) == 1:
+        return done[0]
     detected = pl.concat([languages for languages, _ in done], rechunk=True)
     # One chunk each: Polars 1.x panics on list.concat over list-of-struct columns split into
     # chunks at different places ("assertion failed: i < self.len()").
     return detected, [
         pl.concat([entries[k] for _, entries in done], rechunk=True) for k in range(len(labelers))
     ]
-
-
-def _slices(content: pl.Series, threads: int) -> list[pl.Series]:
-    """At most ``threads`` slices of ``content``, none under ``MIN_SLICE`` texts."""
-    count = max(1, min(threads, len(content) // MIN_SLICE))
-    size = -(-len(content) // count)
-    return [content.slice(start, size) for start in range(0, len(content), size)] or [content]
 
 
 def gated_records(lake: Lake) -> pl.DataFrame:

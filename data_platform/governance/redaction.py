@@ -15,13 +15,11 @@ be able to link two mentions of one person.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import polars as pl
 
 from data_platform.governance import pii
-from data_platform.settings import worker_threads
+from data_platform.text.slices import on_slices
 
 FINDING = pl.Struct(
     {
@@ -107,33 +105,14 @@ def findings_after_redaction(values: pl.Series) -> pl.DataFrame:
 
 
 def detect_on_threads(values: pl.Series, detectors: tuple[pii.Detector, ...] = pii.DETECTORS) -> pl.DataFrame:
-    """``pii.detect`` over slices of ``values`` holding about as many bytes each, one per worker
-    thread: a text's findings depend on that text alone, and the work runs in Polars and
-    compiled kernels that release the GIL."""
-    bounds = _byte_balanced_bounds(values, worker_threads())
-    if len(bounds) <= 2:
-        return pii.detect(values, detectors)
+    """``pii.detect`` over one slice of ``values`` per worker thread (text/slices.py): a text's
+    findings depend on that text alone."""
 
-    def detect_slice(start: int, stop: int) -> pl.DataFrame:
-        found = pii.detect(values.slice(start, stop - start), detectors)
-        return found.with_columns(row=pl.col("row") + start)
+    def detect_slice(part: pl.Series, first: int) -> pl.DataFrame:
+        return pii.detect(part, detectors).with_columns(row=pl.col("row") + first)
 
-    with ThreadPoolExecutor(len(bounds) - 1) as pool:
-        parts = list(pool.map(detect_slice, bounds[:-1], bounds[1:]))
-    return pl.concat(parts, rechunk=True)
-
-
-def _byte_balanced_bounds(values: pl.Series, threads: int) -> list[int]:
-    """Row bounds cutting ``values`` into at most ``threads`` slices of similar size in bytes,
-    none under ``MIN_SLICE_BYTES``."""
-    sizes = values.str.len_bytes().fill_null(0).cast(pl.Int64)
-    total = int(sizes.sum())
-    count = max(1, min(threads, total // MIN_SLICE_BYTES))
-    if count == 1:
-        return [0, len(values)]
-    ends = sizes.cum_sum().to_numpy()
-    cuts = np.searchsorted(ends, [total * k / count for k in range(1, count)], side="left") + 1
-    return sorted({0, *(int(cut) for cut in cuts), len(values)})
+    parts = on_slices(values, detect_slice, MIN_SLICE_BYTES)
+    return parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=True)
 
 
 def _outside_placeholders(again: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
