@@ -194,10 +194,9 @@ class Lake:
         Order-dependent steps (cross-batch dedup) look only at batches with a lower number, so
         re-running or back-filling a batch gives the same result.
         """
-        ledger = self.root / "_state" / "batches"
-        ledger.mkdir(parents=True, exist_ok=True)
-        entry = inside(ledger, f"{batch_id}.json", what="batch id")
-        with (ledger / ".lock").open("a") as lock:
+        entry = self._ledger_entry(batch_id)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with (entry.parent / ".lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if entry.exists():
                 return int(json.loads(entry.read_text(encoding="utf-8"))["seq"])
