@@ -60,7 +60,8 @@ def test_graphql_reports_the_tier_lineage_and_row_counts(webserver: str) -> None
     parents = {name: {"/".join(d["path"]) for d in n["dependencyKeys"]} for name, n in nodes.items()}
     assert parents["released_dataset"] == {"annotated_records"}
     assert parents["annotated_records"] == {"cleaned_records", "labelers"}
-    assert parents["cleaned_records"] == {"raw_records"}
+    assert parents["cleaned_records"] == {"raw_records", "dedup_state"}
+    assert parents["dedup_state"] == {"raw_records"}
     assert parents["raw_records"] == set()
     [latest] = nodes["released_dataset"]["assetMaterializations"]
     counts = {e["label"]: e.get("intValue") for e in latest["metadataEntries"]}
