@@ -9,7 +9,7 @@ from data_platform.defs.annotated.human import annotation_round, human_labels
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.cleaned.assets import cleaned_gate, cleaned_records, dedup_state
 from data_platform.defs.ingest.assets import source_registry
-from data_platform.defs.ingest.sensors import drop_sensor, freshness_schedule
+from data_platform.defs.ingest.sensors import drop_sensor, freshness_schedule, ingest_failure_sensor
 from data_platform.defs.jobs import (
     annotate_job,
     annotation_round_job,
@@ -48,7 +48,13 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
         ],
         asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],
         jobs=[ingest_job, annotate_job, annotation_round_job, human_labels_job, release_job, registry_job],
-        sensors=[drop_sensor, label_studio_inbox_sensor, relabel_sensor, release_sensor],
+        sensors=[
+            drop_sensor,
+            ingest_failure_sensor,
+            label_studio_inbox_sensor,
+            relabel_sensor,
+            release_sensor,
+        ],
         schedules=[freshness_schedule],
         resources=resources,
     )

@@ -10,8 +10,10 @@ import pytest
 import yaml
 
 from data_platform.definitions import build_definitions
-from data_platform.defs.ingest.sensors import drop_sensor
+from data_platform.defs.ingest.sensors import drop_sensor, ingest_failure_sensor
+from data_platform.defs.partitions import BATCHES
 from data_platform.defs.resources import resources_for
+from data_platform.lake.store import Lake
 from data_platform_tests.conftest import registry_entry
 
 
@@ -140,3 +142,44 @@ def test_over_long_names_get_a_stable_short_key(tmp_path: Path, instance) -> Non
     assert [r.partition_key for r in tick(tmp_path, registry, instance, None).run_requests] == [
         request.partition_key
     ], "the same file gives the same key"
+
+
+def test_batches_are_numbered_when_found_not_when_their_runs_start(tmp_path: Path, instance) -> None:
+    """Runs side by side start in any order; the numbers that order cleaning must not follow."""
+    registry = write_registry(tmp_path)
+    for name in ("c.jsonl", "a.jsonl", "b.jsonl"):
+        land(tmp_path / "drops/chat" / name, age_seconds=3600)
+    first = tick(tmp_path, registry, instance, None)
+    lake = Lake(tmp_path / "lake")
+    assert lake.batch_sequences() == {"chat:a.jsonl": 1, "chat:b.jsonl": 2, "chat:c.jsonl": 3}
+    instance.add_dynamic_partitions(BATCHES, [r.partition_key for r in first.run_requests])
+    land(tmp_path / "drops/chat/0.jsonl", age_seconds=3600)
+    tick(tmp_path, registry, instance, first.cursor)
+    assert lake.batch_sequences()["chat:0.jsonl"] == 4
+    # A run that takes its number itself (the raw step) keeps the one the sensor gave.
+    assert lake.batch_sequence("chat:b.jsonl", "chat", "b.jsonl") == 2
+
+
+def test_a_batch_whose_run_failed_before_ingesting_is_let_go(tmp_path: Path, instance) -> None:
+    """Later batches wait for an earlier batch still being ingested; one whose run failed before
+    its raw step (broker down, worker lost) is marked so, and they go on without it."""
+    registry = write_registry(tmp_path)
+    land(tmp_path / "drops/chat/a.jsonl", age_seconds=3600)
+    tick(tmp_path, registry, instance, None)
+    lake = Lake(tmp_path / "lake")
+    defs = build_definitions(resources_for(lake.root, registry))
+    run = instance.create_run_for_job(
+        defs.resolve_job_def("ingest_job"), tags={"dagster/partition": "chat:a.jsonl"}
+    )
+    context = dg.build_run_status_sensor_context(
+        sensor_name="ingest_failure_sensor",
+        dagster_instance=instance,
+        dagster_run=run,
+        dagster_event=dg.DagsterEvent(
+            event_type_value=dg.DagsterEventType.RUN_FAILURE.value, job_name="ingest_job"
+        ),
+        resources=defs.resources,
+    ).for_run_failure()
+    assert not lake.ingestion_failed("chat:a.jsonl")
+    ingest_failure_sensor(context)
+    assert lake.ingestion_failed("chat:a.jsonl")

@@ -13,8 +13,14 @@ from data_platform.defs.resources import LakeResource, RegistryResource
 from data_platform.errors import RegistryError
 from data_platform.governance.pii import pii_in_names
 from data_platform.lake.store import Lake
-from data_platform.sources.drops import batch_id_for, changed_since_ingested, ready_drops, symlinks
-from data_platform.sources.registry import Source
+from data_platform.sources.drops import (
+    batch_id_for,
+    changed_since_ingested,
+    drop_for_batch,
+    ready_drops,
+    symlinks,
+)
+from data_platform.sources.registry import Registry, Source
 
 REINGEST_TAG = "data_platform/reingest"
 
@@ -90,6 +96,7 @@ def drop_sensor(
                 changed.append(request)
     cursor.requested = (cursor.requested - known) | set(new)
     cursor.reported &= cursor.seen
+    _number_in_discovery_order(store, loaded, new)
     if not new and not changed:
         return dg.SensorResult(skip_reason="no new complete drops", cursor=cursor.dump())
     return dg.SensorResult(
@@ -97,6 +104,33 @@ def drop_sensor(
         dynamic_partitions_requests=[batch_partitions.build_add_request(new)] if new else [],
         cursor=cursor.dump(),
     )
+
+
+def _number_in_discovery_order(store: Lake, registry: Registry, batches: list[str]) -> None:
+    """Give each new batch its sequence number now, in the order the drops were found.
+
+    Cleaning judges batch k against the batches numbered below it. If the number were taken when
+    a run's raw step starts, batches run side by side (the run queue, Celery workers) would be
+    numbered in whichever order their runs happened to start, and the same drops would clean
+    differently from one run to the next."""
+    for batch_id in batches:
+        drop = drop_for_batch(registry, batch_id)
+        store.batch_sequence(batch_id, drop.source.id, str(drop.shown_path))
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[ingest_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks a batch whose ingest run failed before its raw partition was written (a "
+    "broker or worker lost, a run never started), so that later batches clean without it instead "
+    "of waiting for it.",
+)
+def ingest_failure_sensor(context: dg.RunFailureSensorContext, lake: LakeResource) -> None:
+    batch_id = context.dagster_run.tags.get("dagster/partition")
+    store = lake.lake()
+    if batch_id is not None and not store.has_partition("raw", batch_id):
+        store.mark_ingestion(batch_id, failed=True)
+        context.log.info(f"batch {batch_id}: its run failed before ingesting it; later batches go on")
 
 
 def _batch_keys(
