@@ -5,19 +5,24 @@ BIN := $(VENV)/bin
 DEMO_HOME := $(CURDIR)/.demo
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test ui bench lint check clean
+.PHONY: setup demo demo-distributed test ui bench lint check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,distributed,kubernetes]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 demo: $(STAMP)
 	DATA_PLATFORM_HOME=$(DEMO_HOME) $(BIN)/data-platform demo --home $(DEMO_HOME)
+
+# The same demo on PostgreSQL, Redis and two Celery workers (Debian's postgresql and redis-server),
+# kept up for the UI until Ctrl-C.
+demo-distributed: $(STAMP)
+	$(BIN)/data-platform demo --distributed --home $(CURDIR)/.demo-distributed
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -38,7 +43,7 @@ $(BENCH_VENV)/.installed-2:
 	touch $@
 
 bench: $(STAMP) $(BENCH_VENV)/.installed-2
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,distributed,kubernetes,bench]'
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_ingest
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_langid
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_minhash
@@ -62,4 +67,4 @@ check: lint
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .label-studio-venv .demo .bench .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) .label-studio-venv .demo .demo-distributed .bench .pytest_cache

@@ -58,11 +58,16 @@ def _summary(home: Path, version: str) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from data_platform.demo.distributed import run_distributed_demo
     from data_platform.demo.runner import run_demo
     from data_platform.errors import DataPlatformError
 
     home = Path(args.home).resolve()
     try:
+        if args.distributed:
+            outcome = run_distributed_demo(home, workers=args.workers)
+            print(_summary(home, outcome.release))
+            return 0
         outcome = run_demo(home)
     except DataPlatformError as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
@@ -469,6 +474,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="generate the demo drops and run the whole graph")
     demo.add_argument("--home", default=os.environ.get(settings.HOME_ENV, ".demo"), help="demo home folder")
+    demo.add_argument(
+        "--distributed",
+        action="store_true",
+        help="run it on PostgreSQL, Redis and Celery workers started here, and keep them up for the UI",
+    )
+    demo.add_argument("--workers", type=int, default=2, help="Celery workers with --distributed (default 2)")
     demo.set_defaults(run=cmd_demo)
     release = commands.add_parser("release", help="cut a release from every gated annotated batch")
     release.add_argument("--version", help="version to cut (default: the next vN)")

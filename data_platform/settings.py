@@ -14,6 +14,9 @@ HOME_ENV = "DATA_PLATFORM_HOME"
 REGISTRY_ENV = "DATA_PLATFORM_REGISTRY"
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 THREADS_ENV = "DATA_PLATFORM_THREADS"
+EXECUTOR_ENV = "DATA_PLATFORM_EXECUTOR"
+BROKER_ENV = "DATA_PLATFORM_CELERY_BROKER"
+EXECUTORS = ("in_process", "celery")
 DEFAULT_HOME = ".data_platform"
 
 
@@ -60,6 +63,24 @@ def worker_threads() -> int:
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{THREADS_ENV}={value!r}: give a whole number of threads, 1 or more")
     return int(value)
+
+
+def executor() -> str:
+    """How a run executes its steps: ``in_process`` (default: the run's own process) or
+    ``celery`` (each step a task on the Celery workers behind DATA_PLATFORM_CELERY_BROKER)."""
+    value = os.environ.get(EXECUTOR_ENV, "in_process")
+    if value not in EXECUTORS:
+        raise SettingsError(f"{EXECUTOR_ENV}={value!r}: choose one of {', '.join(EXECUTORS)}")
+    return value
+
+
+def celery_broker() -> str:
+    """The Celery broker URL (a Redis URL such as redis://broker:6379/0); results go there too."""
+    value = os.environ.get(BROKER_ENV, "")
+    if not value.startswith(("redis://", "rediss://")):
+        where = f"{BROKER_ENV}={value!r}" if value else f"{BROKER_ENV} is not set"
+        raise SettingsError(f"{where}: the Celery executor needs a Redis URL, e.g. redis://host:6379/0")
+    return value
 
 
 def registry_path() -> Path:
