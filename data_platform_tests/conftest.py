@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from data_platform.demo.cluster import free_port
 from data_platform.sources.registry import Source, adhoc_source
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -97,12 +97,6 @@ def shared_data(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared datasets live in ../shared/data")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

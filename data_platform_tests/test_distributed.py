@@ -27,6 +27,7 @@ from data_platform.demo.cluster import LocalCluster, missing_programs
 from data_platform.demo.runner import ingest_new_drops
 from data_platform.lake.store import TMP_PREFIX, Lake
 from data_platform_tests.conftest import PROJECT_ROOT, registry_entry
+from data_platform_tests.test_daemon import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 TIERS = ("raw", "cleaned", "annotated")
@@ -95,13 +96,6 @@ def digests(lake: Lake) -> dict[tuple[str, str], str]:
     return {
         (tier, batch): lake.stats(tier, batch)["digest"] for tier in TIERS for batch in lake.partitions(tier)
     }
-
-
-def wait_for(predicate: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out after {seconds:.0f} s waiting for {what}"
-        time.sleep(2)
 
 
 def runs_of(instance: dg.DagsterInstance, source: str) -> list[dg.DagsterRun]:

@@ -92,11 +92,11 @@ def _tail(log: Path, chars: int = 3000) -> str:
     return log.read_text(errors="replace")[-chars:] if log.exists() else "(no log)"
 
 
-def _stop_group(process: subprocess.Popen, signal_number: int = signal.SIGTERM, grace: float = 30) -> None:
+def _stop_group(process: subprocess.Popen, grace: float = 30) -> None:
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal_number)
+        os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
