@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +63,61 @@ def test_saved_labeler_keeps_its_version_and_a_changed_file_is_refused(intent, c
     path.write_bytes(path.read_bytes() + b"x")
     with pytest.raises(InputFileError, match="does not match the hash"):
         load_labeler(tmp_path, path.name)
+
+
+def test_labelers_load_from_arrays_without_scikit_learn(intent, clinc, tmp_path: Path) -> None:
+    """The inference form beside the artefact gives the trained classifier's probabilities to
+    the last bit (single- and multi-label, Platt scalers too), and a fresh process reads it
+    without importing skops or scikit-learn."""
+    emotions = pl.read_ndjson(SAMPLE.with_name("emotion_training.jsonl.gz")).head(3000)
+    emotion = TextClassifier.train(
+        "emotion", emotions["text"].to_list(), emotions["labels"].to_list(), multi_label=True
+    )
+    assert any(platt is not None for _, platt in emotion.label_models)
+    texts = pl.concat([clinc[1]["text"], emotions["text"].tail(300), pl.Series(["", "ok"])])
+    for classifier in (intent, emotion):
+        path = classifier.save(tmp_path)
+        assert len(list(tmp_path.glob(f"{path.stem}.*.npz"))) == 1
+        loaded = load_labeler(tmp_path, path.name)
+        assert (loaded.version, loaded.label_set) == (classifier.version, classifier.label_set)
+        assert np.array_equal(loaded.predict_proba(texts), classifier.predict_proba(texts))
+        assert np.array_equal(
+            loaded.predict_proba(texts, calibrated=False), classifier.predict_proba(texts, calibrated=False)
+        )
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from data_platform.annotation.labelers import load_labeler\n"
+        f"labeler = load_labeler(Path({str(tmp_path)!r}), {path.name!r})\n"
+        "import polars as pl; labeler.predict_proba(pl.Series(['hello there']))\n"
+        "print(sorted(m for m in ('skops', 'sklearn') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_missing_or_altered_inference_form_is_rebuilt_from_the_artefact(
+    intent, clinc, tmp_path: Path
+) -> None:
+    path = intent.save(tmp_path)
+    (sidecar,) = tmp_path.glob(f"{path.stem}.*.npz")
+    texts = clinc[1]["text"].head(50)
+    expected = intent.predict_proba(texts)
+    sidecar.unlink()  # trained before the inference form existed
+    assert np.array_equal(load_labeler(tmp_path, path.name).predict_proba(texts), expected)
+    (sidecar,) = tmp_path.glob(f"{path.stem}.*.npz")  # written for the next run
+    payload = bytearray(sidecar.read_bytes())
+    payload[-200] ^= 0xFF  # altered after it was written: its name no longer matches
+    sidecar.write_bytes(bytes(payload))
+    assert np.array_equal(load_labeler(tmp_path, path.name).predict_proba(texts), expected)
+    train = clinc[0].head(700)
+    smaller = TextClassifier.train("intent", train["text"].to_list(), train["intent"].to_list())
+    smaller.save(tmp_path / "other")
+    for stale in tmp_path.glob(f"{path.stem}.*.npz"):
+        stale.unlink()
+    (foreign,) = (tmp_path / "other").glob("*.npz")
+    # intact and named by its own hash, but derived from another version: not used
+    foreign.rename(tmp_path / f"{path.stem}.{foreign.name.split('.')[-2]}.npz")
+    assert np.array_equal(load_labeler(tmp_path, path.name).predict_proba(texts), expected)
 
 
 class Payload:

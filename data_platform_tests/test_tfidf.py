@@ -54,23 +54,26 @@ def test_the_compiled_pass_gives_scikit_learns_matrix(corpus) -> None:
     """Fitted on one half (so the other has unknown n-grams), compared on every text; the union
     is the labelers' own (word 1-2-grams, char_wb 2-4-grams)."""
     features = text_features().fit(corpus[::2])
-    compiled = CompiledFeatures(features)
-    assert all(tables is not None for tables in compiled.tables)
+    compiled = CompiledFeatures.from_union(features)
+    assert all(block.weighting is not None for block in compiled.blocks)
     _assert_same_matrix(features.transform(corpus), compiled.transform(pl.Series(corpus)))
 
 
 def test_other_ngram_ranges_and_unsupported_settings_still_match(corpus) -> None:
     """Bigrams only, unigrams only, 1-5 char n-grams (more than the pass keys: left to
-    scikit-learn), 1-3 char_wb, stop words (left to scikit-learn)."""
+    scikit-learn), 1-3 char_wb, stop words and l1 norms (left to scikit-learn), raw counts."""
     union = make_union(
         TfidfVectorizer(ngram_range=(2, 2)),
         TfidfVectorizer(ngram_range=(1, 1), sublinear_tf=True),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5)),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2),
         TfidfVectorizer(stop_words="english"),
+        TfidfVectorizer(norm="l1"),
+        TfidfVectorizer(use_idf=False, norm=None),
     ).fit(corpus[1::2])
-    compiled = CompiledFeatures(union)
-    assert [tables is not None for tables in compiled.tables] == [True, True, False, True, False]
+    compiled = CompiledFeatures.from_union(union)
+    compiled_blocks = [block.weighting is not None for block in compiled.blocks]
+    assert compiled_blocks == [True, True, False, True, False, False, True]
     _assert_same_matrix(union.transform(corpus), compiled.transform(pl.Series(corpus)))
 
 
@@ -80,7 +83,7 @@ def test_the_matrix_is_the_same_on_shared_sentences_in_17_languages() -> None:
         pytest.skip(f"no UD sentences at {SHARED_UD}")
     texts = pl.read_ndjson(files[0])["text"]
     features = text_features().fit(texts.gather_every(7).to_list())
-    _assert_same_matrix(features.transform(texts.to_list()), CompiledFeatures(features).transform(texts))
+    _assert_same_matrix(features.transform(texts.to_list()), CompiledFeatures.from_union(features).transform(texts))
 
 
 def _probabilities_from_scikit_learn(classifier: TextClassifier, texts: pl.Series) -> np.ndarray:
@@ -137,7 +140,7 @@ def test_each_text_is_lowered_as_if_alone() -> None:
     texts = ["ΟΔΟΣ", "Βήμα İİ", "ΑΣ", "Ωμέγα"]
     union = make_union(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)), TfidfVectorizer()).fit(texts)
     assert "ς " in union.transformer_list[0][1].vocabulary_
-    _assert_same_matrix(union.transform(texts), CompiledFeatures(union).transform(pl.Series(texts)))
+    _assert_same_matrix(union.transform(texts), CompiledFeatures.from_union(union).transform(pl.Series(texts)))
 
 
 def test_two_threads_annotate_a_chunk_as_one_does(monkeypatch, tmp_path) -> None:

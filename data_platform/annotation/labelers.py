@@ -12,7 +12,8 @@ threshold (at least the most probable one).
 tasks), fitted on 80% of the examples; the other 20% calibrate it: temperature scaling for a
 single-label task (one temperature, the ranking unchanged), Platt scaling per label for a
 multi-label one. A saved classifier's version is the sha256 of its file, checked on load; the
-file is a skops artefact (lake/artefacts.py): loading it cannot run code.
+file is a skops artefact (lake/artefacts.py): loading it cannot run code. Labelling reads its
+inference form (fitted.py), kept beside it as arrays, without scikit-learn.
 """
 
 from __future__ import annotations
@@ -27,11 +28,18 @@ from typing import Any, Protocol, cast
 
 import numpy as np
 import polars as pl
-from scipy.special import expit
 
+from data_platform.annotation.fitted import FittedClassifier, Linear
 from data_platform.annotation.tfidf import CompiledFeatures
 from data_platform.errors import InputFileError
-from data_platform.lake.artefacts import artefact_bytes, artefact_version, load_artefact, save_artefact
+from data_platform.lake.artefacts import (
+    artefact_bytes,
+    artefact_version,
+    load_artefact,
+    load_sidecar,
+    save_artefact,
+    save_sidecar,
+)
 
 CALIBRATION_SHARE = 0.2
 MIN_LABEL_EXAMPLES = 10
@@ -233,45 +241,37 @@ class TextClassifier:
         return np.column_stack([np.zeros_like(scores), scores]) if scores.ndim == 1 else scores
 
     @cached_property
-    def compiled(self) -> CompiledFeatures:
-        """The fitted features as one compiled pass (tfidf.py): the same matrix, faster."""
-        return CompiledFeatures(self.features)
-
-    @cached_property
-    def _stacked(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every per-label model's weights as one matrix (features x labels) and its intercepts:
-        one sparse product scores every label."""
-        weights = np.vstack([model.coef_ for model, _ in self.label_models]).T
-        return weights, np.concatenate([model.intercept_ for model, _ in self.label_models])
+    def fitted(self) -> FittedClassifier:
+        """The classifier's inference form (fitted.py): the features as one compiled pass, the
+        models as weight arrays; what the annotated tier loads."""
+        return FittedClassifier(
+            task=self.task,
+            label_set=self.label_set,
+            multi_label=self.multi_label,
+            threshold=self.threshold,
+            name=self.name,
+            version=self.version,
+            features=CompiledFeatures.from_union(self.features),
+            model=Linear.of(self.model) if self.model is not None else None,
+            temperature=self.temperature,
+            label_models=[
+                (Linear.of(model), Linear.of(platt) if platt is not None else None)
+                for model, platt in self.label_models
+            ],
+        )
 
     def predict_proba(self, texts: pl.Series, calibrated: bool = True) -> np.ndarray:
         """Probabilities per record and label; ``calibrated=False`` gives the models' own (to
         measure what calibration changed)."""
-        matrix = self.compiled.transform(texts)
-        if not self.multi_label:
-            logits = self._logits(matrix) / (self.temperature if calibrated else 1.0)
-            logits -= logits.max(axis=1, keepdims=True)
-            np.exp(logits, out=logits)
-            logits /= logits.sum(axis=1, keepdims=True)
-            if len(self.model.classes_) == len(self.label_set):  # every label learnt
-                return logits
-            proba = np.zeros((matrix.shape[0], len(self.label_set)))
-            proba[:, self.model.classes_] = logits
-            return proba
-        weights, intercepts = self._stacked
-        scores = np.asarray(matrix @ weights) + intercepts
-        columns = []
-        for column, (_, platt) in enumerate(self.label_models):
-            if calibrated and platt is not None:
-                columns.append(platt.predict_proba(scores[:, column : column + 1])[:, 1])
-            else:
-                columns.append(expit(scores[:, column]))
-        return np.column_stack(columns)
+        return self.fitted.predict_proba(texts, calibrated)
 
     def save(self, folder: Path) -> Path:
-        """Write ``<task>-<version>.skops`` into ``folder``; its sha256 starts with the version."""
+        """Write ``<task>-<version>.skops`` into ``folder`` (its sha256 starts with the version)
+        and its inference form beside it."""
         self._payload()
-        return save_artefact(folder, self.task, replace(self, version=""))
+        path = save_artefact(folder, self.task, replace(self, version=""))
+        save_sidecar(path, *self.fitted.arrays())
+        return path
 
 
 # The only classes of ours an artefact may hold; skops refuses any other type outside its own
@@ -279,14 +279,21 @@ class TextClassifier:
 TRUSTED_TYPES = ("data_platform.annotation.labelers.TextClassifier",)
 
 
-def load_labeler(folder: Path, name: str) -> TextClassifier:
+def load_labeler(folder: Path, name: str) -> FittedClassifier:
+    """The labeler saved as ``name`` in ``folder``, in its inference form: from the sidecar
+    when there is one for this version, else from the skops file (audited), writing the
+    sidecar for the runs after this one."""
+    stored = load_sidecar(folder, name)
+    if stored is not None:
+        return FittedClassifier.from_arrays(*stored, artefact_version(Path(name)))
     labeler = load_artefact(folder, name, TRUSTED_TYPES)
     if not isinstance(labeler, TextClassifier):
         raise InputFileError(
             str(folder / name), None, "-", f"holds a {type(labeler).__name__}, not a labeler"
         )
-    labeler.version = artefact_version(folder / name)
-    return labeler
+    labeler.version = artefact_version(Path(name))
+    save_sidecar(folder / name, *labeler.fitted.arrays())
+    return labeler.fitted
 
 
 def text_features() -> Any:

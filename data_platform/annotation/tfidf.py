@@ -98,34 +98,158 @@ class _CharTables:
     ngram_range: tuple[int, int]
 
 
+@dataclass(frozen=True)
+class _Weighting:
+    """A fitted ``TfidfTransformer``: sublinear tf, idf, then each row scaled to unit length
+    (scikit-learn's operations in its order, so the values are its own)."""
+
+    idf: np.ndarray | None
+    sublinear: bool
+    l2: bool
+
+    def apply(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        if self.sublinear:
+            np.log(counts.data, counts.data)
+            counts.data += 1.0
+        if self.idf is not None:
+            counts.data *= self.idf[counts.indices]
+        if self.l2:
+            _normalise_rows(counts.indptr, counts.data)
+        return counts
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One vectorizer of the union: its compiled tables and weighting, or, where its settings
+    are not ones the pass reproduces, the fitted vectorizer itself."""
+
+    width: int
+    tables: _WordTables | _CharTables | None = None
+    weighting: _Weighting | None = None
+    vectorizer: Any = None
+
+
 class CompiledFeatures:
     """A fitted ``FeatureUnion`` of ``TfidfVectorizer``s whose ``transform`` counts n-grams in one
     compiled pass per vectorizer (scikit-learn's own where a vectorizer's settings are not
-    ones the pass reproduces)."""
+    ones the pass reproduces). Fully compiled, it is plain arrays (``arrays``): stored beside
+    the model, it loads without scikit-learn and without rebuilding the tables."""
 
-    def __init__(self, union: Any) -> None:
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.blocks = blocks
+
+    @classmethod
+    def from_union(cls, union: Any) -> CompiledFeatures:
         if union.transformer_weights is not None:
             raise ValueError("weighted feature unions are not compiled")
-        self.vectorizers = [vectorizer for _, vectorizer in union.transformer_list]
-        self.tables = [_compile(vectorizer) for vectorizer in self.vectorizers]
+        return cls([_block(vectorizer) for _, vectorizer in union.transformer_list])
 
     def transform(self, texts: pl.Series) -> sparse.csr_matrix:
         texts = texts.fill_null("")
-        counted: list[list[sparse.csr_matrix]] = [[] for _ in self.vectorizers]
-        if any(self.tables):
+        counted: list[list[sparse.csr_matrix]] = [[] for _ in self.blocks]
+        if any(block.tables is not None for block in self.blocks):
             for part in _parts(texts):  # each part lowered once, read by every compiled vectorizer
                 lowered = lowered_code_points(part)
-                for vectorizer, tables, parts in zip(self.vectorizers, self.tables, counted, strict=True):
-                    if tables is not None:
-                        parts.append(_counts(tables, lowered, len(vectorizer.vocabulary_)))
-        blocks = []
-        for vectorizer, parts in zip(self.vectorizers, counted, strict=True):
-            if not parts:
-                blocks.append(vectorizer.transform(texts.to_list()))
+                for block, parts in zip(self.blocks, counted, strict=True):
+                    if block.tables is not None:
+                        parts.append(_counts(block.tables, lowered, block.width))
+        matrices = []
+        for block, parts in zip(self.blocks, counted, strict=True):
+            if block.weighting is None:
+                matrices.append(block.vectorizer.transform(texts.to_list()))
                 continue
             counts = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
-            blocks.append(vectorizer._tfidf.transform(counts, copy=False))
-        return side_by_side(blocks)
+            matrices.append(block.weighting.apply(counts))
+        return side_by_side(matrices)
+
+    def arrays(self) -> tuple[dict[str, np.ndarray], list[dict[str, Any]]]:
+        """The arrays and settings that rebuild these features (``from_arrays``)."""
+        arrays: dict[str, np.ndarray] = {}
+        settings: list[dict[str, Any]] = []
+        for k, block in enumerate(self.blocks):
+            if block.tables is None or block.weighting is None:
+                raise ValueError("features left to scikit-learn cannot be stored as arrays")
+            kind = "word" if isinstance(block.tables, _WordTables) else "char"
+            settings.append(
+                {
+                    "kind": kind,
+                    "width": block.width,
+                    "ngram_range": list(block.tables.ngram_range),
+                    "sublinear": block.weighting.sublinear,
+                    "l2": block.weighting.l2,
+                    "idf": block.weighting.idf is not None,
+                }
+            )
+            if block.weighting.idf is not None:
+                arrays[f"features{k}.idf"] = block.weighting.idf
+            for name, value in _table_arrays(block.tables).items():
+                arrays[f"features{k}.{name}"] = value
+        return arrays, settings
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], settings: list[dict[str, Any]]) -> CompiledFeatures:
+        blocks = []
+        for k, entry in enumerate(settings):
+            prefix = f"features{k}."
+            own = {name.removeprefix(prefix): a for name, a in arrays.items() if name.startswith(prefix)}
+            ngram_range = (int(entry["ngram_range"][0]), int(entry["ngram_range"][1]))
+            tables: _WordTables | _CharTables
+            if entry["kind"] == "word":
+                tables = _WordTables(
+                    tokens=_HashTable(own["tokens.keys"], own["tokens.values"]),
+                    token_codes=own["token_codes"],
+                    token_offsets=own["token_offsets"],
+                    unigram_columns=own["unigram_columns"],
+                    bigrams=_HashTable(own["bigrams.keys"], own["bigrams.values"]),
+                    ngram_range=ngram_range,
+                )
+            else:
+                tables = _CharTables(
+                    own["alphabet"], _HashTable(own["grams.keys"], own["grams.values"]), ngram_range
+                )
+            idf = own["idf"] if entry["idf"] else None
+            weighting = _Weighting(idf, bool(entry["sublinear"]), bool(entry["l2"]))
+            blocks.append(_Block(int(entry["width"]), tables, weighting))
+        return cls(blocks)
+
+
+def _block(vectorizer: Any) -> _Block:
+    width = len(vectorizer.vocabulary_)
+    tables = _compile(vectorizer)
+    transformer = vectorizer._tfidf
+    if tables is None or transformer.norm not in ("l2", None):
+        return _Block(width, vectorizer=vectorizer)
+    idf = transformer.idf_ if hasattr(transformer, "idf_") else None
+    return _Block(width, tables, _Weighting(idf, bool(transformer.sublinear_tf), transformer.norm == "l2"))
+
+
+def _table_arrays(tables: _WordTables | _CharTables) -> dict[str, np.ndarray]:
+    if isinstance(tables, _WordTables):
+        return {
+            "tokens.keys": tables.tokens.keys,
+            "tokens.values": tables.tokens.values,
+            "token_codes": tables.token_codes,
+            "token_offsets": tables.token_offsets,
+            "unigram_columns": tables.unigram_columns,
+            "bigrams.keys": tables.bigrams.keys,
+            "bigrams.values": tables.bigrams.values,
+        }
+    return {"alphabet": tables.alphabet, "grams.keys": tables.grams.keys, "grams.values": tables.grams.values}
+
+
+@numba.njit(cache=True, nogil=True)
+def _normalise_rows(indptr: np.ndarray, data: np.ndarray) -> None:
+    """Each row to unit Euclidean length in place, summed in scikit-learn's order (its
+    ``inplace_csr_row_normalize_l2``); an empty row stays empty."""
+    for row in range(len(indptr) - 1):
+        total = 0.0
+        for j in range(indptr[row], indptr[row + 1]):
+            total += data[j] * data[j]
+        if total == 0.0:
+            continue
+        total = np.sqrt(total)
+        for j in range(indptr[row], indptr[row + 1]):
+            data[j] /= total
 
 
 def side_by_side(blocks: list[Any]) -> sparse.csr_matrix:

@@ -24,11 +24,12 @@ from typing import Any
 
 import polars as pl
 
+from data_platform.annotation.fitted import FittedClassifier, Linear
 from data_platform.annotation.human_labels import consensus, read_votes
 from data_platform.annotation.labelers import TRUSTED_TYPES, Labeler, TextClassifier, load_labeler
 from data_platform.annotation.tone import TONES, ToneLabeler
 from data_platform.errors import InputFileError
-from data_platform.lake.artefacts import SUFFIX, load_artefact, save_artefact
+from data_platform.lake.artefacts import SUFFIX, load_artefact, load_sidecar, save_artefact, save_sidecar
 from data_platform.lake.atomic import write_json_atomic
 from data_platform.lake.store import Lake
 from data_platform.sources.registry import DERIVED_TASKS, LabelerSpec, Registry
@@ -95,6 +96,7 @@ def _fit_tone(lake: Lake, state: dict[str, Any], human: pl.DataFrame) -> None:
     tone = ToneLabeler(_load(str(labeler_dir(lake)), state["emotion"]["file"]))
     tone.fit(human["text"], tones.to_list())
     path = save_artefact(labeler_dir(lake), "tone", (tone.combiner, tone.fitted))
+    _save_combiner(path, Linear.of(tone.combiner), tone.fitted)
     state["tone"] = {
         "version": tone.version,
         "file": path.name,
@@ -119,16 +121,26 @@ def labelers_for(lake: Lake, tasks: tuple[str, ...]) -> dict[str, Labeler]:
     return found
 
 
-def _tone(lake: Lake, state: dict[str, Any], emotion: TextClassifier) -> ToneLabeler:
+def _tone(lake: Lake, state: dict[str, Any], emotion: FittedClassifier) -> ToneLabeler:
     fitted = state.get("tone")
     if not fitted or fitted["emotion_version"] != emotion.version:
         return ToneLabeler(emotion)
+    stored = load_sidecar(labeler_dir(lake), fitted["file"])
+    if stored is not None:
+        arrays, meta = stored
+        return ToneLabeler(emotion, combiner=Linear.from_arrays(arrays, "combiner"), fitted=meta["fitted"])
     combiner, fitted_hash = load_artefact(labeler_dir(lake), fitted["file"], TRUSTED_TYPES)
-    return ToneLabeler(emotion, combiner=combiner, fitted=fitted_hash)
+    _save_combiner(labeler_dir(lake) / fitted["file"], Linear.of(combiner), fitted_hash)
+    return ToneLabeler(emotion, combiner=Linear.of(combiner), fitted=fitted_hash)
+
+
+def _save_combiner(path: Path, combiner: Linear, fitted_hash: str) -> None:
+    """The fitted tone combination's inference form beside its artefact (no skops to read it)."""
+    save_sidecar(path, combiner.arrays("combiner"), {"fitted": fitted_hash})
 
 
 @functools.cache
-def _load(folder: str, name: str) -> TextClassifier:
+def _load(folder: str, name: str) -> FittedClassifier:
     """The labeler ``name`` of the labeler folder (only a file there, by its own name)."""
     return load_labeler(Path(folder), name)
 
