@@ -173,19 +173,9 @@ def clean_batch(
     are returned as alternates instead of being quarantined."""
     frame = count_templated_turns(normalise_records(raw, rules), rules.template_min_conversations)
     frame, tokens = judge_content(frame, rules)
-    if callable(seen):
-        seen = seen(frame["norm_sha256"])
     is_conversation = pl.col("kind") == "conversation"
-    frame = frame.join(
-        seen.select("norm_sha256", _dup_of="record_id", _dup_batch="batch_id"),
-        on="norm_sha256",
-        how="left",
-        maintain_order="left",
-    ).with_columns(_first_in_chunk=pl.col("norm_sha256").is_first_distinct())
-    first_id = frame.group_by("norm_sha256").agg(_first_id=pl.col("record_id").first())
-    frame = frame.join(first_id, on="norm_sha256", how="left", maintain_order="left")
     frame = frame.with_columns(_opt_out=opt_out_values(rules.opt_out_field))
-    reason = (
+    rejected = (
         pl.when(pl.col("_opt_out").str.to_lowercase().str.strip_chars().is_in(OPT_OUT_VALUES))
         .then(pl.lit(CONSENT_OPT_OUT))
         .when(pl.col("text_chars") == 0)
@@ -194,8 +184,22 @@ def clean_batch(
         .then(pl.lit(TOO_FEW_TURNS))
         .when(~is_conversation & (pl.col("text_chars") < rules.min_chars))
         .then(pl.lit(TOO_SHORT))
-        .when(pl.col("_quality_rule").is_not_null())
-        .then(pl.col("_quality_rule"))
+        .otherwise(pl.col("_quality_rule"))
+    )
+    frame = frame.with_columns(_rejected=rejected)
+    if callable(seen):  # only a record no other rule rejects can be an exact duplicate
+        seen = seen(frame.filter(pl.col("_rejected").is_null())["norm_sha256"])
+    frame = frame.join(
+        seen.select("norm_sha256", _dup_of="record_id", _dup_batch="batch_id"),
+        on="norm_sha256",
+        how="left",
+        maintain_order="left",
+    ).with_columns(_first_in_chunk=pl.col("norm_sha256").is_first_distinct())
+    first_id = frame.group_by("norm_sha256").agg(_first_id=pl.col("record_id").first())
+    frame = frame.join(first_id, on="norm_sha256", how="left", maintain_order="left")
+    reason = (
+        pl.when(pl.col("_rejected").is_not_null())
+        .then(pl.col("_rejected"))
         .when(pl.col("_dup_of").is_not_null() | ~pl.col("_first_in_chunk"))
         .then(pl.lit(EXACT_DUPLICATE))
     )

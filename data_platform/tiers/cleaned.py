@@ -71,7 +71,7 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
     params = rules.near_dup.params
     key = pii.key_from_env()
     terms = functools.cache(lambda batch: batch_terms(lake, batch))
-    earlier = EarlierBatches(lake, seq, rules_for)
+    earlier = EarlierBatches(lake, seq, rules_for, batch_id)
     own_index = NearDupIndex(params)
     own_seen = pl.DataFrame(schema=SEEN_SCHEMA)
     own_keys: list[pl.DataFrame] = []
