@@ -23,13 +23,11 @@ from data_platform.curation.earlier import (
     EarlierBatches,
     contribution_from_raw,
     has_contribution,
-    unique_keys,
     write_contribution,
 )
 from data_platform.curation.near_dedup import (
     NearDupIndex,
     index_entries,
-    index_schema,
     remove_near_duplicates,
 )
 from data_platform.curation.review import draw_sample
@@ -73,9 +71,7 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
     terms = functools.cache(lambda batch: batch_terms(lake, batch))
     earlier = EarlierBatches(lake, seq, rules_for, batch_id)
     own_index = NearDupIndex(params)
-    own_seen = pl.DataFrame(schema=SEEN_SCHEMA)
-    own_keys: list[pl.DataFrame] = []
-    own_entries: list[pl.DataFrame] = []
+    own_seen = pl.DataFrame(schema=SEEN_SCHEMA)  # this batch's keys, first holder first
 
     def seen_for(keys: pl.Series) -> pl.DataFrame:
         mine = own_seen.join(pl.DataFrame({"norm_sha256": keys}), on="norm_sha256", how="semi")
@@ -87,7 +83,7 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
         for path in lake.record_files("raw", batch_id):
             result = clean_batch(pl.read_parquet(path), rules, seen_for, terms)
             own_seen = extend_seen(own_seen, result.keys)
-            first = sum(e.height for e in own_entries)
+            first = own_index.records.height
             entries = index_entries(result.distinct_candidates, seq, first, params, result.candidate_tokens)
             kept_entries = result.kept.select("record_id").join(
                 entries, on="record_id", maintain_order="left"
@@ -96,8 +92,6 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
                 result.kept, kept_entries, [earlier, own_index], rules.near_dup, terms
             )
             own_index.add(entries)
-            own_keys.append(result.keys)
-            own_entries.append(entries)
             kept = pl.concat([near_result.kept, result.alternates, near_result.alternates])
             yield kept, pl.concat([result.quarantined, near_result.quarantined])
 
@@ -109,8 +103,7 @@ def clean_partition(lake: Lake, batch_id: str, rules_for: Callable[[str], Cleani
     }
     info = lake.write_partition("cleaned", batch_id, redacted_behind(cleaned_parts(), key), summary)
     if not has_contribution(lake, batch_id):  # the dedup_state step did not run before
-        entries = pl.concat([pl.DataFrame(schema=index_schema(params)), *own_entries])
-        write_contribution(lake, batch_id, unique_keys(own_keys), entries, params)
+        write_contribution(lake, batch_id, own_seen, own_index.records, params)
     draw_sample(lake, batch_id)
     return info
 
