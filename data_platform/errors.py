@@ -16,11 +16,14 @@ class RegistryError(DataPlatformError):
 
 
 class SourceSpecError(DataPlatformError):
-    """One source entry of the registry is invalid; other sources stay usable."""
+    """One entry of the registry (a source, or a coverage target) is invalid; the others stay
+    usable."""
 
-    def __init__(self, registry: str, source_id: str, field: str, problem: str) -> None:
+    def __init__(
+        self, registry: str, source_id: str, field: str, problem: str, entry: str = "source"
+    ) -> None:
         self.registry, self.source_id, self.field, self.problem = registry, source_id, field, problem
-        super().__init__(f"{registry}: source {source_id!r}, field {field!r}: {problem}")
+        super().__init__(f"{registry}: {entry} {source_id!r}, field {field!r}: {problem}")
 
 
 class GateNotPassedError(DataPlatformError):

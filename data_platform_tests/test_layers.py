@@ -46,12 +46,12 @@ def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
 
 
 def test_a_package_without_a_floor_breaks_the_contract(tmp_path: Path) -> None:
-    """The contract is exhaustive: a new package (here evaluation/) must be given a floor in
+    """The contract is exhaustive: a new package (here feedback/) must be given a floor in
     pyproject.toml, or nothing would check its imports."""
-    package = copy_of_the_package(tmp_path) / "evaluation"
+    package = copy_of_the_package(tmp_path) / "feedback"
     package.mkdir()
     (package / "__init__.py").write_text('"""Coverage and drift."""\n')
     (package / "drift.py").write_text("from data_platform.lake import releases  # noqa: F401\n")
     result = lint_imports(tmp_path)
     assert result.returncode != 0
-    assert "data_platform.evaluation" in result.stdout and "not listed as layers" in result.stdout
+    assert "data_platform.feedback" in result.stdout and "not listed as layers" in result.stdout

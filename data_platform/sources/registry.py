@@ -19,6 +19,7 @@ from license_expression import ExpressionError, get_spdx_licensing
 from data_platform.errors import RegistryError, SourceSpecError
 from data_platform.sources.limits import JsonLimits
 from data_platform.sources.schema import KINDS
+from data_platform.sources.targets import CoverageTarget, parse_coverage
 
 FORMATS = ("jsonl", "jsonl.gz", "csv", "parquet")
 CADENCE_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -144,6 +145,12 @@ class Registry:
     sources: dict[str, Source]
     errors: tuple[SourceSpecError, ...]
     labelers: dict[str, LabelerSpec] = field(default_factory=dict)
+    coverage: tuple[CoverageTarget, ...] = ()
+
+    @property
+    def domains(self) -> dict[str, str]:
+        """source id -> domain, for evaluation by domain."""
+        return {source_id: source.domain for source_id, source in self.sources.items()}
 
     def get(self, source_id: str) -> Source:
         if source_id not in self.sources:
@@ -253,8 +260,8 @@ def load_registry(path: Path | str) -> Registry:
     if not isinstance(entries, list):
         raise RegistryError(f"{path}: expected a top-level 'sources:' list")
     labelers = _parse_labelers(path, document.get("labelers") or {})
+    coverage, errors = parse_coverage(path, document.get("coverage"))
     sources: dict[str, Source] = {}
-    errors: list[SourceSpecError] = []
     for position, entry in enumerate(entries, start=1):
         try:
             source = _parse_source(path, position, entry)
@@ -268,7 +275,9 @@ def load_registry(path: Path | str) -> Registry:
             sources[source.id] = source
         except SourceSpecError as exc:
             errors.append(exc)
-    return Registry(path=path, sources=sources, errors=tuple(errors), labelers=labelers)
+    return Registry(
+        path=path, sources=sources, errors=tuple(errors), labelers=labelers, coverage=tuple(coverage)
+    )
 
 
 def _parse_labelers(path: Path, section: Any) -> dict[str, LabelerSpec]:
