@@ -21,6 +21,7 @@ from data_platform.defs.jobs import (
 from data_platform.defs.models.assets import model_specs
 from data_platform.defs.raw.assets import raw_gate, raw_records
 from data_platform.defs.released.assets import release_gate, released_dataset
+from data_platform.defs.released.evaluation import release_evaluation
 from data_platform.defs.released.sensors import release_sensor
 from data_platform.defs.resources import LakeResource, default_resources
 
@@ -44,6 +45,7 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
             annotation_round,
             human_labels,
             released_dataset,
+            release_evaluation,
             *models,
         ],
         asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],

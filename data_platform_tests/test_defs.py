@@ -14,6 +14,7 @@ EXPECTED_LINEAGE = {
     "annotated_records": {"cleaned_records", "labelers"},
     "annotation_round": {"annotated_records"},
     "released_dataset": {"annotated_records"},
+    "release_evaluation": {"released_dataset"},
 }
 EXPECTED_GROUPS = {
     "source_registry": "ingest",
@@ -25,6 +26,7 @@ EXPECTED_GROUPS = {
     "annotated_records": "annotated",
     "annotation_round": "annotated",
     "released_dataset": "released",
+    "release_evaluation": "released",
 }
 
 
@@ -46,7 +48,13 @@ def test_every_asset_is_catalogued() -> None:
         assert node.description and len(node.description) > 80, name
         assert node.owners == ["team:data-platform"], name
         assert node.kinds, name
-        if name not in ("source_registry", "labelers", "annotation_round", "dedup_state"):  # not tables
+        if name not in (
+            "source_registry",
+            "labelers",
+            "annotation_round",
+            "dedup_state",
+            "release_evaluation",
+        ):
             schema = node.metadata["dagster/column_schema"]
             assert all(column.description for column in schema.columns), name
 

@@ -75,10 +75,10 @@ def test_manifest_content_hash_is_reproducible_from_the_files(demo: DemoOutcome)
 
 def test_a_release_version_is_immutable(demo: DemoOutcome) -> None:
     folder = demo.lake.root / "releases" / demo.release
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     again = cut_release(demo.lake, demo.release, created_at="2031-01-01T00:00:00+00:00", code_version="x")
     assert not again.created_now
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 
 
 def test_failed_gate_stops_the_batch_and_says_which_expectation(demo: DemoOutcome, instance) -> None:
@@ -172,6 +172,12 @@ def test_release_command_cuts_the_next_version_on_the_instance(demo: DemoOutcome
     manifest = read_manifest(demo.lake, "v2")
     assert manifest["parent_version"] == demo.release
     assert manifest["content_sha256"] == read_manifest(demo.lake, demo.release)["content_sha256"]
+    # The same records as its parent: evaluated, nothing drifted, the classifier cannot tell them apart.
+    evaluation = demo.lake.root / "releases" / "v2" / "evaluation"
+    assert f"evaluation {evaluation.parent / 'EVALUATION.html'}" in done.stdout
+    summary = json.loads((evaluation / "evaluation.json").read_text(encoding="utf-8"))
+    assert summary["parent_version"] == demo.release and summary["max_psi"] == pytest.approx(0.0, abs=1e-12)
+    assert 0.35 < summary["text_drift"]["auc"] < 0.65 and (evaluation / "drift.png").is_file()
     with dg.DagsterInstance.from_config(str(home / "dagster_home")) as instance:
         assert instance.has_dynamic_partition("releases", "v2")
 

@@ -23,8 +23,9 @@ ingest_job = dg.define_asset_job(
 )
 release_job = dg.define_asset_job(
     "release_job",
-    selection=dg.AssetSelection.assets(released_dataset),
-    description="Cut one dataset version from every annotated batch that passed its gate.",
+    selection=dg.AssetSelection.assets(released_dataset, "release_evaluation"),
+    description="Cut one dataset version from every annotated batch that passed its gate, and "
+    "evaluate it (coverage, diversity, drift from the parent).",
     executor_def=STEPS,
 )
 annotate_job = dg.define_asset_job(

@@ -21,6 +21,7 @@ from data_platform.sources.targets import CoverageTarget
 @dataclass(frozen=True)
 class Evaluation:
     records: int
+    profile: pl.DataFrame  # records_profile of the records evaluated
     coverage: pl.DataFrame
     diversity: Diversity
     shifts: list[Shift] = field(default_factory=list)
@@ -70,7 +71,7 @@ def evaluate(
         seconds["drift"] = _lap(started, seconds)
         drift_of_text = text_drift(parent_profile["text"], profile["text"])
         seconds["text_drift"] = _lap(started, seconds)
-    return Evaluation(records.height, table, measured, shifts, drift_of_text, seconds)
+    return Evaluation(records.height, profile, table, measured, shifts, drift_of_text, seconds)
 
 
 def _lap(started: float, earlier: dict[str, float] | None = None) -> float:

@@ -23,6 +23,9 @@ from data_platform.lake.store import Lake
 # fullmatch, ASCII digits: "v4\n" or "v٤" must not pass as a version.
 VERSION_PATTERN = re.compile(r"v([1-9][0-9]{0,8})", re.ASCII)
 
+# The release's evaluation report, next to DATASHEET.md (tiers/evaluated.py writes it).
+EVALUATION_REPORT = "EVALUATION.html"
+
 
 def release_root(lake: Lake) -> Path:
     return lake.root / "releases"
@@ -101,6 +104,8 @@ def release_summary(manifest: dict[str, Any], folder: Path) -> str:
         lines.append(f"  batch not included: {batch}: {why}")
     lines.append(f"  content sha256 {manifest['content_sha256']}")
     lines.append(f"  datasheet {folder / 'DATASHEET.md'}")
+    if (folder / EVALUATION_REPORT).is_file():  # written by the release's evaluation, after the cut
+        lines.append(f"  evaluation {folder / EVALUATION_REPORT}")
     return "\n".join(lines)
 
 
