@@ -447,6 +447,26 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from data_platform.evaluation.release_diff import describe_diff, release_diff
+    from data_platform.lake.releases import check_version, release_dir
+    from data_platform.lake.store import Lake
+    from data_platform.tiers.released import read_release_side
+
+    lake = Lake(settings.existing_lake_root())
+    versions = [check_version(v) for v in (args.earlier, args.later)]
+    for version in versions:
+        if not (release_dir(lake, version) / "manifest.json").is_file():
+            print(f"no release {version} in {lake.root / 'releases'}", file=sys.stderr)
+            return 2
+    diff = release_diff(*(read_release_side(lake, v) for v in versions))
+    if args.records:
+        print(diff.changes.write_csv(), end="")
+    else:
+        print(json.dumps(diff.summary(), indent=2) if args.json else describe_diff(diff))
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from data_platform.governance import models
     from data_platform.lake.store import Lake
@@ -614,6 +634,16 @@ def build_parser() -> argparse.ArgumentParser:
     lineage.add_argument("record_id")
     lineage.add_argument("--json", action="store_true", help="machine-readable output")
     lineage.set_defaults(run=cmd_lineage)
+    diff = commands.add_parser(
+        "diff", help="records added, removed and changed between two releases, and why"
+    )
+    diff.add_argument("earlier", help="release version, e.g. v1")
+    diff.add_argument("later", help="release version, e.g. v2")
+    diff.add_argument("--json", action="store_true", help="machine-readable summary")
+    diff.add_argument(
+        "--records", action="store_true", help="one CSV row per added, removed or changed record"
+    )
+    diff.set_defaults(run=cmd_diff)
     model_cmd = commands.add_parser("models", help="register which release trained a model, or list them")
     model_cmd.add_argument("action", choices=("register", "list"))
     model_cmd.add_argument("--name", help="model name")

@@ -77,6 +77,17 @@ def test_record_source_and_field_scopes(lake: Lake, demo: DemoOutcome) -> None:
     release = cut_release(lake, next_version(lake), created_at="2030-01-01T00:00:00+00:00", code_version="t")
     after = released(lake, release.version)
     assert one not in set(after["record_id"]) and "sgd_dialogues" not in set(after["source_id"])
+    # The manifest, the left-out file and the audit query say the same: taken down, nothing else.
+    parent = release.manifest["parent_version"]
+    removed = released(lake, parent).join(after, on="record_id", how="anti")
+    diff = release.manifest["diff_from_parent"]
+    assert diff["parent"] == parent and diff["removed"] == {"takedown": removed.height} and not diff["added"]
+    assert diff["by_source"]["sgd_dialogues"]["later"] == 0
+    left_out = pl.read_parquet(lake.root / "releases" / release.version / "left_out.parquet")
+    assert set(removed["record_id"]) <= set(left_out.filter(pl.col("reason") == "takedown")["record_id"])
+    audit = run_audit(lake, "release_diff", {"earlier": parent, "later": release.version})
+    assert set(audit["change"]) == {"removed"} and set(audit["reason"]) == {"takedown"}
+    assert audit["records"].sum() == removed.height
     with pytest.raises(ValueError, match="exactly one scope"):
         file_takedown(lake, Scope(record_ids=(one,), source_id="x"))
     with pytest.raises(ValueError, match="field scope"):

@@ -78,3 +78,35 @@ select version, source_id, finding.entity_type as entity_type, count(*) as findi
 from (select version, source_id, record_id, unnest(pii) as finding from release_all)
 where $version is null or version = $version
 group by all order by version, source_id, findings desc, entity_type;
+
+-- name: release_diff
+-- description: Records one release holds and the other does not, per source and reason: why the
+-- description: later release left a record out, or where an added record came from.
+-- param: earlier string: the earlier release, e.g. v1
+-- param: later string: the later release, e.g. v2
+with a as (select record_id, source_id, batch_id from release_all where version = $earlier),
+b as (select record_id, source_id, batch_id from release_all where version = $later),
+why_not as (
+    select version, record_id, arg_min(reason, reason = 'superseded') as reason
+    from release_left_out where version in ($earlier, $later) group by all
+)
+select 'removed' as change, a.source_id,
+    coalesce(w.reason, 'not left out by ' || $later || ': its batch is not included') as reason,
+    count(*) as records
+from a anti join b using (record_id)
+left join why_not w on w.record_id = a.record_id and w.version = $later
+group by all
+union all
+select 'added', b.source_id,
+    case
+        when b.batch_id not in (
+            select batch_id from a union select batch_id from release_left_out where version = $earlier
+        ) then 'new batch'
+        when w.reason is not null then 'admitted (left out of ' || $earlier || ': ' || w.reason || ')'
+        else 'entered the annotated tier'
+    end,
+    count(*)
+from b anti join a using (record_id)
+left join why_not w on w.record_id = b.record_id and w.version = $earlier
+group by all
+order by change, source_id, records desc, reason;

@@ -28,6 +28,13 @@ select * exclude (filename), regexp_extract(filename, '/releases/(v[0-9]+)/', 1)
 from read_parquet({lake} || '/releases/v*/records-*.parquet', union_by_name = true, filename = true)
 where filename not like '%/.tmp-%';
 
+-- name: release_left_out
+-- Every record of its included batches that a release left out, with the reason code and detail.
+create or replace view release_left_out as
+select * exclude (filename), regexp_extract(filename, '/releases/(v[0-9]+)/', 1) as version
+from read_parquet({lake} || '/releases/v*/left_out.parquet', union_by_name = true, filename = true)
+where filename not like '%/.tmp-%';
+
 -- name: models
 -- The model registry (governance/models.py): which release trained which model.
 create or replace view models as

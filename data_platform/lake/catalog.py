@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from data_platform.lake.ledgers import ledger_path
-from data_platform.lake.releases import list_releases
+from data_platform.lake.releases import LEFT_OUT_FILE, list_releases, release_dir
 from data_platform.lake.store import TIERS, Lake
 
 # The repository's top-level sql/, which the wheel carries as data_platform/sql.
@@ -58,6 +58,8 @@ def view_statements(lake: Lake) -> list[str]:
     if versions:
         statements.append(f"create or replace view release_latest as select * from release_{versions[-1]};")
         statements.append(templates["release_all"].replace("{lake}", lake_root))
+    if any((release_dir(lake, version) / LEFT_OUT_FILE).is_file() for version in versions):
+        statements.append(templates["release_left_out"].replace("{lake}", lake_root))
     for ledger in ("models", "takedowns", "takedown_impact"):
         path = ledger_path(lake, ledger)
         if not path.exists():  # no entries yet: the view exists and is empty

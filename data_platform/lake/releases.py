@@ -25,6 +25,8 @@ VERSION_PATTERN = re.compile(r"v([1-9][0-9]{0,8})", re.ASCII)
 
 # The release's evaluation report, next to DATASHEET.md (tiers/evaluated.py writes it).
 EVALUATION_REPORT = "EVALUATION.html"
+# Every record of the included batches a release left out, with reason and detail (tiers/released.py).
+LEFT_OUT_FILE = "left_out.parquet"
 
 
 def release_root(lake: Lake) -> Path:

@@ -18,10 +18,12 @@ import polars as pl
 
 from data_platform.annotation import flags
 from data_platform.errors import DataPlatformError, ReleaseExistsError
+from data_platform.evaluation.release_diff import DIFF_COLUMNS, LEFT_OUT_SCHEMA, ReleaseSide, release_diff
 from data_platform.governance import licences, redaction, release_scan, takedown
 from data_platform.governance.datasheet import ReleaseCard, datasheet_markdown
 from data_platform.lake.atomic import canonical_json, staged_folder
 from data_platform.lake.releases import (
+    LEFT_OUT_FILE,
     content_hash,
     list_releases,
     read_manifest,
@@ -35,6 +37,7 @@ from data_platform.text.hashing import sha256_column
 from data_platform.tiers.schema import ANNOTATED_SCHEMA, RELEASE_COLUMNS
 
 PART_ROWS = 250_000
+LEFT_OUT_COLUMNS = list(LEFT_OUT_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def cut_release(
             return Release(version, folder, existing, created_now=False)
         if folder.exists():
             raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
-        records, manifest = _release_content(
+        records, manifest, left_out = _release_content(
             lake, version, created_at, code_version, policy, redaction_policy, label_policy, scan_policy
         )
         with staged_folder(folder) as staging:
@@ -139,6 +142,7 @@ def cut_release(
                 records.slice(start, PART_ROWS).write_parquet(
                     staging / f"records-{part:05d}.parquet", **PARQUET_OPTIONS
                 )
+            left_out.write_parquet(staging / LEFT_OUT_FILE, **PARQUET_OPTIONS)
             (staging / "manifest.json").write_text(canonical_json(manifest), encoding="utf-8")
     return Release(version, folder, manifest, created_now=True)
 
@@ -186,26 +190,35 @@ def _release_content(
     redaction_policy: str,
     label_policy: LabelPolicy,
     scan_policy: str,
-) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """The records of release ``version`` and its manifest."""
+) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
+    """The records of release ``version``, its manifest and the records it left out."""
     included, excluded = _gated_batches(lake)
     key_id = _pseudonym_key(lake, included) if redaction_policy == "pseudonym" else None
     records, superseded = _release_records(lake, included)
+    left = LeftOut([superseded])
     refused = licences.licence_refusals(records["licence"], policy)
     # Counted per licence; a record with no licence recorded counts as "None".
     refused_licence = records.select(
         pl.when(refused.is_not_null()).then(pl.col("licence").fill_null("None"))
     ).to_series()
-    records, refused_by_licence = _leave_out(records, refused_licence)
+    records, refused_by_licence = left.leave_out(records, refused_licence, "licence")
     requests = takedown.takedowns(lake)
-    records, taken_down = _leave_out(records, takedown.matching_requests(lake, records, requests))
-    records, held_back = _leave_out(records, label_policy.held_back(records))
-    records, under_review = _leave_out(records, flags.under_review(lake, records))
+    records, taken_down = left.leave_out(
+        records, takedown.matching_requests(lake, records, requests), "takedown"
+    )
+    records, held_back = left.leave_out(records, label_policy.held_back(records), "label_policy")
+    records, under_review = left.leave_out(records, flags.under_review(lake, records), "under_review")
     records = redaction.apply_policy(records, redaction_policy)
     # After redaction, on what consumers would get; before choosing one record per duplicate
     # cluster, so a clean alternate can stand for a held-back one.
-    records, scan_held_back = release_scan.apply_policy(lake, version, records, scan_policy)
-    records, alternates = _cluster_survivors(records)
+    scanned, scan_held_back = release_scan.apply_policy(lake, version, records, scan_policy)
+    left.add(records.join(scanned, on="record_id", how="anti"), "release_scan", pl.lit("see the review file"))
+    records, alternates = _cluster_survivors(scanned)
+    left.add(
+        scanned.join(records, on="record_id", how="anti"),
+        "duplicate_alternate",
+        pl.format("cluster of {}", pl.coalesce("duplicate_of", "record_id")),
+    )
     records = records.with_columns(record_sha256=record_hashes(records)).select(RELEASE_COLUMNS)
     parents = [v for v in list_releases(lake) if version_number(v) < version_number(version)]
     manifest = _manifest(
@@ -217,7 +230,7 @@ def _release_content(
         records,
         included,
         excluded,
-        superseded,
+        superseded.height,
     )
     manifest["licence_profile"] = {"name": policy.name, "description": policy.description}
     manifest["refused_by_licence"] = refused_by_licence
@@ -241,12 +254,62 @@ def _release_content(
         .drop_nulls(),
         "pii",
     )
-    return records, manifest
+    left_out = left.frame()
+    if manifest["parent_version"] is not None:
+        manifest["diff_from_parent"] = _diff_from(
+            lake, manifest["parent_version"], records, left_out, manifest
+        )
+    return records, manifest, left_out
 
 
-def _leave_out(records: pl.DataFrame, why: pl.Series) -> tuple[pl.DataFrame, dict[str, int]]:
-    """The records whose ``why`` is null, and how many were left out per value of ``why``."""
-    return records.filter(why.is_null()), _counts(why.drop_nulls().to_frame("why"), "why")
+def _diff_from(
+    lake: Lake, parent: str, records: pl.DataFrame, left_out: pl.DataFrame, manifest: dict[str, Any]
+) -> dict[str, Any]:
+    """The manifest's section on what changed since the parent release (evaluation/release_diff.py)."""
+    earlier = read_release_side(lake, parent)
+    now = ReleaseSide(
+        manifest["version"],
+        records,
+        left_out,
+        [b["batch_id"] for b in manifest["batches"]],
+        manifest["excluded_batches"],
+    )
+    return release_diff(earlier, now).summary()
+
+
+def read_release_side(lake: Lake, version: str) -> ReleaseSide:
+    """A cut release as one side of a diff: its records, what it left out and its batches."""
+    folder = release_dir(lake, version)
+    manifest = read_manifest(lake, version)
+    records = pl.read_parquet(sorted(folder.glob("records-*.parquet")), columns=DIFF_COLUMNS)
+    # Releases cut before the left-out file existed show their removals as unexplained.
+    left_path = folder / LEFT_OUT_FILE
+    left_out = pl.read_parquet(left_path) if left_path.is_file() else pl.DataFrame(schema=LEFT_OUT_SCHEMA)
+    batches = [b["batch_id"] for b in manifest["batches"]]
+    return ReleaseSide(version, records, left_out, batches, manifest["excluded_batches"])
+
+
+@dataclass
+class LeftOut:
+    """Every record of the included batches that the release left out, with the reason code
+    and its detail (the licence, the takedown request, the task...): ``left_out.parquet``."""
+
+    parts: list[pl.DataFrame]
+
+    def leave_out(
+        self, records: pl.DataFrame, why: pl.Series, reason: str
+    ) -> tuple[pl.DataFrame, dict[str, int]]:
+        """The records whose ``why`` is null, and how many were left out per value of ``why``."""
+        self.add(records.filter(why.is_not_null()), reason, pl.lit(why.filter(why.is_not_null())))
+        return records.filter(why.is_null()), _counts(why.drop_nulls().to_frame("why"), "why")
+
+    def add(self, records: pl.DataFrame, reason: str, detail: pl.Expr) -> None:
+        self.parts.append(
+            records.select(*LEFT_OUT_COLUMNS[:3], reason=pl.lit(reason), detail=detail.cast(pl.String))
+        )
+
+    def frame(self) -> pl.DataFrame:
+        return pl.concat(self.parts).sort("record_id", "reason")
 
 
 def _cluster_survivors(records: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
@@ -310,12 +373,13 @@ def _why_not_promoted(lake: Lake, batch_id: str) -> str:
     return "annotated gate not passed"
 
 
-def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]:
+def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Union of the batches; a record id delivered again in a later batch supersedes the
-    earlier copy (sources re-deliver corrected records under the same key)."""
+    earlier copy (sources re-deliver corrected records under the same key). Also the
+    superseded copies, as left-out rows."""
     if not batches:
         empty = pl.DataFrame(schema=ANNOTATED_SCHEMA).with_columns(_seq=pl.lit(0, pl.Int64))
-        return empty.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), 0
+        return empty.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), pl.DataFrame(schema=LEFT_OUT_SCHEMA)
     sequences = lake.batch_sequences()
     frame = pl.concat(
         [lake.scan_records("annotated", b).with_columns(_seq=pl.lit(sequences[b])) for b in batches],
@@ -324,7 +388,16 @@ def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, int]
     latest = frame.sort(["record_id", "_seq"], descending=[False, True]).unique(
         "record_id", keep="first", maintain_order=True
     )
-    return latest.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), frame.height - latest.height
+    superseded = (
+        frame.join(latest.select("record_id", "_seq"), on=["record_id", "_seq"], how="anti")
+        .join(latest.select("record_id", later="batch_id"), on="record_id")
+        .select(
+            *LEFT_OUT_COLUMNS[:3],
+            reason=pl.lit("superseded"),
+            detail=pl.format("delivered again in {}", "later"),
+        )
+    )
+    return latest.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), superseded
 
 
 def _counts(records: pl.DataFrame, column: str) -> dict[str, int]:
