@@ -8,15 +8,19 @@ from data_platform.defs.annotated.assets import annotated_gate, annotated_record
 from data_platform.defs.annotated.human import annotation_round, human_labels
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.cleaned.assets import cleaned_gate, cleaned_records, dedup_state
+from data_platform.defs.feedback.assets import collection_requests, feedback_gate, model_feedback
+from data_platform.defs.feedback.sensors import feedback_sensor
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.ingest.sensors import drop_sensor, freshness_schedule, ingest_failure_sensor
 from data_platform.defs.jobs import (
     annotate_job,
     annotation_round_job,
+    feedback_job,
     human_labels_job,
     ingest_job,
     registry_job,
     release_job,
+    requests_job,
 )
 from data_platform.defs.models.assets import model_specs
 from data_platform.defs.raw.assets import raw_gate, raw_records
@@ -46,16 +50,28 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
             human_labels,
             released_dataset,
             release_evaluation,
+            model_feedback,
+            collection_requests,
             *models,
         ],
-        asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate],
-        jobs=[ingest_job, annotate_job, annotation_round_job, human_labels_job, release_job, registry_job],
+        asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate, feedback_gate],
+        jobs=[
+            ingest_job,
+            annotate_job,
+            annotation_round_job,
+            human_labels_job,
+            release_job,
+            registry_job,
+            feedback_job,
+            requests_job,
+        ],
         sensors=[
             drop_sensor,
             ingest_failure_sensor,
             label_studio_inbox_sensor,
             relabel_sensor,
             release_sensor,
+            feedback_sensor,
         ],
         schedules=[freshness_schedule],
         resources=resources,

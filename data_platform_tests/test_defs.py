@@ -15,6 +15,8 @@ EXPECTED_LINEAGE = {
     "annotation_round": {"annotated_records"},
     "released_dataset": {"annotated_records"},
     "release_evaluation": {"released_dataset"},
+    "model_feedback": set(),
+    "collection_requests": {"model_feedback"},
 }
 EXPECTED_GROUPS = {
     "source_registry": "ingest",
@@ -27,6 +29,8 @@ EXPECTED_GROUPS = {
     "annotation_round": "annotated",
     "released_dataset": "released",
     "release_evaluation": "released",
+    "model_feedback": "feedback",
+    "collection_requests": "feedback",
 }
 
 
@@ -54,6 +58,8 @@ def test_every_asset_is_catalogued() -> None:
             "annotation_round",
             "dedup_state",
             "release_evaluation",
+            "model_feedback",
+            "collection_requests",
         ):
             schema = node.metadata["dagster/column_schema"]
             assert all(column.description for column in schema.columns), name
@@ -77,12 +83,14 @@ def test_each_tier_has_a_blocking_gate() -> None:
         "cleaned_records": True,
         "annotated_records": True,
         "released_dataset": True,
+        "model_feedback": True,
     }
 
 
 def test_jobs_sensors_and_schedules_resolve() -> None:
-    for job in ("ingest_job", "release_job", "registry_job"):
+    for job in ("ingest_job", "release_job", "registry_job", "feedback_job", "requests_job"):
         assert defs.resolve_job_def(job)
     assert defs.resolve_sensor_def("drop_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_sensor_def("release_sensor").default_status == dg.DefaultSensorStatus.STOPPED
+    assert defs.resolve_sensor_def("feedback_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_schedule_def("freshness_schedule").cron_schedule == "0 * * * *"

@@ -178,6 +178,9 @@ def test_release_command_cuts_the_next_version_on_the_instance(demo: DemoOutcome
     summary = json.loads((evaluation / "evaluation.json").read_text(encoding="utf-8"))
     assert summary["parent_version"] == demo.release and summary["max_psi"] == pytest.approx(0.0, abs=1e-12)
     assert 0.35 < summary["text_drift"]["auc"] < 0.65 and (evaluation / "drift.png").is_file()
+    command = [str(Path(sys.executable).parent / "data-platform"), "diff", demo.release, "v2"]
+    diff = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert diff.returncode == 0 and "  added: 0\n  removed: 0\n  changed: 0\n" in diff.stdout, diff.stderr
     with dg.DagsterInstance.from_config(str(home / "dagster_home")) as instance:
         assert instance.has_dynamic_partition("releases", "v2")
 

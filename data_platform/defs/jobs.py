@@ -6,6 +6,7 @@ import dagster as dg
 from data_platform.defs.annotated.assets import annotated_records, labelers
 from data_platform.defs.cleaned.assets import cleaned_records, dedup_state
 from data_platform.defs.executors import step_executor
+from data_platform.defs.feedback.assets import collection_requests, model_feedback
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.raw.assets import raw_records
 from data_platform.defs.released.assets import released_dataset
@@ -53,5 +54,17 @@ registry_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(source_registry, labelers),
     description="Re-read the source registry, check every source's freshness, and train the "
     "labelers whose examples changed.",
+    executor_def=STEPS,
+)
+feedback_job = dg.define_asset_job(
+    "feedback_job",
+    selection=dg.AssetSelection.assets(model_feedback),
+    description="Read one file of model error reports or user feedback from the inbox, gated.",
+    executor_def=STEPS,
+)
+requests_job = dg.define_asset_job(
+    "requests_job",
+    selection=dg.AssetSelection.assets(collection_requests),
+    description="Find the slices models fail on in the gated feedback and open collection requests.",
     executor_def=STEPS,
 )

@@ -1,0 +1,133 @@
+"""Feedback in: model error reports and user feedback dropped in the lake's ``_feedback/inbox/``
+become gated report partitions, and the slices models fail on become collection requests.
+
+    _feedback/inbox/<file>.jsonl           dropped by people and evaluation jobs
+    _feedback/reports/<key>/reports.parquet, rejected.parquet, gate.json
+    _feedback/collection_requests.parquet  every request ever opened, with its status
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from data_platform.evaluation.feedback import REPORT_SCHEMA, read_feedback
+from data_platform.evaluation.slices import (
+    REQUEST_SCHEMA,
+    collection_requests,
+    error_slices,
+    merge_requests,
+    population,
+)
+from data_platform.lake.atomic import staged_folder, write_json_atomic, write_parquet_atomic
+from data_platform.lake.paths import inside
+from data_platform.lake.releases import list_releases, release_dir
+from data_platform.lake.store import Lake
+
+FEEDBACK_SUFFIXES = (".jsonl",)
+RELEASE_COLUMNS_READ = ["record_id", "source_id", "lang", "text", "turns", "labels"]
+
+
+def feedback_root(lake: Lake) -> Path:
+    return lake.root / "_feedback"
+
+
+def inbox(lake: Lake) -> Path:
+    return feedback_root(lake) / "inbox"
+
+
+def requests_path(lake: Lake) -> Path:
+    return feedback_root(lake) / "collection_requests.parquet"
+
+
+def report_key(path: Path) -> str:
+    """The partition key of an inbox file: its name, made safe, with the content's hash."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '_', path.stem)[:80]}-{digest}"
+
+
+def pending_feedback(lake: Lake) -> dict[str, Path]:
+    """key -> inbox file, for every file whose contents were not ingested yet."""
+    return {
+        key: path
+        for key, path in _inbox_files(lake).items()
+        if not (_report_folder(lake, key) / "reports.parquet").exists()
+    }
+
+
+def ingest_feedback(lake: Lake, key: str) -> dict[str, Any]:
+    """Read the inbox file behind ``key`` into its report partition; counts of what was kept."""
+    path = _inbox_files(lake).get(key)
+    if path is None:
+        raise FileNotFoundError(f"no file in {inbox(lake)} has the contents of feedback partition {key}")
+    feedback = read_feedback(path)
+    with staged_folder(_report_folder(lake, key)) as staging:
+        feedback.reports.write_parquet(staging / "reports.parquet")
+        feedback.rejected.write_parquet(staging / "rejected.parquet")
+    return {"file": path.name, "reports": feedback.reports.height, "rejected": feedback.rejected.height}
+
+
+def read_reports(lake: Lake, key: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    folder = _report_folder(lake, key)
+    return pl.read_parquet(folder / "reports.parquet"), pl.read_parquet(folder / "rejected.parquet")
+
+
+def record_feedback_gate(lake: Lake, key: str, passed: bool) -> None:
+    write_json_atomic(_report_folder(lake, key) / "gate.json", {"passed": passed})
+
+
+def gated_report_keys(lake: Lake) -> list[str]:
+    """The feedback partitions whose gate passed."""
+    folders = sorted(p for p in (feedback_root(lake) / "reports").glob("*") if (p / "gate.json").is_file())
+    return [f.name for f in folders if json.loads((f / "gate.json").read_text(encoding="utf-8"))["passed"]]
+
+
+def gated_reports(lake: Lake) -> pl.DataFrame:
+    """Every report of every partition whose gate passed."""
+    files = [_report_folder(lake, key) / "reports.parquet" for key in gated_report_keys(lake)]
+    return pl.read_parquet(files) if files else pl.DataFrame(schema=REPORT_SCHEMA)
+
+
+def update_requests(lake: Lake) -> pl.DataFrame:
+    """Slice finding per model and task over every gated report, merged into the requests."""
+    reports = gated_reports(lake)
+    found = [pl.DataFrame(schema=REQUEST_SCHEMA)]
+    for (model, task), group in reports.group_by("model", "task", maintain_order=True):
+        items = population(group, _released(lake, group))
+        evidence = f"{group.height} reports in {group['origin_file'].n_unique()} files"
+        found.append(collection_requests(error_slices(items), str(model), str(task), items, evidence))
+    path = requests_path(lake)
+    existing = pl.read_parquet(path) if path.is_file() else pl.DataFrame(schema=REQUEST_SCHEMA)
+    merged = merge_requests(existing, pl.concat(found))
+    write_parquet_atomic(path, merged)
+    return merged
+
+
+def _released(lake: Lake, reports: pl.DataFrame) -> pl.DataFrame | None:
+    """The records of the release most of ``reports`` name (the latest if none names one)."""
+    named = reports["release"].drop_nulls()
+    versions = list_releases(lake)
+    version = named.mode().sort()[-1] if named.len() else (versions[-1] if versions else None)
+    if version is None or version not in versions:
+        return None
+    files = sorted(release_dir(lake, version).glob("records-*.parquet"))
+    return pl.read_parquet(files, columns=RELEASE_COLUMNS_READ) if files else None
+
+
+def _inbox_files(lake: Lake) -> dict[str, Path]:
+    """key -> file of every feedback file in the inbox (symlinks are never read)."""
+    files = sorted(
+        p
+        for p in inbox(lake).glob("*")
+        if p.suffix in FEEDBACK_SUFFIXES and not p.is_symlink() and p.is_file()
+    )
+    return {report_key(path): path for path in files}
+
+
+def _report_folder(lake: Lake, key: str) -> Path:
+    return inside(feedback_root(lake) / "reports", key, what="feedback partition")
