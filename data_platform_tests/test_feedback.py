@@ -185,3 +185,12 @@ def test_feedback_drops_become_gated_reports_and_requests_through_the_sensor(dem
         json.loads(top["conditions"]).get("length") in ("50-99", "100-199") and top["model"] == "intent-clf 2"
     )
     assert "1 files" in top["evidence"]  # the broken export's gate failed: its report is not used
+
+
+@pytest.mark.slow
+def test_the_demo_turns_its_labelers_errors_into_requests(demo) -> None:
+    requests = pl.read_parquet(requests_path(demo.lake))
+    assert requests.height >= 1 and set(requests["status"]) == {"open"}
+    assert all(model.startswith("intent labeler ") for model in requests["model"])
+    assert (requests["slice_error_rate"] > requests["average_error_rate"]).all()
+    assert requests["slice_error_rate"].max() > 3 * requests["average_error_rate"][0]

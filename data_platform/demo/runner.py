@@ -26,6 +26,8 @@ from data_platform.annotation.rounds import round_ids, rounds_dir
 from data_platform.annotation.training import current, labelers_for
 from data_platform.definitions import build_definitions
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
+from data_platform.defs.feedback.assets import FEEDBACK
+from data_platform.defs.feedback.sensors import feedback_sensor
 from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.outcome import QUIET, run_outcome
 from data_platform.defs.partitions import BATCHES, RELEASES
@@ -36,6 +38,8 @@ from data_platform.errors import DataPlatformError
 from data_platform.interchange.label_studio import write_json
 from data_platform.lake.releases import next_version
 from data_platform.lake.store import Lake
+from data_platform.tiers.feedback import inbox as feedback_inbox
+from data_platform.tiers.feedback import requests_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ROUND_SIZE = 60
@@ -161,6 +165,55 @@ def annotation_round(
     say(f"{len(relabel)} batches relabelled with people's labels and the new labelers")
 
 
+def feedback_round(
+    defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake, version: str, say: Callable[[str], None]
+) -> None:
+    """The intent labeler's predictions on the release, checked against the intents CLINC150
+    delivered, dropped as a feedback file; the feedback sensor ingests it and the slices where
+    the labeler fails become collection requests."""
+    released = pl.read_parquet(lake.root / "releases" / version / "records-*.parquet")
+    meta = pl.concat(
+        lake.scan_records("annotated", b).select("record_id", "meta").collect()
+        for b in lake.partitions("annotated")
+    )
+    gold = gold_intents(dict(meta.iter_rows()))
+    model = f"intent labeler {current(lake)['intent']['version']}"
+    predicted = released.select(
+        "record_id", pl.col("labels").list.filter(pl.element().struct.field("task") == "intent").list.first()
+    ).drop_nulls()
+    reports = [
+        {
+            "task": "intent",
+            "predicted": label["value"],
+            "expected": gold[record_id],
+            "model": model,
+            "record_id": record_id,
+            "release": version,
+            "kind": "prediction",
+        }
+        for record_id, label in predicted.iter_rows()
+        if record_id in gold
+    ]
+    box = feedback_inbox(lake)
+    box.mkdir(parents=True, exist_ok=True)
+    (box / f"intent-eval-{version}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in reports))
+    wrong = sum(r["predicted"] != r["expected"] for r in reports)
+    say(
+        f"feedback: the intent labeler's {len(reports):,} predictions on {version}, checked against "
+        f"CLINC150's intents ({wrong:,} wrong), dropped in the feedback inbox"
+    )
+    for request in requested(tick(feedback_sensor, defs, instance, say)):
+        instance.add_dynamic_partitions(FEEDBACK, [partition_of(request)])
+        _execute(defs, instance, "feedback_job", partition_key=partition_of(request))
+    for request in requested(tick(feedback_sensor, defs, instance, say)):
+        _execute(defs, instance, "requests_job", tags={"dagster/run_key": request.run_key})
+    opened = pl.read_parquet(requests_path(lake)).sort("slice_error_rate", descending=True)
+    top = ", ".join(
+        f"{row['slice']} ({row['slice_error_rate']:.0%} wrong)" for row in opened.head(2).to_dicts()
+    )
+    say(f"{opened.height} collection requests opened where the labeler fails most: {top or 'none'}")
+
+
 def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, **kwargs) -> None:
     """Run ``job`` in this process; a failed run raises (it must not pass for one that worked)."""
     result = defs.resolve_job_def(job).execute_in_process(
@@ -198,4 +251,5 @@ def run_demo(home: Path, say: Callable[[str], None] = print) -> DemoOutcome:
         annotation_round(defs, instance, lake, say)
         say("cutting the release")
         version = cut_next_release(defs, instance, lake)
+        feedback_round(defs, instance, lake, version, say)
     return DemoOutcome(lake=lake, batches=batches, release=version)
