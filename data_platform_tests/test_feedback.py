@@ -24,8 +24,11 @@ from data_platform.evaluation.slices import (
     merge_requests,
     population,
 )
+from data_platform.lake.atomic import write_parquet_atomic
+from data_platform.lake.releases import next_version
 from data_platform.lake.store import Lake
-from data_platform.tiers.feedback import inbox, requests_path
+from data_platform.tiers.feedback import inbox, read_requests, requests_path, update_requests
+from data_platform.tiers.released import cut_release
 
 SAMPLE = Path(__file__).parents[1] / "data_platform" / "demo" / "sample"
 GOOD = {
@@ -156,7 +159,7 @@ def test_feedback_drops_become_gated_reports_and_requests_through_the_sensor(dem
         for r, v, w in zip(intents["record_id"], intents["value"], wrong, strict=True)
     ]
     box = inbox(lake)
-    box.mkdir(parents=True)
+    box.mkdir(parents=True, exist_ok=True)  # the demo dropped its own feedback there already
     write_lines(box / "eval-2026-12.jsonl", reports)
     write_lines(box / "broken-export.jsonl", [GOOD, "{broken", "{broken", "{broken"])
 
@@ -178,7 +181,7 @@ def test_feedback_drops_become_gated_reports_and_requests_through_the_sensor(dem
         [summarise] = feedback_sensor(context).run_requests
         assert summarise.job_name == "requests_job"
         assert defs.resolve_job_def("requests_job").execute_in_process(instance=instance).success
-    requests = pl.read_parquet(requests_path(lake))
+    requests = pl.read_parquet(requests_path(lake)).filter(pl.col("model") == "intent-clf 2")
     assert requests.height >= 1 and set(requests["status"]) == {"open"}
     top = requests.sort("slice_error_rate", descending=True).row(0, named=True)
     assert (
@@ -194,3 +197,45 @@ def test_the_demo_turns_its_labelers_errors_into_requests(demo) -> None:
     assert all(model.startswith("intent labeler ") for model in requests["model"])
     assert (requests["slice_error_rate"] > requests["average_error_rate"]).all()
     assert requests["slice_error_rate"].max() > 3 * requests["average_error_rate"][0]
+
+
+@pytest.mark.slow
+def test_a_release_that_holds_a_slice_meets_its_request_and_says_so(demo, tmp_path) -> None:
+    lake = Lake(tmp_path / "lake")
+    shutil.copytree(demo.lake.root, lake.root)
+    from_demo = read_requests(lake)
+    records = pl.read_parquet(lake.root / "releases" / demo.release / "records-*.parquet")
+    english = records.filter(pl.col("lang") == "en").height
+
+    def request(request_id: str, conditions: dict, baseline: int) -> dict:
+        return {
+            **{name: None for name in REQUEST_SCHEMA},
+            "request_id": request_id,
+            "model": "m",
+            "task": "intent",
+            "slice": str(conditions),
+            "conditions": json.dumps(conditions),
+            "target_count": 50,
+            "baseline": baseline,
+            "status": "open",
+        }
+
+    planted = pl.DataFrame(
+        [
+            request("enough", {"language": "en"}, english - 50),  # exactly what the release holds
+            request("short", {"language": "en"}, english - 49),  # one record short
+            request("tagged", {"tag:channel": "app"}, 0),  # not countable in a release
+        ],
+        schema=REQUEST_SCHEMA,
+    )
+    write_parquet_atomic(requests_path(lake), pl.concat([from_demo, planted]))
+    release = cut_release(lake, next_version(lake), created_at="2030-01-01T00:00:00+00:00", code_version="t")
+    counted = {entry["request_id"]: entry for entry in release.manifest["collection_requests"]}
+    assert counted["enough"]["met"] and counted["enough"]["records"] == english
+    assert not counted["short"]["met"] and "tagged" not in counted
+    assert not any(counted[r]["met"] for r in from_demo["request_id"])  # the same records as before
+    sheet = (release.path / "DATASHEET.md").read_text(encoding="utf-8")
+    assert "### Collection requests" in sheet and f"| {english:,} | met |" in sheet
+    statuses = dict(update_requests(lake).select("request_id", "status").iter_rows())
+    assert statuses["enough"] == "met" and statuses["short"] == "open" and statuses["tagged"] == "open"
+    assert read_requests(lake).filter(pl.col("request_id") == "enough")["met_in"].item() == release.version

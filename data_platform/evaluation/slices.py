@@ -48,7 +48,9 @@ REQUEST_SCHEMA = {
     "slice_error_rate": pl.Float64,
     "average_error_rate": pl.Float64,
     "evidence": pl.String,
-    "status": pl.String,
+    "baseline": pl.Int64,  # records of the slice in the release the reports named (0: none)
+    "status": pl.String,  # open, or met: a release held baseline + target_count of the slice
+    "met_in": pl.String,
 }
 
 
@@ -104,13 +106,20 @@ def error_slices(items: Population, top: int = TOP_SLICES, min_size: int = MIN_S
 
 
 def collection_requests(
-    slices: pl.DataFrame, model: str, task: str, items: Population, evidence: str
+    slices: pl.DataFrame,
+    model: str,
+    task: str,
+    items: Population,
+    evidence: str,
+    released: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One open request per slice: collect RECORDS_PER_ERROR records per error seen there."""
     average = float(items.errors.mean()) if len(items.errors) else 0.0
+    in_release = None if released is None else release_attributes(released, task)
     rows = []
     for row in slices.to_dicts():
         conditions = json.loads(row["conditions"])
+        baseline = 0 if in_release is None else slice_count(in_release, conditions) or 0
         name = " AND ".join(f"{k}={v}" for k, v in sorted(conditions.items()))
         rows.append(
             (
@@ -125,18 +134,84 @@ def collection_requests(
                 row["error_rate"],
                 average,
                 evidence,
+                baseline,
                 "open",
+                None,
             )
         )
     return pl.DataFrame(rows, schema=REQUEST_SCHEMA, orient="row")
 
 
+def release_attributes(records: pl.DataFrame, task: str) -> pl.DataFrame:
+    """The attributes a slice can name, for released records: the task's label value as
+    ``expected``, language, source and length band (reporter tags are not in a release)."""
+    value = pl.col("labels").list.filter(pl.element().struct.field("task") == task).list.first()
+    return records.select(
+        expected=value.struct.field("value"),
+        language="lang",
+        source="source_id",
+        length=_band(content_text().str.len_chars()),
+    )
+
+
+def slice_count(attributes: pl.DataFrame, conditions: dict[str, str]) -> int | None:
+    """Records matching every condition; None when a condition names an attribute the records
+    lack (a reporter's tag), so the slice cannot be counted there."""
+    if not set(conditions) <= set(attributes.columns):
+        return None
+    matches = pl.all_horizontal([pl.col(name) == value for name, value in conditions.items()])
+    return attributes.filter(matches).height
+
+
+def request_coverage(requests: pl.DataFrame, records: pl.DataFrame) -> list[dict[str, object]]:
+    """Per open request its slice's records in ``records`` and whether that meets it (baseline +
+    target_count); requests whose slice names a tag are left out (they cannot be counted)."""
+    coverage = []
+    for (task,), open_requests in requests.filter(pl.col("status") == "open").group_by(
+        "task", maintain_order=True
+    ):
+        attributes = release_attributes(records, str(task))
+        for request in open_requests.to_dicts():
+            count = slice_count(attributes, json.loads(request["conditions"]))
+            if count is None:
+                continue
+            wanted = request["baseline"] + request["target_count"]
+            coverage.append(
+                {
+                    "request_id": request["request_id"],
+                    "model": request["model"],
+                    "task": request["task"],
+                    "slice": request["slice"],
+                    "wanted": wanted,
+                    "records": count,
+                    "met": count >= wanted,
+                }
+            )
+    return coverage
+
+
+def mark_met(requests: pl.DataFrame, met_in: dict[str, str]) -> pl.DataFrame:
+    """Requests with ``met_in`` (request id -> first release that met it) applied."""
+    found = pl.DataFrame(
+        {"request_id": list(met_in), "_met_in": list(met_in.values())},
+        schema={"request_id": pl.String, "_met_in": pl.String},
+    )
+    marked = requests.join(found, on="request_id", how="left").with_columns(
+        met_in=pl.coalesce("met_in", "_met_in")
+    )
+    status = pl.when(pl.col("met_in").is_not_null()).then(pl.lit("met")).otherwise("status")
+    return marked.with_columns(status=status).select(list(REQUEST_SCHEMA))
+
+
 def merge_requests(existing: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
-    """The requests after new findings: a slice found again keeps its status and takes the new
-    evidence and target; a new slice opens a request; nothing is dropped."""
+    """The requests after new findings: a slice found again keeps its status, baseline and the
+    release that met it, and takes the new evidence and target; a new slice opens a request;
+    nothing is dropped."""
+    lasting = ("status", "baseline", "met_in")
     kept = existing.join(found.select("request_id"), on="request_id", how="anti")
-    renewed = found.join(existing.select("request_id", "status"), on="request_id", how="left", suffix="_was")
-    renewed = renewed.with_columns(status=pl.coalesce("status_was", "status")).drop("status_was")
+    earlier = existing.select("request_id", *lasting)
+    renewed = found.join(earlier, on="request_id", how="left", suffix="_was")
+    renewed = renewed.with_columns(pl.coalesce(f"{name}_was", name).alias(name) for name in lasting)
     return pl.concat([kept, renewed.select(list(REQUEST_SCHEMA))]).sort("request_id")
 
 

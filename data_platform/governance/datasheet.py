@@ -176,6 +176,31 @@ def _collection(lake: Lake, manifest: dict[str, Any], sources: Mapping[str, Sour
         "Batches left out: "
         + ("; ".join(f"{b} ({why})" for b, why in sorted(manifest["excluded_batches"].items())) or "none")
         + ".",
+        *_requests(manifest),
+    ]
+
+
+def _requests(manifest: dict[str, Any]) -> list[str]:
+    """The collection requests open when the release was cut (from model errors and user
+    feedback): the slice, what was wanted and what this release holds."""
+    rows = [
+        (
+            r["slice"],
+            r["model"],
+            r["task"],
+            f"{r['wanted']:,}",
+            f"{r['records']:,}",
+            "met" if r["met"] else "not met",
+        )
+        for r in manifest.get("collection_requests", [])
+    ]
+    return [
+        "",
+        "### Collection requests",
+        "",
+        "Slices where models failed (feedback reports), with the records wanted and held here.",
+        "",
+        *_table(("slice", "model", "task", "records wanted", "records in this release", "status"), rows),
     ]
 
 

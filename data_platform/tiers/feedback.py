@@ -21,12 +21,13 @@ from data_platform.evaluation.slices import (
     REQUEST_SCHEMA,
     collection_requests,
     error_slices,
+    mark_met,
     merge_requests,
     population,
 )
 from data_platform.lake.atomic import staged_folder, write_json_atomic, write_parquet_atomic
 from data_platform.lake.paths import inside
-from data_platform.lake.releases import list_releases, release_dir
+from data_platform.lake.releases import list_releases, read_manifest, release_dir
 from data_platform.lake.store import Lake
 
 FEEDBACK_SUFFIXES = (".jsonl",)
@@ -98,14 +99,30 @@ def update_requests(lake: Lake) -> pl.DataFrame:
     reports = gated_reports(lake)
     found = [pl.DataFrame(schema=REQUEST_SCHEMA)]
     for (model, task), group in reports.group_by("model", "task", maintain_order=True):
-        items = population(group, _released(lake, group))
+        released = _released(lake, group)
+        items = population(group, released)
         evidence = f"{group.height} reports in {group['origin_file'].n_unique()} files"
-        found.append(collection_requests(error_slices(items), str(model), str(task), items, evidence))
-    path = requests_path(lake)
-    existing = pl.read_parquet(path) if path.is_file() else pl.DataFrame(schema=REQUEST_SCHEMA)
-    merged = merge_requests(existing, pl.concat(found))
-    write_parquet_atomic(path, merged)
+        found.append(
+            collection_requests(error_slices(items), str(model), str(task), items, evidence, released)
+        )
+    merged = mark_met(merge_requests(read_requests(lake), pl.concat(found)), met_in_releases(lake))
+    write_parquet_atomic(requests_path(lake), merged)
     return merged
+
+
+def read_requests(lake: Lake) -> pl.DataFrame:
+    path = requests_path(lake)
+    return pl.read_parquet(path) if path.is_file() else pl.DataFrame(schema=REQUEST_SCHEMA)
+
+
+def met_in_releases(lake: Lake) -> dict[str, str]:
+    """request id -> the first release whose manifest says it met the request."""
+    met: dict[str, str] = {}
+    for version in list_releases(lake):
+        for entry in read_manifest(lake, version).get("collection_requests", []):
+            if entry["met"]:
+                met.setdefault(entry["request_id"], version)
+    return met
 
 
 def _released(lake: Lake, reports: pl.DataFrame) -> pl.DataFrame | None:

@@ -19,6 +19,7 @@ import polars as pl
 from data_platform.annotation import flags
 from data_platform.errors import DataPlatformError, ReleaseExistsError
 from data_platform.evaluation.release_diff import DIFF_COLUMNS, LEFT_OUT_SCHEMA, ReleaseSide, release_diff
+from data_platform.evaluation.slices import request_coverage
 from data_platform.governance import licences, redaction, release_scan, takedown
 from data_platform.governance.datasheet import ReleaseCard, datasheet_markdown
 from data_platform.lake.atomic import canonical_json, staged_folder
@@ -34,6 +35,7 @@ from data_platform.lake.releases import (
 from data_platform.lake.store import PARQUET_OPTIONS, Lake
 from data_platform.sources.registry import Source
 from data_platform.text.hashing import sha256_column
+from data_platform.tiers.feedback import read_requests
 from data_platform.tiers.schema import ANNOTATED_SCHEMA, RELEASE_COLUMNS
 
 PART_ROWS = 250_000
@@ -255,6 +257,8 @@ def _release_content(
         "pii",
     )
     left_out = left.frame()
+    # What feedback asked to collect (tiers/feedback.py), counted in this release.
+    manifest["collection_requests"] = request_coverage(read_requests(lake), records)
     if manifest["parent_version"] is not None:
         manifest["diff_from_parent"] = _diff_from(
             lake, manifest["parent_version"], records, left_out, manifest
