@@ -232,11 +232,28 @@ def cmd_annotate_round(args: argparse.Namespace) -> int:
     from data_platform.annotation.rounds import export_round
     from data_platform.annotation.training import labelers_for
     from data_platform.lake.store import Lake
+    from data_platform.tiers.feedback import request_slice
 
     lake = Lake(settings.existing_lake_root())
     ask = tuple(args.ask)
     labelers = labelers_for(lake, tuple(dict.fromkeys((args.task, *ask))))
-    info = export_round(lake, labelers, task=args.task, ask=ask, strategy=args.strategy, size=args.size)
+    within = None
+    if args.request:
+        try:
+            within = request_slice(lake, args.request, args.task)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    info = export_round(
+        lake,
+        labelers,
+        task=args.task,
+        ask=ask,
+        strategy=args.strategy,
+        size=args.size,
+        within=within,
+        request_id=args.request,
+    )
     print(f"{info.round_id}: {info.records} records {info.reasons}")
     print(f"Label Studio files: {info.folder / 'tasks.json'} and {info.folder / 'config.xml'}")
     return 0
@@ -573,6 +590,7 @@ def build_parser() -> argparse.ArgumentParser:
     round_.add_argument("--ask", nargs="+", default=["intent", "tone"], help="the tasks annotators answer")
     round_.add_argument("--strategy", default="margin", choices=["random", "margin", "entropy", "diversity"])
     round_.add_argument("--size", type=int, default=100, help="records in the round")
+    round_.add_argument("--request", help="a collection request id: pick only records of its slice")
     round_.set_defaults(run=cmd_annotate_round)
     import_ = annotate_commands.add_parser(
         "import", help="import Label Studio JSON exports as human labels, flag for review, retrain"

@@ -10,6 +10,8 @@ import numpy as np
 import polars as pl
 import pytest
 
+from data_platform.annotation.rounds import export_round, read_round
+from data_platform.annotation.training import labelers_for
 from data_platform.definitions import build_definitions
 from data_platform.defs.feedback.sensors import feedback_sensor
 from data_platform.defs.resources import resources_for
@@ -27,7 +29,7 @@ from data_platform.evaluation.slices import (
 from data_platform.lake.atomic import write_parquet_atomic
 from data_platform.lake.releases import next_version
 from data_platform.lake.store import Lake
-from data_platform.tiers.feedback import inbox, read_requests, requests_path, update_requests
+from data_platform.tiers.feedback import inbox, read_requests, request_slice, requests_path, update_requests
 from data_platform.tiers.released import cut_release
 
 SAMPLE = Path(__file__).parents[1] / "data_platform" / "demo" / "sample"
@@ -239,3 +241,26 @@ def test_a_release_that_holds_a_slice_meets_its_request_and_says_so(demo, tmp_pa
     statuses = dict(update_requests(lake).select("request_id", "status").iter_rows())
     assert statuses["enough"] == "met" and statuses["short"] == "open" and statuses["tagged"] == "open"
     assert read_requests(lake).filter(pl.col("request_id") == "enough")["met_in"].item() == release.version
+
+
+@pytest.mark.slow
+def test_a_round_for_a_request_picks_only_records_of_its_slice(demo, tmp_path) -> None:
+    lake = Lake(tmp_path / "lake")
+    shutil.copytree(demo.lake.root, lake.root)
+    request = read_requests(lake).sort("slice_error_rate", descending=True).row(0, named=True)
+    members = request_slice(lake, request["request_id"], "intent")
+    assert 0 < members.len() < 2_000
+    info = export_round(
+        lake,
+        labelers_for(lake, ("intent",)),
+        task="intent",
+        ask=("intent",),
+        size=20,
+        within=members,
+        request_id=request["request_id"],
+    )
+    chosen = read_round(lake, info.round_id)
+    assert chosen["collection_request"] == request["request_id"]
+    assert {r["record_id"] for r in chosen["records"]} <= set(members)
+    with pytest.raises(ValueError, match="not 'tone'"):
+        request_slice(lake, request["request_id"], "tone")

@@ -66,12 +66,18 @@ def export_round(
     strategy: str = "margin",
     size: int = 100,
     seed: int = 0,
+    within: pl.Series | None = None,
+    request_id: str | None = None,
 ) -> RoundInfo:
-    """Write the next round's Label Studio files (``labelers``: every task of ``ask``)."""
+    """Write the next round's Label Studio files (``labelers``: every task of ``ask``). With
+    ``within`` (record ids: the slice of a collection request, ``request_id``) the round picks
+    only among those records."""
     records = gated_records(lake).filter(
         pl.col("duplicate_of").is_null()  # an alternate copy would be labelled twice
         & pl.col("labels").list.eval(pl.element().struct.field("task") == task).list.any()
     )
+    if within is not None:
+        records = records.filter(pl.col("record_id").is_in(within.implode()))
     queued = _review_queue(lake, records, ask, size)
     done = read_votes(lake).filter(pl.col("task") == task)["record_id"]
     candidates = records.filter(~pl.col("record_id").is_in(pl.concat([done, queued["record_id"]]).implode()))
@@ -92,6 +98,7 @@ def export_round(
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "task": task,
             "strategy": strategy,
+            "collection_request": request_id,
             "ask": list(ask),
             "labelers": {t: f"{labelers[t].name} {labelers[t].version}" for t in ask},
             "reasons": reasons,

@@ -157,10 +157,21 @@ def release_attributes(records: pl.DataFrame, task: str) -> pl.DataFrame:
 def slice_count(attributes: pl.DataFrame, conditions: dict[str, str]) -> int | None:
     """Records matching every condition; None when a condition names an attribute the records
     lack (a reporter's tag), so the slice cannot be counted there."""
+    mask = _matching(attributes, conditions)
+    return None if mask is None else int(mask.sum())
+
+
+def slice_members(records: pl.DataFrame, task: str, conditions: dict[str, str]) -> pl.Series | None:
+    """The record ids of ``records`` (release columns) in the slice, or None when it names a tag."""
+    mask = _matching(release_attributes(records, task), conditions)
+    return None if mask is None else records["record_id"].filter(mask)
+
+
+def _matching(attributes: pl.DataFrame, conditions: dict[str, str]) -> pl.Series | None:
     if not set(conditions) <= set(attributes.columns):
         return None
     matches = pl.all_horizontal([pl.col(name) == value for name, value in conditions.items()])
-    return attributes.filter(matches).height
+    return attributes.select(matches.fill_null(False).alias("in_slice"))["in_slice"]
 
 
 def request_coverage(requests: pl.DataFrame, records: pl.DataFrame) -> list[dict[str, object]]:

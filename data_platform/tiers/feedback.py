@@ -24,6 +24,7 @@ from data_platform.evaluation.slices import (
     mark_met,
     merge_requests,
     population,
+    slice_members,
 )
 from data_platform.lake.atomic import staged_folder, write_json_atomic, write_parquet_atomic
 from data_platform.lake.paths import inside
@@ -113,6 +114,29 @@ def update_requests(lake: Lake) -> pl.DataFrame:
 def read_requests(lake: Lake) -> pl.DataFrame:
     path = requests_path(lake)
     return pl.read_parquet(path) if path.is_file() else pl.DataFrame(schema=REQUEST_SCHEMA)
+
+
+def request_slice(lake: Lake, request_id: str, task: str) -> pl.Series:
+    """The gated annotated records in the slice of request ``request_id``: what an
+    active-learning round for that request picks from. ValueError when the request is unknown,
+    of another task, or names a tag (not a property of records)."""
+    found = read_requests(lake).filter(pl.col("request_id") == request_id)
+    if found.is_empty():
+        raise ValueError(f"no collection request {request_id!r} in {requests_path(lake)}")
+    request = found.row(0, named=True)
+    if request["task"] != task:
+        raise ValueError(f"request {request_id} is about task {request['task']!r}, not {task!r}")
+    columns = ["record_id", "source_id", "lang", "text", "turns", "labels"]
+    batches = [b for b in lake.partitions("annotated") if lake.gate_passed("annotated", b)]
+    records = pl.concat(
+        [lake.scan_records("annotated", b).select(columns).collect() for b in batches], how="diagonal_relaxed"
+    )
+    members = slice_members(records, task, json.loads(request["conditions"]))
+    if members is None:
+        raise ValueError(
+            f"request {request_id} ({request['slice']}) names a reporter's tag: records do not carry it"
+        )
+    return members
 
 
 def met_in_releases(lake: Lake) -> dict[str, str]:
