@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pytest
 import yaml
 
@@ -13,7 +14,11 @@ from data_platform.definitions import build_definitions
 from data_platform.defs.ingest.sensors import drop_sensor, ingest_failure_sensor
 from data_platform.defs.partitions import BATCHES
 from data_platform.defs.resources import resources_for
+from data_platform.evaluation.slices import REQUEST_SCHEMA
+from data_platform.lake.atomic import write_parquet_atomic
 from data_platform.lake.store import Lake
+from data_platform.sources.registry import load_registry
+from data_platform.tiers.feedback import requests_path
 from data_platform_tests.conftest import registry_entry
 
 
@@ -183,3 +188,29 @@ def test_a_batch_whose_run_failed_before_ingesting_is_let_go(tmp_path: Path, ins
     assert not lake.ingestion_failed("chat:a.jsonl")
     ingest_failure_sensor(context)
     assert lake.ingestion_failed("chat:a.jsonl")
+
+
+def test_drops_of_a_source_serving_an_open_request_are_queued_first(tmp_path: Path, instance) -> None:
+    registry = write_registry(tmp_path, serves=["language=de", "expected=transfer"])
+    land(tmp_path / "drops/chat/a.jsonl", age_seconds=3600)
+    assert tick(tmp_path, registry, instance, None).run_requests[0].tags == {}  # no request yet
+    requests = [
+        {
+            "request_id": "r1",
+            "status": "open",
+            "conditions": json.dumps({"language": "de", "length": "0-19"}),
+        },
+        {"request_id": "r2", "status": "open", "conditions": json.dumps({"expected": "transfer"})},
+        {"request_id": "r3", "status": "met", "conditions": json.dumps({"language": "de"})},
+        {"request_id": "r4", "status": "open", "conditions": json.dumps({"language": "fr"})},
+    ]
+    frame = pl.DataFrame(requests).join(pl.DataFrame(schema=REQUEST_SCHEMA), on="request_id", how="left")
+    write_parquet_atomic(requests_path(Lake(tmp_path / "lake")), frame.select(list(REQUEST_SCHEMA)))
+    [run] = tick(tmp_path, registry, instance, None).run_requests
+    assert run.tags == {"dagster/priority": "2"}  # r1 and r2; r3 is met, r4 another language
+
+
+def test_a_serves_entry_that_is_no_condition_is_rejected(tmp_path: Path) -> None:
+    loaded = load_registry(write_registry(tmp_path, serves=["German please"]))
+    assert "chat" not in loaded.sources
+    assert any("field 'serves'" in str(error) for error in loaded.errors)

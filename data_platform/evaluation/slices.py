@@ -201,6 +201,17 @@ def request_coverage(requests: pl.DataFrame, records: pl.DataFrame) -> list[dict
     return coverage
 
 
+def requests_served(requests: pl.DataFrame, serves: tuple[str, ...]) -> int:
+    """How many open requests name a condition (``attribute=value``) among ``serves``."""
+    if not serves:
+        return 0
+    open_conditions = requests.filter(pl.col("status") == "open")["conditions"]
+    return sum(
+        any(f"{name}={value}" in serves for name, value in json.loads(conditions).items())
+        for conditions in open_conditions
+    )
+
+
 def mark_met(requests: pl.DataFrame, met_in: dict[str, str]) -> pl.DataFrame:
     """Requests with ``met_in`` (request id -> first release that met it) applied."""
     found = pl.DataFrame(

@@ -25,6 +25,7 @@ FORMATS = ("jsonl", "jsonl.gz", "csv", "parquet")
 CADENCE_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 SOURCE_ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,63}")  # fullmatch: "a\n" is no id
 LANG_PATTERN = re.compile(r"[a-z]{2,3}")
+SERVES_PATTERN = re.compile(r"[a-z_]+(:[A-Za-z0-9_-]+)?=\S.*")
 COMPLETION_RULES = ("marker", "stable")
 # What the drop sensor does with a file whose name holds personal data: ingest it under a hashed
 # batch key (the name appears nowhere), or leave it in the folder and report it.
@@ -111,6 +112,9 @@ class Source:
     # Krippendorff's alpha that annotators must reach per task where they labelled enough of a
     # batch's records (0.667: Krippendorff's floor for tentative conclusions).
     min_agreement: Mapping[str, float] = field(default_factory=dict)
+    # Slices this source can supply, as ``attribute=value`` (language=de, expected=transfer):
+    # its drops are queued first while a collection request asks for such records.
+    serves: tuple[str, ...] = ()
 
     @property
     def json_limits(self) -> JsonLimits:
@@ -367,6 +371,11 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         for task, v in min_agreement.items()
     ):
         raise fail("min_agreement", "must map label tasks of this source to an alpha between -1 and 1")
+    serves = entry.get("serves") or []
+    if not isinstance(serves, list) or not all(
+        isinstance(s, str) and SERVES_PATTERN.fullmatch(s) for s in serves
+    ):
+        raise fail("serves", "must be a list of slice conditions such as [language=de, expected=transfer]")
     quality_model = entry.get("quality_model")
     if quality_model is not None:
         quality_model = _relative_to(path.parent, str(quality_model))
@@ -420,5 +429,6 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         relevance=relevance,
         label_tasks=tuple(label_tasks),
         min_agreement={task: float(v) for task, v in min_agreement.items()},
+        serves=tuple(serves),
         **numbers,
     )

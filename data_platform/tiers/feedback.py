@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,14 @@ from data_platform.evaluation.slices import (
     mark_met,
     merge_requests,
     population,
+    requests_served,
     slice_members,
 )
 from data_platform.lake.atomic import staged_folder, write_json_atomic, write_parquet_atomic
 from data_platform.lake.paths import inside
 from data_platform.lake.releases import list_releases, read_manifest, release_dir
 from data_platform.lake.store import Lake
+from data_platform.sources.registry import Source
 
 FEEDBACK_SUFFIXES = (".jsonl",)
 RELEASE_COLUMNS_READ = ["record_id", "source_id", "lang", "text", "turns", "labels"]
@@ -137,6 +140,16 @@ def request_slice(lake: Lake, request_id: str, task: str) -> pl.Series:
             f"request {request_id} ({request['slice']}) names a reporter's tag: records do not carry it"
         )
     return members
+
+
+def ingestion_priorities(lake: Lake, sources: Mapping[str, Source]) -> dict[str, int]:
+    """source id -> open collection requests it serves (its ``serves:`` conditions), for the
+    sources that serve any: the drop sensor queues their runs first."""
+    if not requests_path(lake).is_file():
+        return {}
+    requests = read_requests(lake)
+    served = {source_id: requests_served(requests, source.serves) for source_id, source in sources.items()}
+    return {source_id: count for source_id, count in served.items() if count}
 
 
 def met_in_releases(lake: Lake) -> dict[str, str]:

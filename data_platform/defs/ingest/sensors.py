@@ -18,11 +18,15 @@ from data_platform.sources.drops import (
     changed_since_ingested,
     drop_for_batch,
     ready_drops,
+    split_batch_id,
     symlinks,
 )
 from data_platform.sources.registry import Registry, Source
+from data_platform.tiers.feedback import ingestion_priorities
 
 REINGEST_TAG = "data_platform/reingest"
+# The run queue starts runs with a higher value of this tag first (QueuedRunCoordinator).
+PRIORITY_TAG = "dagster/priority"
 
 
 @dataclass
@@ -99,11 +103,20 @@ def drop_sensor(
     _number_in_discovery_order(store, loaded, new)
     if not new and not changed:
         return dg.SensorResult(skip_reason="no new complete drops", cursor=cursor.dump())
+    # Drops of sources that serve an open collection request are queued first.
+    priorities = ingestion_priorities(store, loaded.sources)
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=b, run_key=b) for b in new] + changed,
+        run_requests=[_batch_run(b, priorities) for b in new] + changed,
         dynamic_partitions_requests=[batch_partitions.build_add_request(new)] if new else [],
         cursor=cursor.dump(),
     )
+
+
+def _batch_run(batch_id: str, priorities: dict[str, int]) -> dg.RunRequest:
+    """The batch's run; a source serving open requests gets Dagster's queue priority."""
+    served = priorities.get(split_batch_id(batch_id)[0], 0)
+    tags = {PRIORITY_TAG: str(served)} if served else {}
+    return dg.RunRequest(partition_key=batch_id, run_key=batch_id, tags=tags)
 
 
 def _number_in_discovery_order(store: Lake, registry: Registry, batches: list[str]) -> None:
