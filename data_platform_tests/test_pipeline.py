@@ -11,7 +11,13 @@ import pytest
 from data_platform.definitions import build_definitions
 from data_platform.defs.resources import resources_for
 from data_platform.demo.runner import DEMO_CARD, DemoOutcome
-from data_platform.lake.releases import content_hash, read_manifest
+from data_platform.lake.releases import (
+    content_hash,
+    list_releases,
+    next_version,
+    read_manifest,
+    version_number,
+)
 from data_platform.lake.store import TIERS
 from data_platform.tiers.released import cut_release, record_hashes
 
@@ -68,9 +74,10 @@ def test_manifest_content_hash_is_reproducible_from_the_files(demo: DemoOutcome)
     assert record_hashes(released).equals(released["record_sha256"])
     digest = hashlib.sha256("".join(f"{h}\n" for h in sorted(released["record_sha256"])).encode())
     assert digest.hexdigest() == manifest["content_sha256"] == content_hash(released["record_sha256"].sort())
+    earlier = [v for v in list_releases(lake) if version_number(v) < 900]
     again = cut_release(lake, "v900", created_at="2030-01-01T00:00:00+00:00", code_version="test")
     assert again.manifest["content_sha256"] == manifest["content_sha256"]
-    assert again.manifest["parent_version"] == demo.release
+    assert again.manifest["parent_version"] == earlier[-1]
 
 
 def test_a_release_version_is_immutable(demo: DemoOutcome) -> None:
@@ -162,27 +169,44 @@ def test_release_command_cuts_the_next_version_on_the_instance(demo: DemoOutcome
 
     home = demo.lake.root.parent
     env = {**os.environ, "DAGSTER_HOME": str(home / "dagster_home"), "DATA_PLATFORM_HOME": str(home)}
-    command = [str(Path(sys.executable).parent / "data-platform"), "release", "--version", "v2"]
+    # The options of the latest release (other tests cut some on this lake): the same records,
+    # so nothing drifts from it.
+    parent, version = list_releases(demo.lake)[-1], next_version(demo.lake)
+    floors = read_manifest(demo.lake, parent)["label_policy"]["min_confidence"]
+    cli = str(Path(sys.executable).parent / "data-platform")
+    command = [cli, "release", "--version", version]
+    command += [arg for task, floor in floors.items() for arg in ("--min-confidence", f"{task}={floor}")]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    count = read_manifest(demo.lake, demo.release)["record_count"]
+    count = read_manifest(demo.lake, parent)["record_count"]
     assert (
-        done.stdout.startswith(f"release v2: {count:,} records from 7 batches") and "DEBUG" not in done.stdout
+        done.stdout.startswith(f"release {version}: {count:,} records from 7 batches")
+        and "DEBUG" not in done.stdout
     )
-    manifest = read_manifest(demo.lake, "v2")
-    assert manifest["parent_version"] == demo.release
-    assert manifest["content_sha256"] == read_manifest(demo.lake, demo.release)["content_sha256"]
+    manifest = read_manifest(demo.lake, version)
+    assert manifest["parent_version"] == parent
+    assert manifest["content_sha256"] == read_manifest(demo.lake, parent)["content_sha256"]
     # The same records as its parent: evaluated, nothing drifted, the classifier cannot tell them apart.
-    evaluation = demo.lake.root / "releases" / "v2" / "evaluation"
+    evaluation = demo.lake.root / "releases" / version / "evaluation"
     assert f"evaluation {evaluation.parent / 'EVALUATION.html'}" in done.stdout
     summary = json.loads((evaluation / "evaluation.json").read_text(encoding="utf-8"))
-    assert summary["parent_version"] == demo.release and summary["max_psi"] == pytest.approx(0.0, abs=1e-12)
+    assert summary["parent_version"] == parent and summary["max_psi"] == pytest.approx(0.0, abs=1e-12)
     assert 0.35 < summary["text_drift"]["auc"] < 0.65 and (evaluation / "drift.png").is_file()
-    command = [str(Path(sys.executable).parent / "data-platform"), "diff", demo.release, "v2"]
-    diff = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    diff = subprocess.run(
+        [cli, "diff", parent, version], env=env, capture_output=True, text=True, timeout=300
+    )
     assert diff.returncode == 0 and "  added: 0\n  removed: 0\n  changed: 0\n" in diff.stdout, diff.stderr
     with dg.DagsterInstance.from_config(str(home / "dagster_home")) as instance:
-        assert instance.has_dynamic_partition("releases", "v2")
+        assert instance.has_dynamic_partition("releases", version)
+
+
+def test_the_demo_second_release_says_what_its_stricter_policy_left_out(demo: DemoOutcome) -> None:
+    manifest = read_manifest(demo.lake, demo.second_release)
+    held, diff = manifest["label_policy"]["held_back"]["intent"], manifest["diff_from_parent"]
+    # A held-back record v1 had left out for another reason (a duplicate alternate) is no removal.
+    assert set(diff["removed"]) == {"label_policy"} and 0 < diff["removed"]["label_policy"] <= held
+    earlier = read_manifest(demo.lake, demo.release)["record_count"]
+    assert manifest["record_count"] == earlier - diff["removed"]["label_policy"] + sum(diff["added"].values())
 
 
 def test_release_carries_a_datasheet_and_passes_the_governance_gate(demo: DemoOutcome, instance) -> None:

@@ -88,6 +88,7 @@ def test_the_wheel_runs_audit_and_a_release_outside_the_tree(demo, installed: Pa
         run(cli, "audit", "quarantine_reasons", "--format", "json", cwd=outside, env=env)
     )
     assert quarantined and all("reason" in row for row in quarantined)
-    assert "content sha256" in run(cli, "release", "--profile", "research", cwd=outside, env=env)
-    lake = Lake(home / "lake")
-    assert read_manifest(lake, "v2")["record_count"] > 0
+    released = run(cli, "release", "--profile", "research", cwd=outside, env=env)
+    assert "content sha256" in released
+    version = released.split(":", 1)[0].removeprefix("release ")
+    assert read_manifest(Lake(home / "lake"), version)["record_count"] > 0

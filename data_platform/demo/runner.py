@@ -36,13 +36,14 @@ from data_platform.demo.annotators import answer_round, gold_intents
 from data_platform.demo.generator import PLANTED_FAULTS, generate_demo
 from data_platform.errors import DataPlatformError
 from data_platform.interchange.label_studio import write_json
-from data_platform.lake.releases import next_version
+from data_platform.lake.releases import next_version, read_manifest, release_dir
 from data_platform.lake.store import Lake
 from data_platform.tiers.feedback import inbox as feedback_inbox
 from data_platform.tiers.feedback import requests_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ROUND_SIZE = 60
+STRICTER_INTENT = 0.5
 # The demo release's datasheet card: what only the people releasing it can say.
 DEMO_CARD = {
     "purpose": "Show the platform end to end on small public samples: intent utterances, "
@@ -62,6 +63,8 @@ class DemoOutcome:
     lake: Lake
     batches: dict[str, bool]
     release: str
+    # v2, cut after the feedback round under a stricter label policy, to show a release diff.
+    second_release: str | None = None
 
 
 def prepare_home(home: Path) -> Path:
@@ -214,6 +217,25 @@ def feedback_round(
     say(f"{opened.height} collection requests opened where the labeler fails most: {top or 'none'}")
 
 
+def stricter_release(
+    defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake, say: Callable[[str], None]
+) -> str:
+    """A second release holding back intent labels under 0.5 confidence: its manifest's diff
+    from the first and its evaluation's drift say what changed."""
+    version = cut_next_release(defs, instance, lake, min_label_confidence={"intent": STRICTER_INTENT})
+    diff = read_manifest(lake, version)["diff_from_parent"]
+    removed = ", ".join(f"{n:,} {why}" for why, n in diff["removed"].items()) or "nothing"
+    evaluation = json.loads((release_dir(lake, version) / "evaluation" / "evaluation.json").read_text())
+    shifts = sorted(evaluation["drift"], key=lambda row: -row["psi"])[:2]
+    moved = ", ".join(f"{row['variable']} PSI {row['psi']:.3f}" for row in shifts)
+    say(
+        f"release {version} holds back intent labels under {STRICTER_INTENT} confidence: against "
+        f"{diff['parent']} it removed {removed}; largest shifts {moved} "
+        f"(`data-platform diff {diff['parent']} {version}`)"
+    )
+    return version
+
+
 def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, **kwargs) -> None:
     """Run ``job`` in this process; a failed run raises (it must not pass for one that worked)."""
     result = defs.resolve_job_def(job).execute_in_process(
@@ -226,10 +248,13 @@ def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, **kwa
         raise DataPlatformError(f"{job}: {run_outcome(result)}")
 
 
-def cut_next_release(defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake) -> str:
+def cut_next_release(
+    defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake, **options: object
+) -> str:
+    """The next version, cut and evaluated by release_job (``options``: ReleaseConfig fields)."""
     version = next_version(lake)
     instance.add_dynamic_partitions(RELEASES, [version])
-    config = {"ops": {"released_dataset": {"config": {"datasheet": DEMO_CARD}}}}
+    config = {"ops": {"released_dataset": {"config": {"datasheet": DEMO_CARD, **options}}}}
     _execute(defs, instance, "release_job", partition_key=version, run_config=config)
     return version
 
@@ -252,4 +277,5 @@ def run_demo(home: Path, say: Callable[[str], None] = print) -> DemoOutcome:
         say("cutting the release")
         version = cut_next_release(defs, instance, lake)
         feedback_round(defs, instance, lake, version, say)
-    return DemoOutcome(lake=lake, batches=batches, release=version)
+        second = stricter_release(defs, instance, lake, say)
+    return DemoOutcome(lake=lake, batches=batches, release=version, second_release=second)
