@@ -20,6 +20,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.preprocessing import Normalizer
 
+from data_platform.evaluation.profile import non_empty
 from data_platform.text.minhash import MinHashParams, near_pairs, text_signatures
 from data_platform.text.tokens import Tokens, tokenize
 
@@ -55,7 +56,7 @@ class Diversity:
 
 def diversity(texts: pl.Series, seed: int = SEED) -> Diversity:
     """Every measure over ``texts`` (nulls and empty texts are left out)."""
-    texts = texts.drop_nulls().filter(texts.drop_nulls().str.strip_chars() != "")
+    texts = non_empty(texts)
     order = np.random.default_rng(seed).permutation(texts.len())
     shuffled = texts.gather(order) if texts.len() else texts
     words = sampled_words(shuffled)

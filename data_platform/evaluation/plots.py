@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from data_platform.evaluation.distances import shares
 from data_platform.evaluation.drift import PSI_MAJOR, PSI_MODERATE
 from data_platform.evaluation.profile import label_rows
 
@@ -92,8 +93,7 @@ def _mixes(records: pl.DataFrame, profile: pl.DataFrame) -> list[tuple[str, str,
 
 
 def _shares(values: pl.Series) -> pl.DataFrame:
-    counts = values.fill_null("(none)").cast(pl.String).rename("category").value_counts(name="count")
-    return counts.with_columns(share=pl.col("count") / max(1, values.len())).sort(
+    return shares(values.cast(pl.String).fill_null("(none)")).sort(
         "share", "category", descending=[True, False]
     )
 

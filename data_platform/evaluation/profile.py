@@ -42,3 +42,9 @@ def label_rows(records: pl.DataFrame) -> pl.DataFrame:
         .select("record_id", "source_id", "lang", pl.col("labels").struct.field("task", "value"))
         .filter(pl.col("task") != LANGUAGE_TASK)
     )
+
+
+def non_empty(texts: pl.Series) -> pl.Series:
+    """The texts that hold more than whitespace (nulls left out)."""
+    present = texts.drop_nulls()
+    return present.filter(present.str.strip_chars() != "")

@@ -16,6 +16,8 @@ from typing import Any
 
 import polars as pl
 
+from data_platform.evaluation.profile import label_rows
+
 DIFF_COLUMNS = ["record_id", "batch_id", "source_id", "lang", "labels", "record_sha256"]
 LEFT_OUT_SCHEMA = {
     "record_id": pl.String,
@@ -175,8 +177,7 @@ def _language_counts(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _label_counts(records: pl.DataFrame) -> pl.DataFrame:
-    rows = records.select(pl.col("labels").explode()).drop_nulls().unnest("labels")
-    return rows.filter(pl.col("task") != "language").group_by("task", "value").len("n")
+    return label_rows(records).group_by("task", "value").len("n")
 
 
 def _side_by_side(earlier: pl.DataFrame, later: pl.DataFrame, keys: list[str]) -> pl.DataFrame:

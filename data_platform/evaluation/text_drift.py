@@ -17,6 +17,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 
+from data_platform.evaluation.profile import non_empty
+
 SAMPLE_PER_SIDE = 10_000
 MIN_PER_SIDE = 20  # fewer texts than this on a side give an AUC too noisy to report
 FOLDS = 5
@@ -79,7 +81,7 @@ def text_drift(reference: pl.Series, current: pl.Series, sample: int = SAMPLE_PE
 
 
 def _sample(texts: pl.Series, size: int) -> list[str]:
-    present = texts.drop_nulls().filter(texts.drop_nulls().str.strip_chars() != "")
+    present = non_empty(texts)
     if present.len() > size:
         present = present.sample(size, seed=SEED)
     return present.to_list()

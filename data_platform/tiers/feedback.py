@@ -13,11 +13,10 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
-from data_platform.evaluation.feedback import REPORT_SCHEMA, read_feedback
+from data_platform.evaluation.feedback import REPORT_SCHEMA, Feedback, read_feedback
 from data_platform.evaluation.slices import (
     REQUEST_SCHEMA,
     collection_requests,
@@ -30,12 +29,12 @@ from data_platform.evaluation.slices import (
 )
 from data_platform.lake.atomic import staged_folder, write_json_atomic, write_parquet_atomic
 from data_platform.lake.paths import inside
-from data_platform.lake.releases import list_releases, read_manifest, release_dir
+from data_platform.lake.releases import list_releases, read_manifest
 from data_platform.lake.store import Lake
 from data_platform.sources.registry import Source
+from data_platform.tiers.evaluated import release_records
 
 FEEDBACK_SUFFIXES = (".jsonl",)
-RELEASE_COLUMNS_READ = ["record_id", "source_id", "lang", "text", "turns", "labels"]
 
 
 def feedback_root(lake: Lake) -> Path:
@@ -65,8 +64,9 @@ def pending_feedback(lake: Lake) -> dict[str, Path]:
     }
 
 
-def ingest_feedback(lake: Lake, key: str) -> dict[str, Any]:
-    """Read the inbox file behind ``key`` into its report partition; counts of what was kept."""
+def ingest_feedback(lake: Lake, key: str) -> tuple[str, Feedback]:
+    """Read the inbox file behind ``key`` into its report partition: the file's name and what
+    was kept and rejected."""
     path = _inbox_files(lake).get(key)
     if path is None:
         raise FileNotFoundError(f"no file in {inbox(lake)} has the contents of feedback partition {key}")
@@ -74,7 +74,7 @@ def ingest_feedback(lake: Lake, key: str) -> dict[str, Any]:
     with staged_folder(_report_folder(lake, key)) as staging:
         feedback.reports.write_parquet(staging / "reports.parquet")
         feedback.rejected.write_parquet(staging / "rejected.parquet")
-    return {"file": path.name, "reports": feedback.reports.height, "rejected": feedback.rejected.height}
+    return path.name, feedback
 
 
 def read_reports(lake: Lake, key: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -169,8 +169,8 @@ def _released(lake: Lake, reports: pl.DataFrame) -> pl.DataFrame | None:
     version = named.mode().sort()[-1] if named.len() else (versions[-1] if versions else None)
     if version is None or version not in versions:
         return None
-    files = sorted(release_dir(lake, version).glob("records-*.parquet"))
-    return pl.read_parquet(files, columns=RELEASE_COLUMNS_READ) if files else None
+    records = release_records(lake, version)
+    return records if records.height else None
 
 
 def _inbox_files(lake: Lake) -> dict[str, Path]:

@@ -6,8 +6,9 @@ import polars as pl
 from data_platform.defs.gates import gate_check_result
 from data_platform.defs.metadata import OWNERS, markdown_table
 from data_platform.defs.resources import LakeResource
+from data_platform.evaluation.feedback import is_error
 from data_platform.quality.feedback import judge_feedback
-from data_platform.tiers.feedback import ingest_feedback, read_reports, record_feedback_gate, update_requests
+from data_platform.tiers.feedback import ingest_feedback, record_feedback_gate, update_requests
 
 FEEDBACK = "feedback"
 feedback_partitions = dg.DynamicPartitionsDefinition(name=FEEDBACK)
@@ -24,14 +25,15 @@ def model_feedback(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.
     """One file of model error reports or user feedback dropped in the lake's _feedback/inbox/
     (task, predicted, expected, model, the record id or text, the release, slice tags): the
     reports kept, and each rejected line with its line number, field and why."""
-    counts = ingest_feedback(lake.lake(), context.partition_key)
-    reports, rejected = read_reports(lake.lake(), context.partition_key)
-    errors = reports.filter(pl.col("predicted") != pl.col("expected")).height
+    file, feedback = ingest_feedback(lake.lake(), context.partition_key)
+    reports, rejected = feedback.reports, feedback.rejected
     return dg.MaterializeResult(
         metadata={
-            **counts,
-            "dagster/row_count": counts["reports"],
-            "errors": errors,
+            "file": file,
+            "reports": reports.height,
+            "rejected": rejected.height,
+            "dagster/row_count": reports.height,
+            "errors": int(is_error(reports).sum()),
             "models": dg.MetadataValue.json(sorted(reports["model"].unique().to_list())),
             "rejected_lines": dg.MetadataValue.md(markdown_table(rejected.head(20), "none")),
         }
