@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -104,6 +105,7 @@ def cmd_release(args: argparse.Namespace) -> int:
         "min_label_confidence": _task_floors(args.min_confidence),
         "require_human_confirmation": args.require_human,
         "release_scan": args.scan_policy,
+        "max_synthetic_share": args.max_synthetic_share,
     }
     settings.dagster_home()  # a clear error when DAGSTER_HOME is not set
     instance = dg.DagsterInstance.get()
@@ -316,6 +318,92 @@ def cmd_annotate_simulate(args: argparse.Namespace) -> int:
     output = Path(args.output_dir)
     print(f"curves: {output / 'curves.json'}, plot: {output / 'learning_curves.png'}")
     return 0
+
+
+def cmd_synthesize(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from data_platform.definitions import defs
+    from data_platform.defs.outcome import QUIET
+    from data_platform.errors import UnsafePathError
+    from data_platform.lake.store import Lake
+    from data_platform.sources.registry import load_registry
+    from data_platform.synthetic.generators import ChatCompletionGenerator, Generator, Recombiner
+    from data_platform.tiers.feedback import read_requests, report_key
+    from data_platform.tiers.synthetic import read_validation, write_candidates
+
+    lake = Lake(settings.existing_lake_root())
+    task, conditions = args.task, _conditions(args.slice)
+    if args.request:
+        found = read_requests(lake).filter(pl.col("request_id") == args.request)
+        if found.is_empty():
+            print(f"no collection request {args.request!r}", file=sys.stderr)
+            return 2
+        request = found.row(0, named=True)
+        task, conditions = request["task"], json.loads(request["conditions"])
+    if not conditions:
+        print("name the slice: --slice expected=LABEL (repeatable) or --request ID", file=sys.stderr)
+        return 2
+    if args.generator == "chat" and not (args.endpoint and args.model):
+        print("--generator chat needs --endpoint and --model", file=sys.stderr)
+        return 2
+    generator: Generator = (
+        ChatCompletionGenerator(args.endpoint, args.model, seed=args.seed)
+        if args.generator == "chat"
+        else Recombiner(seed=args.seed)
+    )
+    default_name = "-".join([task, *conditions.values(), str(args.seed)])
+    name = args.name or re.sub(r"[^A-Za-z0-9_-]", "_", default_name)[:80]
+    try:
+        registry = load_registry(settings.registry_path())
+        path, made = write_candidates(lake, registry, name, task, conditions, generator, args.count)
+    except (ValueError, UnsafePathError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"{made} synthetic texts for {task} {conditions} written to {path}")
+    key = report_key(path)
+    settings.dagster_home()
+    instance = dg.DagsterInstance.get()
+    if not instance.has_dynamic_partition("synthetic", key):
+        instance.add_dynamic_partitions("synthetic", [key])
+    result = defs.resolve_job_def("synthetic_job").execute_in_process(
+        instance=instance, partition_key=key, raise_on_error=False, run_config=QUIET
+    )
+    verdict = read_validation(lake, key)
+    _print_validation(verdict)
+    if not result.success:
+        print(f"synthetic batch {key}: refused by its gate; nothing was promoted", file=sys.stderr)
+        return 1
+    print(f"synthetic batch {key}: passed, promoted as a drop of the synthetic source")
+    return 0
+
+
+def _conditions(pairs: list[str]) -> dict[str, str]:
+    conditions = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name or not value:
+            raise SystemExit(
+                f"--slice expects ATTRIBUTE=VALUE (expected, language, source, length), got {pair!r}"
+            )
+        conditions[name] = value
+    return conditions
+
+
+def _print_validation(verdict: dict) -> None:
+    utility = verdict.get("utility")
+    print(
+        f"  against {verdict['real_records']} real records: length JS {verdict['length_js']}, "
+        f"word-mix JS {verdict['vocabulary_js']}, real-vs-synthetic AUC {verdict['auc']}, "
+        f"near copies {verdict['copied']}, near repeats {verdict['repeated']}"
+    )
+    if utility:
+        without, with_batch = utility["macro_f1_without"], utility["macro_f1_with"]
+        print(f"  labeler macro-F1 on held-out real examples: {without} without, {with_batch} with")
+    else:
+        print(f"  utility {verdict['utility_note']}")
+    for why in verdict["failures"]:
+        print(f"  fails: {why}")
 
 
 def cmd_curate(args: argparse.Namespace) -> int:
@@ -551,6 +639,13 @@ def build_parser() -> argparse.ArgumentParser:
         "left: hold them back for review, or stop the release",
     )
     release.add_argument(
+        "--max-synthetic-share",
+        type=float,
+        default=0.1,
+        metavar="SHARE",
+        help="largest share of the release synthetic records may make (default 0.1); the rest stay out",
+    )
+    release.add_argument(
         "--card",
         metavar="YAML",
         help="datasheet text: purpose, intended_uses, out_of_scope_uses, maintainer, contact, update_policy",
@@ -597,6 +692,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_.add_argument("exports", nargs="+", help="Label Studio JSON export files")
     import_.set_defaults(run=cmd_annotate_import)
+    synthesize = commands.add_parser(
+        "synthesize", help="generate synthetic records for a slice, validate them against real data, promote"
+    )
+    synthesize.add_argument("--task", default="intent", help="the label task the slice is about")
+    synthesize.add_argument(
+        "--slice",
+        action="append",
+        default=[],
+        metavar="ATTRIBUTE=VALUE",
+        help="e.g. expected=transfer (repeatable)",
+    )
+    synthesize.add_argument("--request", help="a collection request id: its task and slice")
+    synthesize.add_argument("--count", type=int, default=200, help="synthetic records to make")
+    synthesize.add_argument("--generator", choices=("recombine", "chat"), default="recombine")
+    synthesize.add_argument("--endpoint", help="chat: base URL of an OpenAI-compatible API (…/v1)")
+    synthesize.add_argument("--model", help="chat: the model name; the key is read from $OPENAI_API_KEY")
+    synthesize.add_argument("--seed", type=int, default=0)
+    synthesize.add_argument("--name", help="the batch's file name in the inbox (default from task and slice)")
+    synthesize.set_defaults(run=cmd_synthesize)
     curate = commands.add_parser("curate", help="clean and deduplicate one jsonl/jsonl.gz/parquet file")
     curate.add_argument("input", help="input file with an id and a text field")
     curate.add_argument("output_dir", help="folder for kept.jsonl, quarantined.jsonl, summary.json")

@@ -21,6 +21,7 @@ from data_platform.defs.jobs import (
     registry_job,
     release_job,
     requests_job,
+    synthetic_job,
 )
 from data_platform.defs.models.assets import model_specs
 from data_platform.defs.raw.assets import raw_gate, raw_records
@@ -28,6 +29,8 @@ from data_platform.defs.released.assets import release_gate, released_dataset
 from data_platform.defs.released.evaluation import release_evaluation
 from data_platform.defs.released.sensors import release_sensor
 from data_platform.defs.resources import LakeResource, default_resources
+from data_platform.defs.synthetic.assets import synthetic_candidates, synthetic_gate, synthetic_promotion
+from data_platform.defs.synthetic.sensors import synthetic_sensor
 
 
 def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = None) -> dg.Definitions:
@@ -52,9 +55,11 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
             release_evaluation,
             model_feedback,
             collection_requests,
+            synthetic_candidates,
+            synthetic_promotion,
             *models,
         ],
-        asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate, feedback_gate],
+        asset_checks=[raw_gate, cleaned_gate, annotated_gate, release_gate, feedback_gate, synthetic_gate],
         jobs=[
             ingest_job,
             annotate_job,
@@ -64,6 +69,7 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
             registry_job,
             feedback_job,
             requests_job,
+            synthetic_job,
         ],
         sensors=[
             drop_sensor,
@@ -72,6 +78,7 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
             relabel_sensor,
             release_sensor,
             feedback_sensor,
+            synthetic_sensor,
         ],
         schedules=[freshness_schedule],
         resources=resources,

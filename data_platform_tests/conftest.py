@@ -88,6 +88,8 @@ def canonical_row(batch: str, position: int, text: str | None, **changes: object
         "content_sha256": "0" * 64,
         "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
         "meta": None,
+        "synthetic": False,
+        "synthetic_origin": None,
     }
     return {**row, **changes}
 

@@ -17,6 +17,8 @@ EXPECTED_LINEAGE = {
     "release_evaluation": {"released_dataset"},
     "model_feedback": set(),
     "collection_requests": {"model_feedback"},
+    "synthetic_candidates": set(),
+    "synthetic_promotion": {"synthetic_candidates"},
 }
 EXPECTED_GROUPS = {
     "source_registry": "ingest",
@@ -31,6 +33,8 @@ EXPECTED_GROUPS = {
     "release_evaluation": "released",
     "model_feedback": "feedback",
     "collection_requests": "feedback",
+    "synthetic_candidates": "synthetic",
+    "synthetic_promotion": "synthetic",
 }
 
 
@@ -60,6 +64,8 @@ def test_every_asset_is_catalogued() -> None:
             "release_evaluation",
             "model_feedback",
             "collection_requests",
+            "synthetic_candidates",
+            "synthetic_promotion",
         ):
             schema = node.metadata["dagster/column_schema"]
             assert all(column.description for column in schema.columns), name
@@ -84,13 +90,15 @@ def test_each_tier_has_a_blocking_gate() -> None:
         "annotated_records": True,
         "released_dataset": True,
         "model_feedback": True,
+        "synthetic_candidates": True,
     }
 
 
 def test_jobs_sensors_and_schedules_resolve() -> None:
-    for job in ("ingest_job", "release_job", "registry_job", "feedback_job", "requests_job"):
+    for job in ("ingest_job", "release_job", "registry_job", "feedback_job", "requests_job", "synthetic_job"):
         assert defs.resolve_job_def(job)
     assert defs.resolve_sensor_def("drop_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_sensor_def("release_sensor").default_status == dg.DefaultSensorStatus.STOPPED
     assert defs.resolve_sensor_def("feedback_sensor").default_status == dg.DefaultSensorStatus.RUNNING
+    assert defs.resolve_sensor_def("synthetic_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_schedule_def("freshness_schedule").cron_schedule == "0 * * * *"

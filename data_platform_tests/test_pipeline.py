@@ -49,7 +49,9 @@ def test_release_reconciles_with_raw_minus_quarantine(demo: DemoOutcome) -> None
     lake = demo.lake
     manifest = read_manifest(lake, demo.release)
     promoted = [b["batch_id"] for b in manifest["batches"]]
-    assert sorted(promoted) == sorted(b for b in lake.partitions("raw") if b != BLOCKED)
+    # Every batch but the one its gate stopped, and the synthetic batch made after v1 was cut.
+    before = [b for b in lake.partitions("raw") if b != BLOCKED and not b.startswith("clinc_synthetic:")]
+    assert sorted(promoted) == sorted(before)
     raw_in = sum(lake.stats("raw", b)["records_in"] for b in promoted)
     quarantined = sum(lake.stats(t, b)["quarantined"] for t in TIERS for b in promoted)
     under_review = sum(manifest["label_policy"]["under_review"].values())
@@ -74,8 +76,13 @@ def test_manifest_content_hash_is_reproducible_from_the_files(demo: DemoOutcome)
     digest = hashlib.sha256("".join(f"{h}\n" for h in sorted(released["record_sha256"])).encode())
     assert digest.hexdigest() == manifest["content_sha256"] == content_hash(released["record_sha256"].sort())
     earlier = [v for v in list_releases(lake) if version_number(v) < 900]
-    again = cut_release(lake, "v900", created_at="2030-01-01T00:00:00+00:00", code_version="test")
+    # With no room for synthetic records, the demo's later synthetic batch is left out (the cap)
+    # and the cut holds v1's records exactly.
+    again = cut_release(
+        lake, "v900", created_at="2030-01-01T00:00:00+00:00", code_version="test", max_synthetic_share=0.0
+    )
     assert again.manifest["content_sha256"] == manifest["content_sha256"]
+    assert again.manifest["synthetic"]["records"] == 0 and again.manifest["synthetic"]["capped"] > 0
     assert again.manifest["parent_version"] == earlier[-1]
 
 
@@ -144,7 +151,7 @@ def test_freshness_check_flags_sources_past_their_cadence(instance) -> None:
     assert evaluation.passed is False and evaluation.severity == dg.AssetCheckSeverity.WARN
     report = {row["source_id"]: row for row in evaluation.metadata["freshness"].data}
     # The demo drops "landed" in January 2026 and every source refreshes daily.
-    assert set(report) == {"clinc_intents", "sgd_dialogues", "ud_sentences", "ud_archive"}
+    assert set(report) == {"clinc_intents", "clinc_synthetic", "sgd_dialogues", "ud_sentences", "ud_archive"}
     assert all(row["overdue"] for row in report.values())
     assert report["clinc_intents"]["drops"] == 4
 
@@ -180,7 +187,7 @@ def test_release_command_cuts_the_next_version_on_the_instance(demo: DemoOutcome
     assert done.returncode == 0, done.stderr[-2000:]
     count = read_manifest(demo.lake, parent)["record_count"]
     assert (
-        done.stdout.startswith(f"release {version}: {count:,} records from 7 batches")
+        done.stdout.startswith(f"release {version}: {count:,} records from 8 batches")
         and "DEBUG" not in done.stdout
     )
     manifest = read_manifest(demo.lake, version)

@@ -303,3 +303,28 @@ def test_csv_from_excel_bom_blank_rows_and_repeated_headers(tmp_path, source_fac
     assert records["text"].to_list() == ["a", "c"]
     assert json.loads(records["meta"][0]) == {"id": "1", "text": "a", "text#2": "b"}
     assert rejects.select("origin_line", "reason", "field").rows() == [(7, "invalid_utf8", "text")]
+
+
+def test_synthetic_records_carry_their_origin_and_untraced_ones_are_quarantined(
+    tmp_path, source_factory
+) -> None:
+    origin = {"generator": "recombine-v1", "recipe": {"operator": "crossover"}, "parents": ["a", "b"]}
+    lines = [
+        {"id": "s1", "text": "move money to savings", "synthetic": origin},
+        {"id": "s2", "text": "no origin at all"},
+        {"id": "s3", "text": "parents missing", "synthetic": {"generator": "g"}},
+        {"id": "s4", "text": "send cash to checking", "synthetic": origin},
+    ]
+    drop = jsonl(tmp_path / "synthetic.jsonl", lines)
+    records, rejects, _ = read_all(source_factory(synthetic=True), drop)
+    assert records["synthetic"].to_list() == [True, True]
+    assert [json.loads(o)["parents"] for o in records["synthetic_origin"].to_list()] == [
+        ["a", "b"],
+        ["a", "b"],
+    ]
+    assert rejects["reason"].to_list() == ["missing_field", "missing_field"]
+    assert rejects["field"].to_list() == ["synthetic", "synthetic"]
+    assert rejects["origin_line"].to_list() == [2, 3]
+    # A collected source ignores the field: its records are never synthetic.
+    collected, _, _ = read_all(source_factory(), drop)
+    assert not collected["synthetic"].any() and collected["synthetic_origin"].is_null().all()

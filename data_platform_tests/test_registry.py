@@ -82,6 +82,8 @@ def test_invalid_licence_expressions_raise(expression: str) -> None:
         ({"fields": {"body": "text"}}, "fields"),
         ({"fields": {"opt_out": "user.opt-out"}}, "fields.opt_out"),
         ({"max_quarantine_rate": 2}, "max_quarantine_rate"),
+        ({"synthetic": "yes"}, "synthetic"),
+        ({"synthetic": True, "kind": "conversation"}, "synthetic"),
     ],
 )
 def test_each_invalid_field_is_named(tmp_path: Path, changes: dict, field: str) -> None:

@@ -10,6 +10,7 @@ from data_platform.defs.feedback.assets import collection_requests, model_feedba
 from data_platform.defs.ingest.assets import source_registry
 from data_platform.defs.raw.assets import raw_records
 from data_platform.defs.released.assets import released_dataset
+from data_platform.defs.synthetic.assets import synthetic_candidates, synthetic_promotion
 
 # The steps of one batch run strictly one after another (each tier waits for the gate before
 # it), so a process per step would only add start-up time: by default a run is one process, and
@@ -66,5 +67,12 @@ requests_job = dg.define_asset_job(
     "requests_job",
     selection=dg.AssetSelection.assets(collection_requests),
     description="Find the slices models fail on in the gated feedback and open collection requests.",
+    executor_def=STEPS,
+)
+synthetic_job = dg.define_asset_job(
+    "synthetic_job",
+    selection=dg.AssetSelection.assets(synthetic_candidates, synthetic_promotion),
+    description="Judge one candidate batch of synthetic records against real data; promote it to "
+    "the synthetic source's drop folder only if its gate passed.",
     executor_def=STEPS,
 )

@@ -14,7 +14,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -32,17 +32,24 @@ from data_platform.defs.ingest.sensors import drop_sensor
 from data_platform.defs.outcome import QUIET, run_outcome
 from data_platform.defs.partitions import BATCHES, RELEASES
 from data_platform.defs.resources import resources_for
+from data_platform.defs.synthetic.assets import SYNTHETIC
+from data_platform.defs.synthetic.sensors import synthetic_sensor
 from data_platform.demo.annotators import answer_round, gold_intents
 from data_platform.demo.generator import PLANTED_FAULTS, generate_demo
 from data_platform.errors import DataPlatformError
 from data_platform.interchange.label_studio import write_json
 from data_platform.lake.releases import next_version, read_manifest, release_dir
 from data_platform.lake.store import Lake
+from data_platform.sources.registry import Registry, load_registry
+from data_platform.synthetic.generators import Recombiner
 from data_platform.tiers.feedback import inbox as feedback_inbox
-from data_platform.tiers.feedback import requests_path
+from data_platform.tiers.feedback import read_requests, requests_path
+from data_platform.tiers.synthetic import inbox as synthetic_inbox
+from data_platform.tiers.synthetic import read_validation, real_slice, write_candidates
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ROUND_SIZE = 60
+SYNTHETIC_RECORDS = 40
 STRICTER_INTENT = 0.5
 # The demo release's datasheet card: what only the people releasing it can say.
 DEMO_CARD = {
@@ -65,6 +72,8 @@ class DemoOutcome:
     release: str
     # v2, cut after the feedback round under a stricter label policy, to show a release diff.
     second_release: str | None = None
+    # Synthetic batch key -> whether its gate passed (one recombined batch, one of near copies).
+    synthetic_batches: dict[str, bool] = field(default_factory=dict)
 
 
 def prepare_home(home: Path) -> Path:
@@ -217,20 +226,87 @@ def feedback_round(
     say(f"{opened.height} collection requests opened where the labeler fails most: {top or 'none'}")
 
 
+def synthetic_round(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    lake: Lake,
+    registry: Registry,
+    say: Callable[[str], None],
+) -> dict[str, bool]:
+    """Synthetic records for the labelled slice the labeler fails on most: a recombined batch,
+    which passes its gate and is ingested as a drop of the synthetic source, and a batch of near
+    copies of real utterances (as a careless generator would make), which the gate refuses."""
+    task, conditions = "intent", _worst_label_slice(lake)
+    path, made = write_candidates(
+        lake, registry, "recombined", task, conditions, Recombiner(seed=0), SYNTHETIC_RECORDS
+    )
+    say(f"synthetic: {made} utterances recombined from real {conditions} records, in {path.parent}")
+    real = real_slice(lake, registry, task, conditions).head(SYNTHETIC_RECORDS)
+    copies = [
+        {
+            "id": f"near-copy-{n}",
+            "text": f"{text} please",
+            "synthetic": {
+                "generator": "careless-paraphraser",
+                "recipe": {"operator": "append", "word": "please"},
+                "parents": [record_id],
+                "task": task,
+                "slice": conditions,
+            },
+        }
+        for n, (record_id, text) in enumerate(real.iter_rows())
+    ]
+    (synthetic_inbox(lake) / "near-copies.jsonl").write_text("".join(json.dumps(c) + "\n" for c in copies))
+    say(f"planted on purpose: a synthetic batch of {len(copies)} near copies of real utterances")
+    outcomes = {}
+    for request in requested(tick(synthetic_sensor, defs, instance, say)):
+        key = partition_of(request)
+        instance.add_dynamic_partitions(SYNTHETIC, [key])
+        result = defs.resolve_job_def("synthetic_job").execute_in_process(
+            instance=instance, partition_key=key, raise_on_error=False, run_config=QUIET
+        )
+        verdict = read_validation(lake, key)
+        outcomes[key] = result.success
+        why = (
+            "passed, promoted to the clinc_synthetic drop folder"
+            if result.success
+            else "; ".join(verdict["failures"])
+        )
+        say(f"synthetic batch {key}: AUC {verdict['auc']}, {verdict['copied']} near copies: {why}")
+    return outcomes
+
+
+def _worst_label_slice(lake: Lake) -> dict[str, str]:
+    """The conditions of the open request on one intent alone with the highest error rate; CLINC's
+    ``oos`` (none of the 150 intents) is no slice a generator could imitate."""
+    requests = (
+        read_requests(lake).filter(pl.col("status") == "open").sort("slice_error_rate", descending=True)
+    )
+    for conditions in requests["conditions"].to_list():
+        parsed = json.loads(conditions)
+        if list(parsed) == ["expected"] and parsed["expected"] != "oos":
+            return parsed
+    return {"expected": "transfer"}
+
+
 def stricter_release(
     defs: dg.Definitions, instance: dg.DagsterInstance, lake: Lake, say: Callable[[str], None]
 ) -> str:
-    """A second release holding back intent labels under 0.5 confidence: its manifest's diff
-    from the first and its evaluation's drift say what changed."""
+    """A second release holding back intent labels under 0.5 confidence, with the synthetic batch
+    that passed its gate: its manifest's diff from the first and its evaluation's drift say what
+    changed."""
     version = cut_next_release(defs, instance, lake, min_label_confidence={"intent": STRICTER_INTENT})
     diff = read_manifest(lake, version)["diff_from_parent"]
     removed = ", ".join(f"{n:,} {why}" for why, n in diff["removed"].items()) or "nothing"
+    added = ", ".join(f"{n:,} {why}" for why, n in diff["added"].items()) or "nothing"
+    synthetic = read_manifest(lake, version)["synthetic"]
     evaluation = json.loads((release_dir(lake, version) / "evaluation" / "evaluation.json").read_text())
     shifts = sorted(evaluation["drift"], key=lambda row: -row["psi"])[:2]
     moved = ", ".join(f"{row['variable']} PSI {row['psi']:.3f}" for row in shifts)
     say(
         f"release {version} holds back intent labels under {STRICTER_INTENT} confidence: against "
-        f"{diff['parent']} it removed {removed}; largest shifts {moved} "
+        f"{diff['parent']} it removed {removed} and added {added} ({synthetic['records']:,} synthetic, "
+        f"{synthetic['share']:.1%}); largest shifts {moved} "
         f"(`data-platform diff {diff['parent']} {version}`)"
     )
     return version
@@ -277,5 +353,9 @@ def run_demo(home: Path, say: Callable[[str], None] = print) -> DemoOutcome:
         say("cutting the release")
         version = cut_next_release(defs, instance, lake)
         feedback_round(defs, instance, lake, version, say)
+        synthetic = synthetic_round(defs, instance, lake, load_registry(registry), say)
+        batches |= ingest_new_drops(defs, instance, say)
         second = stricter_release(defs, instance, lake, say)
-    return DemoOutcome(lake=lake, batches=batches, release=version, second_release=second)
+    return DemoOutcome(
+        lake=lake, batches=batches, release=version, second_release=second, synthetic_batches=synthetic
+    )

@@ -3,10 +3,10 @@
 A record is ``added`` (in the later release only), ``removed`` (in the earlier only) or
 ``changed`` (in both, with another record hash: relabelled, or redacted differently). Each gets
 a reason: a removed record the later release left out carries that release's reason code
-(licence, takedown, label_policy, under_review, release_scan, duplicate_alternate, superseded);
-one whose batch the later release did not include says so; an added record comes from a new
-batch, or was left out of the earlier release (``admitted``, with the earlier reason as
-detail). Per source, per language and per label the counts of both sides stand side by side.
+(licence, takedown, label_policy, under_review, release_scan, duplicate_alternate,
+synthetic_cap, superseded); one whose batch the later release did not include says so; an added
+record comes from a new batch, or was left out of the earlier release (``admitted``, with the
+earlier reason as detail). Per source, per language and per label the counts of both sides stand side by side.
 """
 
 from __future__ import annotations

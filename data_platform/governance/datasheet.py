@@ -124,7 +124,24 @@ def _composition(manifest: dict[str, Any], records: pl.DataFrame) -> list[str]:
         f"{alternates.get('left_out', 0):,} copies under other licences or consent were left out "
         f"and {alternates.get('chosen_over_first_copy', 0):,} clusters are represented by a copy "
         "other than the first one ingested, because its licence is more permissive.",
+        "",
+        _synthetic(manifest),
     ]
+
+
+def _synthetic(manifest: dict[str, Any]) -> str:
+    """How much of the release was generated, by what, and what the cap kept out."""
+    synthetic = manifest.get("synthetic") or {}
+    generators = ", ".join(f"{name}: {n:,}" for name, n in sorted(synthetic.get("generators", {}).items()))
+    return (
+        f"**Synthetic records.** {synthetic.get('records', 0):,} records "
+        f"({synthetic.get('share', 0.0):.1%}) were generated, not collected"
+        + (f" ({generators})" if generators else "")
+        + "; each is marked `synthetic` and names its generator, recipe and parent records in "
+        f"`synthetic_origin`, and its batch passed a validation gate against real data. The release "
+        f"admits at most {synthetic.get('max_share', 0.1):.0%} synthetic records; "
+        f"{synthetic.get('capped', 0):,} more were left out by that cap."
+    )
 
 
 def _release_scan(manifest: dict[str, Any]) -> str:

@@ -346,6 +346,7 @@ class _ChunkBuilder:
         records = self._records_frame(mapped)
         rejects = pl.DataFrame(self.rejects, schema=REJECT_SCHEMA)
         records, rejects = self._reject_repeated_keys(records, rejects)
+        records, rejects = self._reject_untraced_synthetic(records, rejects)
         self._reset()
         return Chunk(records=records, rejects=_quarantine_frame(rejects.sort("origin_line"), self.drop))
 
@@ -364,7 +365,43 @@ class _ChunkBuilder:
             consent=pl.lit(source.consent),
             origin_file=pl.lit(str(drop.shown_path)),
             ingested_at=pl.lit(drop.ingested_at, RAW_SCHEMA["ingested_at"]),
+            synthetic=pl.lit(source.synthetic),
+            synthetic_origin=pl.col("meta").str.json_path_match("$.synthetic")
+            if source.synthetic
+            else pl.lit(None, pl.String),
         ).select(list(RAW_SCHEMA))
+
+    def _reject_untraced_synthetic(
+        self, records: pl.DataFrame, rejects: pl.DataFrame
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """A synthetic source's record must say what made it: ``synthetic`` an object naming the
+        generator and its parent records (a list), or the record is quarantined."""
+        if not self.drop.source.synthetic or records.height == 0:
+            return records, rejects
+        origin = pl.col("synthetic_origin")
+        untraced = records.select(
+            (
+                origin.str.json_path_match("$.generator").is_null()
+                | ~origin.str.json_path_match("$.parents").str.starts_with("[").fill_null(False)
+            ).alias("untraced")
+        )["untraced"]
+        if not untraced.any():
+            return records, rejects
+        bad = records.filter(untraced)
+        self.stats.accepted -= bad.height
+        self.stats.rejected += bad.height
+        extra = bad.select(
+            "record_id",
+            reason=pl.lit(MISSING_FIELD),
+            detail=pl.format(
+                "{}: line {}: a synthetic record needs 'synthetic' naming its 'generator' and 'parents'",
+                pl.lit(str(self.drop.shown_path)),
+                pl.col("origin_line"),
+            ),
+            field=pl.lit("synthetic"),
+            origin_line="origin_line",
+        )
+        return records.filter(~untraced), pl.concat([rejects, extra])
 
     def _reject_repeated_keys(
         self, records: pl.DataFrame, rejects: pl.DataFrame

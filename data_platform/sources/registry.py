@@ -115,6 +115,9 @@ class Source:
     # Slices this source can supply, as ``attribute=value`` (language=de, expected=transfer):
     # its drops are queued first while a collection request asks for such records.
     serves: tuple[str, ...] = ()
+    # Records made by a generator (synthetic/), not collected: each delivers its generator,
+    # recipe and parent records under ``synthetic`` and is tagged synthetic in every tier.
+    synthetic: bool = False
 
     @property
     def json_limits(self) -> JsonLimits:
@@ -376,6 +379,11 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         isinstance(s, str) and SERVES_PATTERN.fullmatch(s) for s in serves
     ):
         raise fail("serves", "must be a list of slice conditions such as [language=de, expected=transfer]")
+    synthetic = entry.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        raise fail("synthetic", "must be true or false")
+    if synthetic and kind != "text":
+        raise fail("synthetic", "synthetic sources deliver text records")
     quality_model = entry.get("quality_model")
     if quality_model is not None:
         quality_model = _relative_to(path.parent, str(quality_model))
@@ -430,5 +438,6 @@ def _parse_source(path: Path, position: int, entry: Any) -> Source:
         label_tasks=tuple(label_tasks),
         min_agreement={task: float(v) for task, v in min_agreement.items()},
         serves=tuple(serves),
+        synthetic=synthetic,
         **numbers,
     )

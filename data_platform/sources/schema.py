@@ -24,6 +24,8 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
     "content_sha256": pl.String(),
     "ingested_at": pl.Datetime("us", "UTC"),
     "meta": pl.String(),
+    "synthetic": pl.Boolean(),
+    "synthetic_origin": pl.String(),
 }
 
 RAW_DESCRIPTIONS: dict[str, str] = {
@@ -42,6 +44,8 @@ RAW_DESCRIPTIONS: dict[str, str] = {
     "content_sha256": "sha256 of the record content as delivered (text or canonical turns JSON)",
     "ingested_at": "When the drop landed (file modification time, UTC), so reruns are identical",
     "meta": "The input record as delivered: the JSON line itself, or the csv/parquet row as JSON",
+    "synthetic": "Made by a generator (a source marked synthetic in the registry), not collected",
+    "synthetic_origin": "Synthetic records: generator, recipe, task, slice and parent record ids (JSON)",
 }
 
 KINDS = ("text", "conversation")

@@ -34,6 +34,7 @@ from data_platform.lake.releases import (
 )
 from data_platform.lake.store import PARQUET_OPTIONS, Lake
 from data_platform.sources.registry import Source
+from data_platform.synthetic.policy import MAX_SYNTHETIC_SHARE, over_cap
 from data_platform.text.hashing import sha256_column
 from data_platform.tiers.feedback import read_requests
 from data_platform.tiers.schema import ANNOTATED_SCHEMA, RELEASE_COLUMNS
@@ -108,6 +109,7 @@ def cut_release(
     sources: Mapping[str, Source] | None = None,
     label_policy: LabelPolicy | None = None,
     scan_policy: str = "hold",
+    max_synthetic_share: float = MAX_SYNTHETIC_SHARE,
 ) -> Release:
     """Build release ``version``, or return it unchanged if it already exists (releases are
     immutable). Raise ReleaseExistsError if the folder exists without a manifest. Records whose
@@ -116,7 +118,8 @@ def cut_release(
     in the ledger reaches stay out too, counted per request. Text arrives redacted from the
     cleaned tier; ``redaction_policy`` keeps its pseudonyms or turns them into placeholders.
     Records the independent release scan (governance/release_scan.py) flags are held back for
-    review, or stop the cut, by ``scan_policy``. DATASHEET.md is written from the manifest, the
+    review, or stop the cut, by ``scan_policy``. Synthetic records beyond ``max_synthetic_share``
+    of the release stay out (synthetic/policy.py). DATASHEET.md is written from the manifest, the
     lake's stats, ``card`` and ``sources``."""
     policy = licences.profile(licence_profile)
     label_policy = label_policy or LabelPolicy()
@@ -126,12 +129,28 @@ def cut_release(
     with release_lock(lake):
         if (folder / "manifest.json").exists():
             existing = read_manifest(lake, version)
-            _require_same_options(version, existing, policy.name, redaction_policy, label_policy, scan_policy)
+            _require_same_options(
+                version,
+                existing,
+                policy.name,
+                redaction_policy,
+                label_policy,
+                scan_policy,
+                max_synthetic_share,
+            )
             return Release(version, folder, existing, created_now=False)
         if folder.exists():
             raise ReleaseExistsError(f"{folder} exists but holds no manifest; inspect it before retrying")
         records, manifest, left_out = _release_content(
-            lake, version, created_at, code_version, policy, redaction_policy, label_policy, scan_policy
+            lake,
+            version,
+            created_at,
+            code_version,
+            policy,
+            redaction_policy,
+            label_policy,
+            scan_policy,
+            max_synthetic_share,
         )
         with staged_folder(folder) as staging:
             (staging / "DATASHEET.md").write_text(
@@ -156,6 +175,7 @@ def _require_same_options(
     redaction_policy: str,
     label_policy: LabelPolicy,
     scan_policy: str,
+    max_synthetic_share: float,
 ) -> None:
     """An existing version may be asked for again only with the options it was cut with."""
     had = (
@@ -164,6 +184,7 @@ def _require_same_options(
         manifest["label_policy"]["min_confidence"],
         sorted(manifest["label_policy"]["human_confirmed"]),
         manifest.get("release_scan", {}).get("policy", "not scanned"),
+        manifest.get("synthetic", {}).get("max_share", MAX_SYNTHETIC_SHARE),
     )
     asked = (
         profile,
@@ -171,9 +192,17 @@ def _require_same_options(
         dict(label_policy.min_confidence),
         sorted(label_policy.human_confirmed),
         scan_policy,
+        max_synthetic_share,
     )
     if had != asked:
-        names = ("licence profile", "redaction", "minimum confidence", "human confirmation", "scan policy")
+        names = (
+            "licence profile",
+            "redaction",
+            "minimum confidence",
+            "human confirmation",
+            "scan policy",
+            "synthetic share",
+        )
         differ = "; ".join(
             f"{n} {h!r} (asked: {a!r})" for n, h, a in zip(names, had, asked, strict=True) if h != a
         )
@@ -192,6 +221,7 @@ def _release_content(
     redaction_policy: str,
     label_policy: LabelPolicy,
     scan_policy: str,
+    max_synthetic_share: float,
 ) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
     """The records of release ``version``, its manifest and the records it left out."""
     included, excluded = _gated_batches(lake)
@@ -221,6 +251,7 @@ def _release_content(
         "duplicate_alternate",
         pl.format("cluster of {}", pl.coalesce("duplicate_of", "record_id")),
     )
+    records, capped = left.leave_out(records, over_cap(records, max_synthetic_share), "synthetic_cap")
     records = records.with_columns(record_sha256=record_hashes(records)).select(RELEASE_COLUMNS)
     parents = [v for v in list_releases(lake) if version_number(v) < version_number(version)]
     manifest = _manifest(
@@ -245,6 +276,7 @@ def _release_content(
         "under_review": under_review,
     }
     manifest["redaction"] = {"policy": redaction_policy, "key_id": key_id}
+    manifest["synthetic"] = _synthetic_section(records, max_synthetic_share, sum(capped.values()))
     manifest["release_scan"] = {
         "policy": scan_policy,
         "held_back": scan_held_back,
@@ -264,6 +296,21 @@ def _release_content(
             lake, manifest["parent_version"], records, left_out, manifest
         )
     return records, manifest, left_out
+
+
+def _synthetic_section(records: pl.DataFrame, max_share: float, capped: int) -> dict[str, Any]:
+    """How many released records are synthetic, from which generators, and how many the cap kept out."""
+    synthetic = records.filter(pl.col("synthetic").fill_null(False))
+    generators = synthetic.select(
+        pl.col("synthetic_origin").str.json_path_match("$.generator").fill_null("unknown").alias("generator")
+    )
+    return {
+        "max_share": max_share,
+        "records": synthetic.height,
+        "share": round(synthetic.height / records.height, 6) if records.height else 0.0,
+        "capped": capped,
+        "generators": _counts(generators, "generator"),
+    }
 
 
 def _diff_from(

@@ -41,6 +41,8 @@ RELEASE_COLUMNS = [
     "norm_sha256",
     "pii",
     "duplicate_of",
+    "synthetic",
+    "synthetic_origin",
     "record_sha256",
 ]
 RELEASE_SCHEMA: dict[str, pl.DataType] = {

@@ -14,6 +14,7 @@ from data_platform.governance.datasheet import ReleaseCard
 from data_platform.lake.catalog import refresh_catalog
 from data_platform.lake.releases import release_summary
 from data_platform.quality.release import judge_release
+from data_platform.synthetic.policy import MAX_SYNTHETIC_SHARE
 from data_platform.tiers.released import LabelPolicy, cut_release
 from data_platform.tiers.schema import RELEASE_COLUMN_DESCRIPTIONS, RELEASE_COLUMNS, RELEASE_SCHEMA
 
@@ -35,6 +36,8 @@ class ReleaseConfig(dg.Config):
     # What the independent release scan (governance/release_scan.py) does with records holding
     # identifier-shaped tokens the PII detectors left: hold them back for review, or stop.
     release_scan: str = "hold"
+    # The largest share of the release that synthetic records may make (synthetic/policy.py).
+    max_synthetic_share: float = MAX_SYNTHETIC_SHARE
 
     def card(self) -> ReleaseCard:
         unknown = set(self.datasheet) - set(ReleaseCard.__dataclass_fields__)
@@ -80,6 +83,7 @@ def released_dataset(
         card=config.card(),
         label_policy=LabelPolicy(config.min_label_confidence, tuple(config.require_human_confirmation)),
         scan_policy=config.release_scan,
+        max_synthetic_share=config.max_synthetic_share,
         sources=registry.load().sources,
     )
     catalog = refresh_catalog(store)
