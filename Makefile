@@ -56,6 +56,7 @@ bench: $(STAMP) $(BENCH_VENV)/.installed-2
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_label_errors
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_active_learning
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_evaluation
+	$(BIN)/python -m data_platform_tests.benchmarks.bench_synthetic
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_pipeline
 	$(BIN)/python -m data_platform_tests.benchmarks.bench_distributed
 
