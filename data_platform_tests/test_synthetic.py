@@ -140,8 +140,27 @@ def test_gate_refuses_texts_off_the_slice_distribution() -> None:
     real = _clinc("pto_request")
     off = _clinc("book_flight")["text"]
     verdict = validate_batch(off, real, None, task="intent", conditions={"expected": "pto_request"})
-    assert any(f.startswith("a classifier tells") for f in verdict.failures), verdict.failures
-    assert verdict.auc is not None and verdict.auc > SyntheticPolicy().max_auc
+    assert any(f.startswith("word mix:") for f in verdict.failures), verdict.failures
+    assert verdict.vocabulary_js is not None and verdict.vocabulary_js > SyntheticPolicy().max_vocabulary_js
+
+
+def test_real_utterances_with_their_words_reordered_are_copies() -> None:
+    import random
+
+    real = _clinc("pto_request")
+    rng = random.Random(0)
+    salad = [text.split() for text in real["text"].to_list()]
+    for words in salad:
+        rng.shuffle(words)
+    verdict = validate_batch(
+        pl.Series([" ".join(w) for w in salad]),
+        real,
+        None,
+        task="intent",
+        conditions={"expected": "pto_request"},
+    )
+    # No trigram survives the shuffle; the word sets do.
+    assert verdict.copied_share == 1.0 and any(f.startswith("memorisation:") for f in verdict.failures)
 
 
 def test_gate_needs_enough_real_records() -> None:
@@ -179,6 +198,9 @@ def test_utility_compares_the_labeler_with_and_without_the_batch() -> None:
     )
     assert wrong.utility is not None and wrong.utility.f1_change < 0
     assert any(f.startswith("utility:") for f in wrong.failures)
+    # The labeler trained on real examples calls them flights, not time off.
+    assert wrong.utility.label_agreement < 0.2 and any(f.startswith("off the slice:") for f in wrong.failures)
+    assert utility.label_agreement > 0.8
 
 
 class _Endpoint(BaseHTTPRequestHandler):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
@@ -49,15 +49,29 @@ class TextDrift:
         }
 
 
-def text_drift(reference: pl.Series, current: pl.Series, sample: int = SAMPLE_PER_SIDE) -> TextDrift:
-    """The classifier two-sample test on non-empty texts of each side."""
+def text_drift(
+    reference: pl.Series, current: pl.Series, sample: int = SAMPLE_PER_SIDE, shared_terms_only: bool = False
+) -> TextDrift:
+    """The classifier two-sample test on non-empty texts of each side. With
+    ``shared_terms_only`` the classifier sees only terms both sides use: new names and topics
+    cannot give a side away, only how the common language is used (what tells generated text
+    from real text with new content in it)."""
     ref, cur = _sample(reference, sample), _sample(current, sample)
     if min(len(ref), len(cur)) < MIN_PER_SIDE:
         why = f"fewer than {MIN_PER_SIDE} non-empty texts on a side ({len(ref)} and {len(cur)})"
         return TextDrift(None, len(ref), len(cur), [], [], why)
     texts = ref + cur
     side = np.concatenate([np.zeros(len(ref), np.int8), np.ones(len(cur), np.int8)])
-    vectoriser = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=200_000)
+    vocabulary = _shared_terms(ref, cur) if shared_terms_only else None
+    if vocabulary is not None and not vocabulary:
+        return TextDrift(0.5, len(ref), len(cur), [], [], "no term occurs on both sides")
+    vectoriser = TfidfVectorizer(
+        ngram_range=(1, 2),
+        min_df=1 if vocabulary else 2,
+        sublinear_tf=True,
+        max_features=200_000,
+        vocabulary=vocabulary,
+    )
     try:
         features = vectoriser.fit_transform(texts)
     except ValueError:  # no term in two texts: nothing to tell the sides apart by
@@ -78,6 +92,12 @@ def text_drift(reference: pl.Series, current: pl.Series, sample: int = SAMPLE_PE
         reference_terms=[(str(terms[k]), float(weights[k])) for k in order[:TERMS] if weights[k] < 0],
         current_terms=[(str(terms[k]), float(weights[k])) for k in order[::-1][:TERMS] if weights[k] > 0],
     )
+
+
+def _shared_terms(reference: list[str], current: list[str]) -> list[str]:
+    """The words and bigrams found in texts of both sides."""
+    seen = [set(CountVectorizer(ngram_range=(1, 2)).fit(side).vocabulary_) for side in (reference, current)]
+    return sorted(seen[0] & seen[1])
 
 
 def _sample(texts: pl.Series, size: int) -> list[str]:

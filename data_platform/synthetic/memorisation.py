@@ -1,9 +1,12 @@
 """Memorisation: synthetic texts that are near copies of real ones, found through MinHash-LSH.
 
-Synthetic texts are short edits of real records as often as not (a word added, case changed),
-so shingles are word trigrams and the banding finds pairs from about 0.42 estimated Jaccard on;
-a pair at or above ``NEAR_COPY`` counts. The real side is indexed once, the synthetic texts are
-queried against it, then against each other (a generator repeating itself is memorising too).
+Synthetic texts are short edits of real records as often as not (a word added, case changed,
+words reordered), so two views are compared, each with a banding that finds pairs from about
+0.42 estimated Jaccard on: word trigrams (the same phrasing, at or above 0.7) and word sets
+(the same words in any order, at or above 0.8, the share at which a recombined text is its
+parent again). A text near either way counts. The real side is indexed once, the synthetic
+texts are queried against it, then against each other (a generator repeating itself is
+memorising too).
 """
 
 from __future__ import annotations
@@ -15,14 +18,17 @@ import polars as pl
 
 from data_platform.text.minhash import MinHashParams, near_pairs, text_signatures
 
-SHORT_TEXT_PARAMS = MinHashParams(ngram=3, num_perm=128, bands=32, rows=4)
-NEAR_COPY = 0.7
+# (shingles, the estimated Jaccard at which a pair is a near copy)
+VIEWS = (
+    (MinHashParams(ngram=3, num_perm=128, bands=32, rows=4), 0.7),
+    (MinHashParams(ngram=1, num_perm=128, bands=32, rows=4), 0.8),
+)
 
 
 @dataclass(frozen=True)
 class Memorisation:
-    """Per synthetic text: the most similar real record's id and estimated Jaccard (null when none
-    reaches ``NEAR_COPY``), and whether it nearly repeats an earlier synthetic text."""
+    """Per synthetic text: the most similar real record's id and estimated Jaccard (null when no
+    view finds a near copy), and whether it nearly repeats an earlier synthetic text."""
 
     matches: pl.DataFrame
 
@@ -44,27 +50,29 @@ class Memorisation:
         return self.copied / self.matches.height if self.matches.height else 0.0
 
 
-def memorisation(
-    synthetic: pl.Series,
-    real: pl.DataFrame,
-    params: MinHashParams = SHORT_TEXT_PARAMS,
-    threshold: float = NEAR_COPY,
-) -> Memorisation:
+def memorisation(synthetic: pl.Series, real: pl.DataFrame) -> Memorisation:
     """Near copies of ``real`` (record_id, text) among ``synthetic`` texts."""
-    real_signatures = text_signatures(real["text"], params)
-    own = text_signatures(synthetic, params)
-    rows, others, similarity = near_pairs(real_signatures, own, params, threshold)
-    pairs = pl.DataFrame(
-        {"row": rows.astype(np.int64), "real_id": real["record_id"].gather(others), "similarity": similarity}
-    )
-    closest = pairs.sort("similarity", descending=True).unique("row", keep="first")
+    parts, repeated = [], np.zeros(len(synthetic), dtype=bool)
+    for params, threshold in VIEWS:
+        own = text_signatures(synthetic, params)
+        rows, others, similarity = near_pairs(text_signatures(real["text"], params), own, params, threshold)
+        parts.append(
+            pl.DataFrame(
+                {
+                    "row": rows.astype(np.int64),
+                    "real_id": real["record_id"].gather(others),
+                    "similarity": similarity,
+                },
+                schema={"row": pl.Int64, "real_id": pl.String, "similarity": pl.Float64},
+            )
+        )
+        repeats, _, _ = near_pairs(own, None, params, threshold)
+        repeated[repeats] = True
+    closest = pl.concat(parts).sort("similarity", descending=True).unique("row", keep="first")
     matches = (
         pl.DataFrame({"row": np.arange(len(synthetic), dtype=np.int64)})
         .join(closest, on="row", how="left")
         .sort("row")
         .drop("row")
     )
-    repeats, _, _ = near_pairs(own, None, params, threshold)
-    repeated = np.zeros(len(synthetic), dtype=bool)
-    repeated[repeats] = True
     return Memorisation(matches=matches.with_columns(repeats_earlier=pl.Series(repeated)))

@@ -3,11 +3,13 @@ of its slice on four counts.
 
 1. distribution distances: Jensen-Shannon of the length (words) and of the word mix;
 2. a classifier two-sample test: the cross-validated AUC of telling real from synthetic texts
-   (evaluation/text_drift.py), with the terms that give the synthetic texts away;
+   by the words and bigrams both use (evaluation/text_drift.py; new names and topics are what
+   a batch is for, so they may not give it away), with the terms that do;
 3. memorisation: synthetic texts that nearly copy a real record, or each other (MinHash-LSH,
    synthetic/memorisation.py);
 4. downstream utility: the task's labeler (annotation/labelers.py) trained on the real examples
-   with and without the batch, scored by macro-F1 on held-out real examples.
+   with and without the batch, scored by macro-F1 on held-out real examples; and whether the
+   labeler trained on real examples alone gives the batch's texts the slice's label.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from data_platform.synthetic.memorisation import memorisation
 
 TEST_SHARE = 0.25
 SEED = 7
+BOOTSTRAP_DRAWS = 200
+NULL_DRAWS = 100
 VOCABULARY_WORDS = 20_000
 
 
@@ -38,13 +42,16 @@ class SyntheticPolicy:
     texts off the slice's distribution do not."""
 
     min_real_records: int = 20
+    # Jensen-Shannon of lengths and of the word mix; a small batch may go as far as samples of
+    # its size drawn from the real records themselves go (their 95th percentile), whichever is more.
     max_length_js: float = 0.15
     max_vocabulary_js: float = 0.5
     max_auc: float = 0.9
     max_copied_share: float = 0.02
     max_repeated_share: float = 0.05
-    # The labeler may lose at most this much macro-F1 on real held-out examples.
-    max_f1_loss: float = 0.01
+    # The labeler trained on real examples must give the slice's label to the batch's texts at
+    # least this share as often as it does to held-out real examples of the label.
+    min_label_agreement_ratio: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,13 @@ class Utility:
     macro_f1_with: float
     label_f1_without: float
     label_f1_with: float
+    # The 95% paired-bootstrap interval of macro_f1_with - macro_f1_without over the test examples.
+    f1_change_low: float
+    f1_change_high: float
+    # Share of the synthetic texts to which the labeler trained on real examples alone gives the
+    # slice's label, and of the held-out real examples of the label: is the batch about its slice?
+    label_agreement: float
+    label_recall_real: float
 
     @property
     def f1_change(self) -> float:
@@ -75,7 +89,9 @@ class Validation:
     candidates: int
     real_records: int
     length_js: float | None = None
+    length_js_limit: float | None = None
     vocabulary_js: float | None = None
+    vocabulary_js_limit: float | None = None
     auc: float | None = None
     synthetic_terms: list[str] = field(default_factory=list)
     copied: int = 0
@@ -114,13 +130,16 @@ def validate_batch(
         return replace(base, failures=["the batch holds no synthetic text"])
     length = numeric_shift("words", _word_counts(real["text"]), _word_counts(synthetic))
     vocabulary = categorical_shift("words", _words(real["text"]), _words(synthetic))
-    drift = text_drift(real["text"], synthetic)
+    length_limit, vocabulary_limit = _js_limits(real["text"], synthetic.len(), policy)
+    drift = text_drift(real["text"], synthetic, shared_terms_only=True)
     copies = memorisation(synthetic, real)
     utility, note = _utility(synthetic, examples, conditions.get("expected"))
     measured = replace(
         base,
         length_js=round(length.jensen_shannon, 4),
+        length_js_limit=round(length_limit, 4),
         vocabulary_js=round(vocabulary.jensen_shannon, 4),
+        vocabulary_js_limit=round(vocabulary_limit, 4),
         auc=None if drift.auc is None else round(drift.auc, 4),
         synthetic_terms=[term for term, _ in drift.current_terms],
         copied=copies.copied,
@@ -134,10 +153,12 @@ def validate_batch(
 
 def _failures(measured: Validation, policy: SyntheticPolicy) -> list[str]:
     failures = []
-    if measured.length_js is not None and measured.length_js > policy.max_length_js:
-        failures.append(f"length distribution: Jensen-Shannon {measured.length_js} > {policy.max_length_js}")
-    if measured.vocabulary_js is not None and measured.vocabulary_js > policy.max_vocabulary_js:
-        failures.append(f"word mix: Jensen-Shannon {measured.vocabulary_js} > {policy.max_vocabulary_js}")
+    if measured.length_js is not None and measured.length_js > (measured.length_js_limit or 0):
+        failures.append(
+            f"length distribution: Jensen-Shannon {measured.length_js} > {measured.length_js_limit}"
+        )
+    if measured.vocabulary_js is not None and measured.vocabulary_js > (measured.vocabulary_js_limit or 0):
+        failures.append(f"word mix: Jensen-Shannon {measured.vocabulary_js} > {measured.vocabulary_js_limit}")
     if measured.auc is not None and measured.auc > policy.max_auc:
         terms = ", ".join(measured.synthetic_terms[:5])
         failures.append(
@@ -151,10 +172,19 @@ def _failures(measured: Validation, policy: SyntheticPolicy) -> list[str]:
     if measured.repeated > policy.max_repeated_share * measured.candidates:
         failures.append(f"memorisation: {measured.repeated} texts nearly repeat another text of the batch")
     utility = measured.utility
-    if utility is not None and utility.f1_change < -policy.max_f1_loss:
+    if (
+        utility is not None
+        and utility.label_agreement < policy.min_label_agreement_ratio * utility.label_recall_real
+    ):
+        failures.append(
+            f"off the slice: the labeler trained on real examples gives {utility.label!r} to "
+            f"{utility.label_agreement:.0%} of the texts and {utility.label_recall_real:.0%} of real ones"
+        )
+    if utility is not None and utility.f1_change_high < 0:
         failures.append(
             f"utility: the labeler's macro-F1 falls from {utility.macro_f1_without:.4f} to "
-            f"{utility.macro_f1_with:.4f} on held-out real examples"
+            f"{utility.macro_f1_with:.4f} on held-out real examples (95% interval of the change "
+            f"{utility.f1_change_low:+.4f} to {utility.f1_change_high:+.4f})"
         )
     return failures
 
@@ -195,20 +225,17 @@ def utility_scores(
     added: list[Any] = [[label] if multi_label else label] * len(synthetic)
     truth = [labels[i] for i in test]
     test_texts = pl.Series([texts[i] for i in test])
-    without = _scores(
-        TextClassifier.train("utility", train_texts, train_labels, multi_label=multi_label),
-        test_texts,
-        truth,
-        label,
+    real_only = TextClassifier.train("utility", train_texts, train_labels, multi_label=multi_label)
+    before = _top_labels(real_only, test_texts)
+    said = _top_labels(real_only, pl.Series(synthetic, dtype=pl.String))
+    with_batch = TextClassifier.train(
+        "utility", train_texts + synthetic, train_labels + added, multi_label=multi_label
     )
-    with_synthetic = _scores(
-        TextClassifier.train(
-            "utility", train_texts + synthetic, train_labels + added, multi_label=multi_label
-        ),
-        test_texts,
-        truth,
-        label,
-    )
+    after = _top_labels(with_batch, test_texts)
+    first = [value[0] if isinstance(value, list) else value for value in truth]
+    without, with_synthetic = _scores(first, before, label), _scores(first, after, label)
+    low, high = _change_interval(first, before, after)
+    of_label = [p for p, t in zip(before, first, strict=True) if t == label]
     return Utility(
         label=label,
         train_examples=len(train),
@@ -218,20 +245,60 @@ def utility_scores(
         macro_f1_with=with_synthetic[0],
         label_f1_without=without[1],
         label_f1_with=with_synthetic[1],
+        f1_change_low=low,
+        f1_change_high=high,
+        label_agreement=round(sum(value == label for value in said) / max(1, len(said)), 4),
+        label_recall_real=round(sum(value == label for value in of_label) / max(1, len(of_label)), 4),
     )
 
 
-def _scores(
-    classifier: TextClassifier, texts: pl.Series, truth: list[Any], label: str
-) -> tuple[float, float]:
-    """Macro-F1 over the labels of the truth, and the F1 of ``label``, of the top prediction."""
-    probabilities = classifier.fitted.predict_proba(texts)
-    predicted = [classifier.label_set[k] for k in np.argmax(probabilities, axis=1)]
-    first = [value[0] if isinstance(value, list) else value for value in truth]
-    labels = sorted(set(first))
-    macro = float(f1_score(first, predicted, labels=labels, average="macro", zero_division=0))
-    single = float(f1_score(first, predicted, labels=[label], average="macro", zero_division=0))
+def _scores(truth: list[Any], predicted: list[str], label: str) -> tuple[float, float]:
+    """Macro-F1 over the labels of the truth, and the F1 of ``label``."""
+    labels = sorted(set(truth))
+    macro = float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0))
+    single = float(f1_score(truth, predicted, labels=[label], average="macro", zero_division=0))
     return round(macro, 4), round(single, 4)
+
+
+def _change_interval(truth: list[Any], before: list[str], after: list[str]) -> tuple[float, float]:
+    """The 95% paired-bootstrap interval of macro-F1 after minus before, over the test rows."""
+    rng = np.random.default_rng(SEED)
+    labels = sorted(set(truth))
+    truth_a, before_a, after_a = (
+        np.array(truth, dtype=object),
+        np.array(before, dtype=object),
+        np.array(after, dtype=object),
+    )
+    changes = []
+    for _ in range(BOOTSTRAP_DRAWS):
+        rows = rng.integers(0, len(truth), len(truth))
+        changes.append(
+            f1_score(truth_a[rows], after_a[rows], labels=labels, average="macro", zero_division=0)
+            - f1_score(truth_a[rows], before_a[rows], labels=labels, average="macro", zero_division=0)
+        )
+    low, high = np.quantile(changes, [0.025, 0.975])
+    return round(float(low), 4), round(float(high), 4)
+
+
+def _js_limits(real: pl.Series, size: int, policy: SyntheticPolicy) -> tuple[float, float]:
+    """Per distance, the larger of the policy's limit and the 95th percentile of the distance
+    between the real texts and samples of ``size`` drawn from them: no batch is refused for a
+    difference chance alone gives a sample of its size."""
+    lengths, words = _word_counts(real), _words(real)
+    null_length, null_words = [], []
+    for draw in range(NULL_DRAWS):
+        sample = real.sample(size, with_replacement=True, seed=SEED + draw)
+        null_length.append(numeric_shift("words", lengths, _word_counts(sample)).jensen_shannon)
+        null_words.append(categorical_shift("words", words, _words(sample)).jensen_shannon)
+    return (
+        max(policy.max_length_js, float(np.quantile(null_length, 0.95))),
+        max(policy.max_vocabulary_js, float(np.quantile(null_words, 0.95))),
+    )
+
+
+def _top_labels(classifier: TextClassifier, texts: pl.Series) -> list[str]:
+    probabilities = classifier.fitted.predict_proba(texts)
+    return [classifier.label_set[k] for k in np.argmax(probabilities, axis=1)]
 
 
 def _word_counts(texts: pl.Series) -> pl.Series:

@@ -14,8 +14,11 @@ added per intent at shares of 0 to 2/3 of the training set, made by
 
 Each batch of each intent also goes through the gate's measures (tiers/synthetic_gate.py,
 without the utility step, which this benchmark measures for all intents at once), so the pass
-rate of the gate per generator is reported beside the F1. Writes .bench/synthetic/results.json;
-skips with a message where ../shared/data is absent.
+rate of the gate per generator is reported beside the F1. Last, the whole gate (utility
+included, the labeler trained on 20 real utterances per intent) judges the independent set in
+data_platform_tests/fixtures/synthetic_eval.jsonl.gz (36 batches written without reading our code;
+synthetic_eval.md there). Writes .bench/synthetic/results.json; skips with a message where
+../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from data_platform.lake.atomic import write_json_atomic
 from data_platform.synthetic.generators import Recombiner
 from data_platform.tiers.synthetic_gate import validate_batch
 from data_platform_tests.conftest import PROJECT_ROOT, SHARED_DATA
+
+FIXTURES = PROJECT_ROOT / "data_platform_tests" / "fixtures"
 
 OUT = PROJECT_ROOT / ".bench" / "synthetic"
 SHARES = (0.0, 0.1, 0.25, 0.5, 2 / 3)
@@ -95,6 +100,33 @@ def gate_pass_rate(real: pl.DataFrame, pool: pl.DataFrame) -> dict[str, float]:
     }
 
 
+def independent_set(train: pl.DataFrame) -> list[dict[str, object]]:
+    """The gate's verdict on every batch of the independent set, against its expected verdict."""
+    lines = pl.read_ndjson(FIXTURES / "synthetic_eval.jsonl.gz")
+    examples = real_sample(train, 20, 0)
+    verdicts = []
+    for (batch, intent, kind, expected), group in lines.group_by("batch", "intent", "kind", "expected"):
+        real = train.with_row_index("record_id").filter(pl.col("intent") == intent)
+        verdict = validate_batch(
+            group["record"].struct.field("text"),
+            real.select(pl.col("record_id").cast(pl.String), "text"),
+            (examples["text"].to_list(), examples["intent"].to_list()),
+            task="intent",
+            conditions={"expected": intent},
+        )
+        verdicts.append(
+            {
+                "batch": batch,
+                "kind": kind,
+                "expected": expected,
+                "verdict": "accept" if verdict.passed else "refuse",
+                "failures": [why.split(":")[0] for why in verdict.failures],
+            }
+        )
+        print(verdicts[-1], flush=True)
+    return sorted(verdicts, key=lambda v: str(v["batch"]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-intent", type=int, default=20, help="real training utterances per intent")
@@ -131,6 +163,7 @@ def main() -> int:
                 }
                 rows.append(row)
                 print(row, f"{time.perf_counter() - started:.0f} s", flush=True)
+    judged = independent_set(train)
     table = pl.DataFrame(rows)
     summary = (
         table.group_by("generator", "share")
@@ -153,6 +186,7 @@ def main() -> int:
             "summary": summary.to_dicts(),
             "baseline_macro_f1": baseline["macro_f1"].mean(),
             "gate": gates,
+            "independent_set": judged,
             "seconds": round(time.perf_counter() - started, 1),
         },
     )
