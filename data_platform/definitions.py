@@ -23,6 +23,7 @@ from data_platform.defs.jobs import (
     requests_job,
     synthetic_job,
 )
+from data_platform.defs.lineage.sensors import openlineage_sensor
 from data_platform.defs.models.assets import model_specs
 from data_platform.defs.raw.assets import raw_gate, raw_records
 from data_platform.defs.released.assets import release_gate, released_dataset
@@ -79,6 +80,7 @@ def build_definitions(resources: dict[str, dg.ConfigurableResource] | None = Non
             release_sensor,
             feedback_sensor,
             synthetic_sensor,
+            openlineage_sensor,
         ],
         schedules=[freshness_schedule],
         resources=resources,

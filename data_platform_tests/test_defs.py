@@ -101,4 +101,5 @@ def test_jobs_sensors_and_schedules_resolve() -> None:
     assert defs.resolve_sensor_def("release_sensor").default_status == dg.DefaultSensorStatus.STOPPED
     assert defs.resolve_sensor_def("feedback_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_sensor_def("synthetic_sensor").default_status == dg.DefaultSensorStatus.RUNNING
+    assert defs.resolve_sensor_def("openlineage_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_schedule_def("freshness_schedule").cron_schedule == "0 * * * *"

@@ -236,3 +236,43 @@ def _clinc(start: int, stop: int) -> list[str]:
 
 def _profiles(reference: pl.DataFrame, current: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return records_profile(reference, {}), records_profile(current, {})
+
+
+def test_freshness_per_source_against_its_cadence() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from data_platform.evaluation.freshness import freshness
+
+    cut = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    records = pl.DataFrame(
+        {
+            "source_id": ["daily", "daily", "weekly", "gone"],
+            "ingested_at": [
+                cut - timedelta(hours=30),
+                cut - timedelta(hours=2),
+                cut - timedelta(days=10),
+                cut,
+            ],
+        }
+    )
+    table = freshness(records, {"daily": 86_400, "weekly": 7 * 86_400}, cut)
+    rows = {row["source"]: row for row in table.to_dicts()}
+    # daily: newest drop 2 h old against 24 h: fresh; weekly: 240 h against 168 h: stale.
+    assert rows["daily"]["records"] == 2 and rows["daily"]["age_hours"] == pytest.approx(2.0)
+    assert rows["daily"]["oldest_drop"] == cut - timedelta(hours=30) and rows["daily"]["stale"] is False
+    assert rows["weekly"]["age_hours"] == pytest.approx(240.0) and rows["weekly"]["stale"] is True
+    # A source the registry no longer lists has no cadence to be late against.
+    assert rows["gone"]["cadence_hours"] is None and rows["gone"]["stale"] is None
+
+
+def test_text_drift_on_shared_terms_ignores_new_names() -> None:
+    from data_platform.evaluation.text_drift import text_drift
+
+    cities = ["paris", "rome", "oslo", "lima", "cairo", "delhi", "tokyo", "quito", "dakar", "hanoi"]
+    towns = ["reno", "boise", "tulsa", "omaha", "akron", "provo", "fargo", "salem", "macon", "flint"]
+    frames = ["book a flight to {}", "i need a flight to {} tomorrow", "find flights to {} please"]
+    real = pl.Series([frame.format(city) for frame in frames for city in cities])
+    new_places = pl.Series([frame.format(town) for frame in frames for town in towns])
+    # By every term, the new names give the new texts away; by the terms both use, nothing does.
+    assert text_drift(real, new_places).auc > 0.95
+    assert text_drift(real, new_places, shared_terms_only=True).auc < 0.7

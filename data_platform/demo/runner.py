@@ -29,6 +29,7 @@ from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, rela
 from data_platform.defs.feedback.assets import FEEDBACK
 from data_platform.defs.feedback.sensors import feedback_sensor
 from data_platform.defs.ingest.sensors import drop_sensor
+from data_platform.defs.lineage.sensors import lineage_dir, openlineage_sensor
 from data_platform.defs.outcome import QUIET, run_outcome
 from data_platform.defs.partitions import BATCHES, RELEASES
 from data_platform.defs.resources import resources_for
@@ -356,6 +357,9 @@ def run_demo(home: Path, say: Callable[[str], None] = print) -> DemoOutcome:
         synthetic = synthetic_round(defs, instance, lake, load_registry(registry), say)
         batches |= ingest_new_drops(defs, instance, say)
         second = stricter_release(defs, instance, lake, say)
+        tick(openlineage_sensor, defs, instance, say)
+        runs = len(list(lineage_dir(lake).glob("*.jsonl")))
+        say(f"OpenLineage START and COMPLETE/FAIL events of {runs} runs in {lineage_dir(lake)}")
     return DemoOutcome(
         lake=lake, batches=batches, release=version, second_release=second, synthetic_batches=synthetic
     )

@@ -202,3 +202,19 @@ def attribution_markdown(records: pl.DataFrame, version: str, policy: LicencePro
     if not credited:
         lines.append("| (none: no licence in this release requires attribution) | | | |")
     return "\n".join(lines) + "\n"
+
+
+def licence_ids(expressions: list[str]) -> list[str]:
+    """The distinct licence ids (SPDX keys, LicenseRef-...) the expressions name, sorted."""
+    return sorted({key for expression in expressions for key in _LICENSING.license_keys(expression)})
+
+
+def licence_url(key: str) -> str:
+    """Where a licence id is described: SPDX's page, or the id itself for a LicenseRef."""
+    return key if key.startswith("LicenseRef-") else f"https://spdx.org/licenses/{key}.html"
+
+
+def hub_licence(key: str) -> str:
+    """The Hugging Face hub's licence tag for an SPDX id (its tags are SPDX ids in lower case);
+    ``other`` for an id of our own."""
+    return "other" if key.startswith("LicenseRef-") else key.lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from data_platform.lake.releases import EVALUATION_REPORT, read_manifest, releas
 from data_platform.lake.store import Lake
 from data_platform.sources.registry import Registry
 
-EVALUATED_COLUMNS = ["record_id", "source_id", "text", "turns", "lang", "labels"]
+EVALUATED_COLUMNS = ["record_id", "source_id", "text", "turns", "lang", "labels", "ingested_at"]
 FIGURES = {"Coverage": "coverage.png", "Drift": "drift.png", "Diversity": "diversity.png"}
 
 
@@ -39,10 +40,13 @@ class ReleaseEvaluation:
 def evaluate_release(lake: Lake, version: str, registry: Registry) -> ReleaseEvaluation:
     """Measure release ``version`` against its parent (if any) and write what was measured."""
     folder = release_dir(lake, version)
-    parent_version = read_manifest(lake, version)["parent_version"]
+    manifest = read_manifest(lake, version)
+    parent_version = manifest["parent_version"]
     records = release_records(lake, version)
     parent = None if parent_version is None else release_records(lake, parent_version)
-    result = evaluate(records, registry.domains, registry.coverage, parent)
+    cadences = {source.id: source.refresh_cadence_seconds for source in registry.sources.values()}
+    cut = datetime.fromisoformat(manifest["created_at"])
+    result = evaluate(records, registry.domains, registry.coverage, parent, cadences, cut)
     summary = {"version": version, "parent_version": parent_version, **result.summary()}
     figures = _figures(result, records, summary, stored_summary(lake, parent_version))
     with staged_folder(folder / "evaluation") as staging:
@@ -52,7 +56,11 @@ def evaluate_release(lake: Lake, version: str, registry: Registry) -> ReleaseEva
             staging / "evaluation.json",
             {**summary, "vocabulary_growth": result.diversity.vocabulary_growth},
         )
-    tables = {"Coverage targets": result.coverage, "Drift from the parent": result.drift}
+    tables = {
+        "Coverage targets": result.coverage,
+        "Drift from the parent": result.drift,
+        "Freshness per source (newest drop at the cut, against the refresh cadence)": result.freshness,
+    }
     report = folder / EVALUATION_REPORT
     write_bytes_atomic(report, report_html(version, summary, tables, figures).encode("utf-8"))
     paths = {name: folder / "evaluation" / FIGURES[name] for name in figures}
@@ -60,8 +68,12 @@ def evaluate_release(lake: Lake, version: str, registry: Registry) -> ReleaseEva
 
 
 def release_records(lake: Lake, version: str) -> pl.DataFrame:
+    """The columns the evaluation reads; releases cut before ``ingested_at`` was released lack it."""
     files = sorted(release_dir(lake, version).glob("records-*.parquet"))
-    return pl.read_parquet(files, columns=EVALUATED_COLUMNS) if files else pl.DataFrame()
+    if not files:
+        return pl.DataFrame()
+    present = pl.read_parquet_schema(files[0])
+    return pl.read_parquet(files, columns=[c for c in EVALUATED_COLUMNS if c in present])
 
 
 def stored_summary(lake: Lake, version: str | None) -> dict[str, Any] | None:

@@ -37,6 +37,7 @@ from data_platform.sources.registry import Source
 from data_platform.synthetic.policy import MAX_SYNTHETIC_SHARE, over_cap
 from data_platform.text.hashing import sha256_column
 from data_platform.tiers.feedback import read_requests
+from data_platform.tiers.publication import write_publication_files
 from data_platform.tiers.schema import ANNOTATED_SCHEMA, RELEASE_COLUMNS
 
 PART_ROWS = 250_000
@@ -119,8 +120,9 @@ def cut_release(
     cleaned tier; ``redaction_policy`` keeps its pseudonyms or turns them into placeholders.
     Records the independent release scan (governance/release_scan.py) flags are held back for
     review, or stop the cut, by ``scan_policy``. Synthetic records beyond ``max_synthetic_share``
-    of the release stay out (synthetic/policy.py). DATASHEET.md is written from the manifest, the
-    lake's stats, ``card`` and ``sources``."""
+    of the release stay out (synthetic/policy.py). Croissant metadata and a Hugging Face dataset
+    card (README.md) sit beside the records (tiers/publication.py). DATASHEET.md is written from
+    the manifest, the lake's stats, ``card`` and ``sources``."""
     policy = licences.profile(licence_profile)
     label_policy = label_policy or LabelPolicy()
     folder = release_dir(lake, version)
@@ -152,10 +154,11 @@ def cut_release(
             scan_policy,
             max_synthetic_share,
         )
+        card = card or ReleaseCard()
         with staged_folder(folder) as staging:
-            (staging / "DATASHEET.md").write_text(
-                datasheet_markdown(lake, manifest, records, card or ReleaseCard(), sources), encoding="utf-8"
-            )
+            datasheet = datasheet_markdown(lake, manifest, records, card, sources)
+            (staging / "DATASHEET.md").write_text(datasheet, encoding="utf-8")
+            write_publication_files(staging, folder, manifest, datasheet, card)
             (staging / "ATTRIBUTION.md").write_text(
                 licences.attribution_markdown(records, version, policy), encoding="utf-8"
             )

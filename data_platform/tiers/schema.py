@@ -37,6 +37,7 @@ RELEASE_COLUMNS = [
     "consent",
     "origin_file",
     "origin_line",
+    "ingested_at",
     "content_sha256",
     "norm_sha256",
     "pii",

@@ -56,6 +56,10 @@ def _trend_numbers(summary: dict) -> dict[str, float | int]:
         "coverage_records_needed": sum(gap["needed"] for gap in summary["coverage_gaps"]),
         "max_psi": summary["max_psi"],
         "text_drift_auc": text.get("auc"),
+        "stale_sources": summary.get("stale_sources"),
+        "oldest_newest_drop_hours": max(
+            (row["age_hours"] for row in summary.get("freshness", [])), default=None
+        ),
         **{
             name: diversity[name]
             for name in (
@@ -84,5 +88,8 @@ def _tables(summary: dict) -> dict[str, dg.MetadataValue]:
     return {
         "coverage_gaps_by_slice": dg.MetadataValue.md(markdown_table(gaps, "every coverage target met")),
         "largest_shifts": dg.MetadataValue.md(markdown_table(drift, "no parent release")),
+        "freshness": dg.MetadataValue.md(
+            markdown_table(pl.DataFrame(summary.get("freshness") or []), "not measured")
+        ),
         "seconds": dg.MetadataValue.json(summary["seconds"]),
     }
