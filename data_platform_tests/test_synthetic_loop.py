@@ -73,3 +73,17 @@ def test_synthetic_records_are_tagged_in_every_tier_and_the_release(demo: DemoOu
     assert "**Synthetic records.**" in (release_dir(demo.lake, version) / "DATASHEET.md").read_text()
     # The first release was cut before the batch existed: it holds none.
     assert read_manifest(demo.lake, demo.release)["synthetic"]["records"] == 0
+
+
+def test_the_demo_runs_a_round_for_the_request_it_fills(demo: DemoOutcome) -> None:
+    from data_platform.annotation.rounds import round_ids, rounds_dir
+    from data_platform.tiers.feedback import read_requests
+
+    passed, _ = _keys(demo)
+    conditions = read_validation(demo.lake, passed)["slice"]
+    rounds = [
+        json.loads((rounds_dir(demo.lake) / r / "round.json").read_text()) for r in round_ids(demo.lake)
+    ]
+    [for_request] = [r for r in rounds if r.get("collection_request")]
+    request = read_requests(demo.lake).filter(pl.col("request_id") == for_request["collection_request"])
+    assert json.loads(request["conditions"].item()) == conditions

@@ -237,7 +237,8 @@ def synthetic_round(
     """Synthetic records for the labelled slice the labeler fails on most: a recombined batch,
     which passes its gate and is ingested as a drop of the synthetic source, and a batch of near
     copies of real utterances (as a careless generator would make), which the gate refuses."""
-    task, conditions = "intent", _worst_label_slice(lake)
+    task, (request_id, conditions) = "intent", _worst_label_slice(lake)
+    _round_for_request(defs, instance, lake, request_id, conditions, say)
     path, made = write_candidates(
         lake, registry, "recombined", task, conditions, Recombiner(seed=0), SYNTHETIC_RECORDS
     )
@@ -277,17 +278,34 @@ def synthetic_round(
     return outcomes
 
 
-def _worst_label_slice(lake: Lake) -> dict[str, str]:
-    """The conditions of the open request on one intent alone with the highest error rate; CLINC's
-    ``oos`` (none of the 150 intents) is no slice a generator could imitate."""
+def _round_for_request(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    lake: Lake,
+    request_id: str,
+    conditions: dict[str, str],
+    say: Callable[[str], None],
+) -> None:
+    """The active-learning round for a collection request: records of its slice only."""
+    config = {"ops": {"annotation_round": {"config": {"size": ROUND_SIZE, "request": request_id}}}}
+    _execute(defs, instance, "annotation_round_job", run_config=config)
+    round_id = round_ids(lake)[-1]
+    asked = len(json.loads((rounds_dir(lake) / round_id / "tasks.json").read_text(encoding="utf-8")))
+    say(
+        f"{round_id}: {asked} records of the slice {conditions} for request {request_id}, for people to label"
+    )
+
+
+def _worst_label_slice(lake: Lake) -> tuple[str, dict[str, str]]:
+    """The id and conditions of the open request on one label alone with the highest error rate."""
     requests = (
         read_requests(lake).filter(pl.col("status") == "open").sort("slice_error_rate", descending=True)
     )
-    for conditions in requests["conditions"].to_list():
+    for request_id, conditions in requests.select("request_id", "conditions").iter_rows():
         parsed = json.loads(conditions)
-        if list(parsed) == ["expected"] and parsed["expected"] != "oos":
-            return parsed
-    return {"expected": "transfer"}
+        if list(parsed) == ["expected"]:
+            return request_id, parsed
+    raise DataPlatformError("the demo's feedback opened no request on one intent")
 
 
 def stricter_release(

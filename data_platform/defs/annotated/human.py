@@ -20,6 +20,7 @@ from data_platform.annotation.training import label_sets, labelers_for, registry
 from data_platform.defs.annotated.assets import annotated_records
 from data_platform.defs.metadata import OWNERS, markdown_table, table_schema
 from data_platform.defs.resources import LakeResource, RegistryResource
+from data_platform.tiers.feedback import request_slice
 
 NO_AGREEMENT = "nothing yet: no record has two annotators"
 
@@ -29,6 +30,7 @@ class RoundConfig(dg.Config):
     ask: list[str] = Field(default=["intent", "tone"], description="The label tasks annotators answer")
     strategy: str = Field(default="margin", description=f"One of {', '.join(STRATEGIES)}")
     size: int = Field(default=100, description="Records in the round (flagged ones for review first)")
+    request: str = Field(default="", description="A collection request id: pick only records of its slice")
 
 
 @dg.asset(
@@ -46,8 +48,16 @@ def annotation_round(config: RoundConfig, lake: LakeResource) -> dg.MaterializeR
     store = lake.lake()
     ask = tuple(config.ask)
     labelers = labelers_for(store, tuple(dict.fromkeys((config.task, *ask))))
+    within = request_slice(store, config.request, config.task) if config.request else None
     info = export_round(
-        store, labelers, task=config.task, ask=ask, strategy=config.strategy, size=config.size
+        store,
+        labelers,
+        task=config.task,
+        ask=ask,
+        strategy=config.strategy,
+        size=config.size,
+        within=within,
+        request_id=config.request or None,
     )
     return dg.MaterializeResult(
         metadata={
