@@ -57,6 +57,14 @@ def test_pii_per_release_counts_what_the_manifest_counts(demo: DemoOutcome) -> N
     assert dict(totals.iter_rows()) == manifest["pii_findings"]
 
 
+def test_synthetic_records_per_release_match_the_manifest(demo: DemoOutcome) -> None:
+    rows = run_audit(demo.lake, "synthetic_records", {"version": demo.second_release})
+    manifest = read_manifest(demo.lake, demo.second_release)["synthetic"]
+    assert dict(rows.select("generator", "records").iter_rows()) == manifest["generators"]
+    assert rows["task"].to_list() == ["intent"] and rows["parents"][0] >= 2
+    assert run_audit(demo.lake, "synthetic_records", {"version": demo.release}).is_empty()
+
+
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_are_values_not_sql(demo: DemoOutcome, value: str) -> None:
     assert run_audit(demo.lake, "record_lineage", {"record_id": value}).height == 0

@@ -25,7 +25,7 @@ from data_platform.annotation.human_labels import (
 )
 from data_platform.annotation.labelers import LABEL
 from data_platform.annotation.labels import gated_records
-from data_platform.annotation.rounds import export_round, read_round
+from data_platform.annotation.rounds import export_round, read_round, round_ids
 from data_platform.annotation.training import current, ensure_labelers, label_sets, labelers_for
 from data_platform.defs.annotated.sensors import label_studio_inbox_sensor, relabel_sensor
 from data_platform.defs.resources import LakeResource, RegistryResource
@@ -286,7 +286,9 @@ def test_the_import_command_reports_a_bad_export_and_keeps_the_good_one(
     monkeypatch.setenv("DATA_PLATFORM_REGISTRY", str(home / "sources.yaml"))
     assert main(["annotate", "round", "--size", "8", "--strategy", "diversity"]) == 0
     lake = Lake(home / "lake")
-    tasks = json.loads((lake.root / "_annotation" / "rounds" / "round-0002" / "tasks.json").read_text())
+    # The demo exported two rounds (one for a collection request): this one is the latest.
+    exported = round_ids(lake)[-1]
+    tasks = json.loads((lake.root / "_annotation" / "rounds" / exported / "tasks.json").read_text())
     sets = {task: values for task, (values, _) in label_sets(lake, ASK).items()}
     answers = answer_round(tasks, {}, sets, annotators=((4, 0.0), (5, 0.0)))
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
@@ -297,7 +299,7 @@ def test_the_import_command_reports_a_bad_export_and_keeps_the_good_one(
     out, err = capsys.readouterr()
     assert "bad.json" in err and "no-such-record" in err and "data.record_id" in err
     assert "good.json: imported (16 answers from 2 annotators)" in out
-    assert set(read_votes(lake).filter(pl.col("round") == "round-0002")["annotator"]) == {
+    assert set(read_votes(lake).filter(pl.col("round") == exported)["annotator"]) == {
         "label-studio:4",
         "label-studio:5",
     }

@@ -110,3 +110,21 @@ from b anti join a using (record_id)
 left join why_not w on w.record_id = b.record_id and w.version = $earlier
 group by all
 order by change, source_id, records desc, reason;
+
+-- name: synthetic_records
+-- description: Generated records each release holds, by generator, task and slice, with how many
+-- description: real records they were made from (parents named in synthetic_origin).
+-- param: version string optional: limit to this release
+select
+    version,
+    json_extract_string(synthetic_origin, '$.generator') as generator,
+    json_extract_string(synthetic_origin, '$.task') as task,
+    json_extract(synthetic_origin, '$.slice')::varchar as slice,
+    count(distinct record_id) as records,
+    count(distinct parent) as parents
+from (
+    select version, record_id, synthetic_origin, unnest(json_extract_string(synthetic_origin, '$.parents[*]')) as parent
+    from release_all
+    where synthetic and ($version is null or version = $version)
+)
+group by all order by version, records desc, generator;
