@@ -387,21 +387,8 @@ class _ChunkBuilder:
         )["untraced"]
         if not untraced.any():
             return records, rejects
-        bad = records.filter(untraced)
-        self.stats.accepted -= bad.height
-        self.stats.rejected += bad.height
-        extra = bad.select(
-            "record_id",
-            reason=pl.lit(MISSING_FIELD),
-            detail=pl.format(
-                "{}: line {}: a synthetic record needs 'synthetic' naming its 'generator' and 'parents'",
-                pl.lit(str(self.drop.shown_path)),
-                pl.col("origin_line"),
-            ),
-            field=pl.lit("synthetic"),
-            origin_line="origin_line",
-        )
-        return records.filter(~untraced), pl.concat([rejects, extra])
+        why = "a synthetic record needs 'synthetic' naming its 'generator' and 'parents'"
+        return self._move_to_rejects(records, rejects, untraced, MISSING_FIELD, why, "synthetic")
 
     def _reject_repeated_keys(
         self, records: pl.DataFrame, rejects: pl.DataFrame
@@ -428,19 +415,26 @@ class _ChunkBuilder:
         self._seen_keys = np.sort(np.concatenate([self._seen_keys, prefixes[~repeated]]), kind="stable")
         if not repeated.any():
             return records, rejects
-        mask = pl.Series(repeated)
-        dupes = records.filter(mask)
-        self.stats.accepted -= dupes.height
-        self.stats.rejected += dupes.height
-        extra = dupes.select(
+        why = "key already delivered earlier in this drop"
+        return self._move_to_rejects(
+            records, rejects, pl.Series(repeated), DUPLICATE_KEY, why, self.fields.id
+        )
+
+    def _move_to_rejects(
+        self, records: pl.DataFrame, rejects: pl.DataFrame, mask: pl.Series, reason: str, why: str, field: str
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Records where ``mask`` is true leave the accepted ones for the rejects, with the file,
+        their line and ``why``; the read's counts follow."""
+        moved = records.filter(mask)
+        self.stats.accepted -= moved.height
+        self.stats.rejected += moved.height
+        extra = moved.select(
             "record_id",
-            reason=pl.lit(DUPLICATE_KEY),
+            reason=pl.lit(reason),
             detail=pl.format(
-                "{}: line {}: key already delivered earlier in this drop",
-                pl.lit(str(self.drop.shown_path)),
-                pl.col("origin_line"),
+                "{}: line {}: {}", pl.lit(str(self.drop.shown_path)), pl.col("origin_line"), pl.lit(why)
             ),
-            field=pl.lit(self.fields.id),
+            field=pl.lit(field),
             origin_line="origin_line",
         )
         return records.filter(~mask), pl.concat([rejects, extra])
