@@ -46,7 +46,7 @@ from data_platform.synthetic.generators import Recombiner
 from data_platform.tiers.feedback import inbox as feedback_inbox
 from data_platform.tiers.feedback import read_requests, requests_path
 from data_platform.tiers.synthetic import inbox as synthetic_inbox
-from data_platform.tiers.synthetic import read_validation, real_slice, write_candidates
+from data_platform.tiers.synthetic import read_validation, real_slice, task_examples, write_candidates
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ROUND_SIZE = 60
@@ -243,7 +243,7 @@ def synthetic_round(
         lake, registry, "recombined", task, conditions, Recombiner(seed=0), SYNTHETIC_RECORDS
     )
     say(f"synthetic: {made} utterances recombined from real {conditions} records, in {path.parent}")
-    real = real_slice(lake, registry, task, conditions).head(SYNTHETIC_RECORDS)
+    real = real_slice(lake, task, conditions, task_examples(registry, task)).head(SYNTHETIC_RECORDS)
     copies = [
         {
             "id": f"near-copy-{n}",

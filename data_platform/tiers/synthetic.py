@@ -87,20 +87,27 @@ def slice_records(lake: Lake, task: str, conditions: dict[str, str]) -> pl.DataF
     return records.filter(pl.col("record_id").is_in(members.implode())).select("record_id", "text")
 
 
-def real_slice(lake: Lake, registry: Registry, task: str, conditions: dict[str, str]) -> pl.DataFrame:
+def task_examples(registry: Registry, task: str) -> tuple[list[str], list[Any]] | None:
+    """The task's labelled examples (texts, labels) from the registry, if it names a labeler."""
+    labeler = registry.labelers.get(task)
+    return read_examples(labeler) if labeler is not None else None
+
+
+def real_slice(
+    lake: Lake, task: str, conditions: dict[str, str], examples: tuple[list[str], list[Any]] | None
+) -> pl.DataFrame:
     """The real data of a slice: its gated annotated records, and where the slice names a label
-    (``expected``), the task's labelled examples of that label from the registry, identified as
+    (``expected``), the task's labelled ``examples`` of that label, identified as
     ``examples:<task>:<line>`` (the line of the examples file)."""
     records = slice_records(lake, task, conditions)
-    labeler = registry.labelers.get(task)
     label = conditions.get("expected")
-    if labeler is None or label is None:
+    if examples is None or label is None:
         return records
-    texts, labels = read_examples(labeler)
-    examples = pl.DataFrame({"text": texts, "label": [_first(v) for v in labels]}).with_row_index(
+    texts, labels = examples
+    table = pl.DataFrame({"text": texts, "label": [_first(v) for v in labels]}).with_row_index(
         "line", offset=1
     )
-    ours = examples.filter(pl.col("label") == label).select(
+    ours = table.filter(pl.col("label") == label).select(
         record_id=pl.format("examples:{}:{}", pl.lit(task), pl.col("line")), text="text"
     )
     return pl.concat([records, ours]).unique("text", keep="first", maintain_order=True)
@@ -121,7 +128,7 @@ def write_candidates(
 ) -> tuple[Path, int]:
     """Generate up to ``count`` texts for the slice from its real data and put them in the
     inbox as ``<name>.jsonl``: the file and how many texts were made."""
-    parents = real_slice(lake, registry, task, conditions)
+    parents = real_slice(lake, task, conditions, task_examples(registry, task))
     if parents.is_empty():
         raise ValueError(
             f"no real record or example of task {task!r} is in the slice {slice_name(conditions)}"
@@ -149,13 +156,17 @@ def write_candidates(
     return path, made.height
 
 
+def _inbox_files(lake: Lake) -> dict[str, Path]:
+    """key -> file of every candidate file in the inbox (symlinks are never read)."""
+    files = sorted(p for p in inbox(lake).glob("*.jsonl") if p.is_file() and not p.is_symlink())
+    return {report_key(path): path for path in files}
+
+
 def pending_batches(lake: Lake) -> dict[str, Path]:
     """key -> inbox file, for every candidate file not read into its batch yet."""
-    files = sorted(p for p in inbox(lake).glob("*.jsonl") if p.is_file() and not p.is_symlink())
-    keyed = {report_key(path): path for path in files}
     return {
         key: path
-        for key, path in keyed.items()
+        for key, path in _inbox_files(lake).items()
         if not (batch_folder(lake, key) / "candidates.parquet").exists()
     }
 
@@ -232,8 +243,7 @@ def _candidate(line: str, number: int) -> tuple[dict[str, Any], tuple[str, str]]
 
 def ingest_candidates(lake: Lake, key: str) -> tuple[Path, Candidates]:
     """Read the inbox file behind ``key`` into its batch folder: the file and what it holds."""
-    files = {report_key(p): p for p in inbox(lake).glob("*.jsonl") if p.is_file() and not p.is_symlink()}
-    path = files.get(key)
+    path = _inbox_files(lake).get(key)
     if path is None:
         raise FileNotFoundError(f"no file in {inbox(lake)} has the contents of synthetic batch {key}")
     candidates = read_candidates(path)
@@ -264,13 +274,12 @@ def validate_candidates(
     the verdict is kept in ``validation.json``."""
     spec, rows, _ = read_batch(lake, key)
     task, conditions = spec["task"], spec["slice"]
+    examples = task_examples(registry, task) if task else None
     real = (
-        real_slice(lake, registry, task, conditions)
+        real_slice(lake, task, conditions, examples)
         if task
         else pl.DataFrame(schema={"record_id": pl.String, "text": pl.String})
     )
-    labeler = registry.labelers.get(task) if task else None
-    examples = read_examples(labeler) if labeler is not None else None
     verdict = validate_batch(
         rows["text"], real, examples, task=task or "", conditions=conditions, policy=policy
     )
