@@ -4,6 +4,7 @@ events to ``<lake>/_lineage/openlineage/<run id>.jsonl`` (and to ``$OPENLINEAGE_
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 
@@ -16,7 +17,7 @@ RUNS_PER_TICK = 200
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
 
 
-def lineage_dir(lake: Lake):
+def lineage_dir(lake: Lake) -> Path:
     return lake.root / "_lineage" / "openlineage"
 
 
