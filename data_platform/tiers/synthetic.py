@@ -29,7 +29,7 @@ from data_platform.lake.store import Lake
 from data_platform.sources.registry import Registry, Source
 from data_platform.synthetic.generators import Generator
 from data_platform.tiers.feedback import report_key
-from data_platform.tiers.synthetic_gate import SyntheticPolicy, Validation, validate_batch
+from data_platform.tiers.synthetic_gate import SyntheticPolicy, Validation, first_label, validate_batch
 
 CANDIDATE_SCHEMA = {
     "id": pl.String(),
@@ -104,17 +104,13 @@ def real_slice(
     if examples is None or label is None:
         return records
     texts, labels = examples
-    table = pl.DataFrame({"text": texts, "label": [_first(v) for v in labels]}).with_row_index(
+    table = pl.DataFrame({"text": texts, "label": [first_label(v) for v in labels]}).with_row_index(
         "line", offset=1
     )
     ours = table.filter(pl.col("label") == label).select(
         record_id=pl.format("examples:{}:{}", pl.lit(task), pl.col("line")), text="text"
     )
     return pl.concat([records, ours]).unique("text", keep="first", maintain_order=True)
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else value
 
 
 def write_candidates(

@@ -198,7 +198,7 @@ def _utility(
         return None, "not measured: the slice names no label (expected=...) to train on"
     texts, labels = examples
     multi_label = bool(labels) and isinstance(labels[0], list)
-    flat = [value[0] if multi_label and value else value for value in labels]
+    flat = [first_label(value) for value in labels]
     if label not in set(flat):
         return None, f"not measured: no real example carries the label {label!r}"
     stratify = flat if min(Counter(flat).values()) >= 2 else None
@@ -207,6 +207,11 @@ def _utility(
     )
     scores = utility_scores(texts, labels, train, test, synthetic.to_list(), label, multi_label=multi_label)
     return scores, ""
+
+
+def first_label(value: Any) -> Any:
+    """A single-label task's label, or the first of a multi-label task's labels."""
+    return value[0] if isinstance(value, list) and value else value
 
 
 def utility_scores(
@@ -232,7 +237,7 @@ def utility_scores(
         "utility", train_texts + synthetic, train_labels + added, multi_label=multi_label
     )
     after = _top_labels(with_batch, test_texts)
-    first = [value[0] if isinstance(value, list) else value for value in truth]
+    first = [first_label(value) for value in truth]
     without, with_synthetic = _scores(first, before, label), _scores(first, after, label)
     low, high = _change_interval(first, before, after)
     of_label = [p for p, t in zip(before, first, strict=True) if t == label]
