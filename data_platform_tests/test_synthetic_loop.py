@@ -87,3 +87,21 @@ def test_the_demo_runs_a_round_for_the_request_it_fills(demo: DemoOutcome) -> No
     [for_request] = [r for r in rounds if r.get("collection_request")]
     request = read_requests(demo.lake).filter(pl.col("request_id") == for_request["collection_request"])
     assert json.loads(request["conditions"].item()) == conditions
+
+
+def test_a_lake_from_before_the_synthetic_columns_still_cuts_a_release(demo: DemoOutcome, tmp_path) -> None:
+    import shutil
+
+    from data_platform.lake.store import Lake
+    from data_platform.tiers.released import cut_release
+    from data_platform.tiers.synthetic import slice_records
+
+    lake = Lake(tmp_path / "lake")
+    shutil.copytree(demo.lake.root, lake.root)
+    # As an earlier version wrote them: no synthetic columns in the annotated partitions.
+    for batch in lake.partitions("annotated"):
+        for part in lake.record_files("annotated", batch):
+            pl.read_parquet(part).drop("synthetic", "synthetic_origin").write_parquet(part)
+    release = cut_release(lake, "v950", created_at="2030-01-01T00:00:00+00:00", code_version="t")
+    assert release.manifest["record_count"] > 0 and release.manifest["synthetic"]["records"] == 0
+    assert slice_records(lake, "intent", {"expected": "transfer"}).height > 0

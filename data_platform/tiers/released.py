@@ -38,7 +38,7 @@ from data_platform.synthetic.policy import MAX_SYNTHETIC_SHARE, over_cap
 from data_platform.text.hashing import sha256_column
 from data_platform.tiers.feedback import read_requests
 from data_platform.tiers.publication import write_publication_files
-from data_platform.tiers.schema import ANNOTATED_SCHEMA, RELEASE_COLUMNS
+from data_platform.tiers.schema import ANNOTATED_SCHEMA, RELEASE_COLUMNS, with_missing_columns
 
 PART_ROWS = 250_000
 LEFT_OUT_COLUMNS = list(LEFT_OUT_SCHEMA)
@@ -436,7 +436,12 @@ def _release_records(lake: Lake, batches: list[str]) -> tuple[pl.DataFrame, pl.D
         return empty.select(*RELEASE_COLUMNS[:-1], "meta", "_seq"), pl.DataFrame(schema=LEFT_OUT_SCHEMA)
     sequences = lake.batch_sequences()
     frame = pl.concat(
-        [lake.scan_records("annotated", b).with_columns(_seq=pl.lit(sequences[b])) for b in batches],
+        [
+            with_missing_columns(lake.scan_records("annotated", b), "annotated").with_columns(
+                _seq=pl.lit(sequences[b])
+            )
+            for b in batches
+        ],
         how="diagonal_relaxed",
     ).collect()
     latest = frame.sort(["record_id", "_seq"], descending=[False, True]).unique(

@@ -51,6 +51,17 @@ RELEASE_SCHEMA: dict[str, pl.DataType] = {
     "record_sha256": pl.String(),
 }
 
+
+def with_missing_columns(frame: pl.LazyFrame, tier: str) -> pl.LazyFrame:
+    """A partition written before a column joined ``tier`` reads with that column as null, so a
+    lake from an earlier version stays usable (for a release cut, for instance) after an upgrade."""
+    present = set(frame.collect_schema().names())
+    missing = [
+        pl.lit(None, dtype).alias(name) for name, dtype in TIER_SCHEMAS[tier].items() if name not in present
+    ]
+    return frame.with_columns(missing) if missing else frame
+
+
 CLEANED_COLUMN_DESCRIPTIONS = {**RAW_DESCRIPTIONS, **CLEANED_DESCRIPTIONS, **PII_DESCRIPTIONS}
 ANNOTATED_COLUMN_DESCRIPTIONS = {**CLEANED_COLUMN_DESCRIPTIONS, **ANNOTATED_DESCRIPTIONS}
 RELEASE_COLUMN_DESCRIPTIONS = {

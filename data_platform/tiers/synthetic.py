@@ -29,6 +29,7 @@ from data_platform.lake.store import Lake
 from data_platform.sources.registry import Registry, Source
 from data_platform.synthetic.generators import Generator
 from data_platform.tiers.feedback import report_key
+from data_platform.tiers.schema import with_missing_columns
 from data_platform.tiers.synthetic_gate import SyntheticPolicy, Validation, first_label, validate_batch
 
 CANDIDATE_SCHEMA = {
@@ -79,7 +80,11 @@ def slice_records(lake: Lake, task: str, conditions: dict[str, str]) -> pl.DataF
     if not batches:
         return pl.DataFrame(schema={"record_id": pl.String, "text": pl.String})
     records = pl.concat(
-        [lake.scan_records("annotated", b).select(columns).collect() for b in batches], how="diagonal_relaxed"
+        [
+            with_missing_columns(lake.scan_records("annotated", b), "annotated").select(columns).collect()
+            for b in batches
+        ],
+        how="diagonal_relaxed",
     ).filter(~pl.col("synthetic").fill_null(False) & pl.col("text").is_not_null())
     members = slice_members(records, task, conditions)
     if members is None:
